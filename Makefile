@@ -1,0 +1,52 @@
+# Luukku: `make run` starts the demo on SQLite, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_POSTGRES_URL ?=
+ifeq ($(CI),true)
+TEST_POSTGRES_URL := $(or $(TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/test)
+endif
+
+.PHONY: run test test-sqlite test-postgres lint bench migrate seed clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/piccolo migrations forwards all
+
+seed: migrate
+	$(BIN)/litestar --app app:app seed-demo
+
+run: seed
+	@echo "Luukku demo: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/schema)"
+	$(BIN)/litestar --app app:app run --host $(HOST) --port $(PORT)
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-postgres: $(STAMP)
+ifneq ($(TEST_POSTGRES_URL),)
+	LUUKKU_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
+else
+	@echo "TEST_POSTGRES_URL not set: PostgreSQL run skipped"
+endif
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.slots
+
+clean:
+	rm -rf $(VENV) var/*.sqlite*

@@ -1,0 +1,149 @@
+"""Assembles the Luukku application: settings, database engine, plugins, routes and CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi.config import OpenAPIConfig
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from booking.admin_api import ServicesAdminController
+from booking.api import BookingController, ServiceController
+from booking.calendar_push import push_bookings
+from booking.staff_api import AbsenceBookingsController, MyBookingsController
+from booking.tables import TABLES as BOOKING_TABLES
+from calendars.admin_api import CalendarsAdminController
+from calendars.external import SYNC_EVERY, sync_due_calendars
+from calendars.fetching import Fetcher
+from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
+from calendars.staff_api import (
+    AuthController,
+    StaffController,
+    is_revoked,
+    retrieve_staff_member,
+)
+from calendars.tables import TABLES as CALENDAR_TABLES
+from luukku.auth import TokenIssuer, staff_auth
+from luukku.cli import LuukkuCLIPlugin
+from luukku.clock import Clock, SystemClock
+from luukku.database import bind_tables, engine_from_url
+from luukku.health import healthz, readyz
+from luukku.problems import (
+    internal_error_handler,
+    nesting_error_handler,
+    problem_details_plugin,
+)
+from luukku.settings import Settings
+from luukku.worker import PeriodicJob, run_forever
+
+
+def periodic_jobs(fetcher: Fetcher) -> list[PeriodicJob]:
+    """What `litestar worker` (or the in-app worker) runs."""
+    return [
+        PeriodicJob(
+            "external-calendars",
+            timedelta(minutes=1),
+            lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY),
+        ),
+        PeriodicJob("calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, now)),
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,  # type: ignore[type-arg]
+    fetcher: Fetcher | None = None,
+) -> Litestar:
+    """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
+    settings = settings or Settings.from_env()
+    settings.signing_secret()  # refuse to start in production without SECRET_KEY
+    clock = clock or SystemClock()
+    fetcher = fetcher or Fetcher()
+    jobs = periodic_jobs(fetcher)
+    owns_engine = engine is None
+    engine = engine or engine_from_url(settings.database_url)
+    bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES))
+
+    @asynccontextmanager
+    async def database(_: Litestar) -> AsyncIterator[None]:
+        if owns_engine and isinstance(engine, PostgresEngine):
+            await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
+        elif isinstance(engine, SQLiteEngine):
+            # WAL lets readers go on while a booking transaction writes.
+            await engine._run_in_new_connection("PRAGMA journal_mode=WAL")
+        # Everything alive after start-up lives as long as the process: keep it out of the
+        # collector's full passes, which otherwise pause busy slot searches for ~60 ms.
+        gc.freeze()
+        worker = (
+            asyncio.create_task(run_forever(jobs, clock)) if settings.run_worker_in_app else None
+        )
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+            if owns_engine and isinstance(engine, PostgresEngine):
+                await engine.close_connection_pool()
+
+    auth = staff_auth(settings, retrieve_staff_member, is_revoked)
+    tokens = TokenIssuer(auth)
+    login_rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.login_attempts_per_minute),
+        check_throttle_handler=lambda request: request.url.path == "/api/v1/auth/login",
+        set_rate_limit_headers=True,
+    )
+
+    return Litestar(
+        route_handlers=[
+            healthz,
+            readyz,
+            ServiceController,
+            BookingController,
+            AuthController,
+            StaffController,
+            MyBookingsController,
+            AbsenceBookingsController,
+            CalendarsAdminController,
+            OwnCalendarController,
+            ExternalCalendarController,
+            ServicesAdminController,
+        ],
+        on_app_init=[auth.on_app_init],
+        middleware=[login_rate_limit.middleware],
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
+            "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
+            "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
+            "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
+        },
+        lifespan=[database],
+        plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
+        exception_handlers={
+            RecursionError: nesting_error_handler,
+            Exception: internal_error_handler,
+        },
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
+        if settings.cors_origins
+        else None,
+        openapi_config=OpenAPIConfig(
+            title="Luukku", version="1", description="Booking for Finnish one-stop public services"
+        ),
+        state=State({"periodic_jobs": jobs, "clock": clock}),
+        debug=False,
+    )
+
+
+app = create_app()

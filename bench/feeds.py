@@ -1,0 +1,588 @@
+"""Calendar feed benchmark: latency of `GET /feeds/{token}.ics` for an expert with 5,000 bookings.
+
+Run with `python -m bench.feeds`. For SQLite (a fresh `var/bench-feeds.sqlite`) and for
+PostgreSQL when reachable (`BENCH_FEEDS_POSTGRES_URL`), it builds the schema with the real
+migrations, inserts the bookings in bulk, calls the real app in-process (no network) and
+measures a cold GET (a new app, so nothing cached), a repeated GET, the 304 answers to
+If-None-Match and If-Modified-Since, and a GET after a booking changed; for comparison also a
+cold GET and a 304 of a typical expert (400 bookings). The results are printed and written to
+the generated section of `docs/performance.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import time as timer
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from importlib import metadata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+from litestar import Litestar
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+
+from app import create_app
+from bench.slots import QueryCounter, count_queries, display_url, migrate, prepare_postgres
+from booking.feed_api import FeedController
+from booking.feeds import (
+    CANCELLED_KEPT,
+    FEED_HORIZON,
+    FEED_PAST,
+    MAX_FEED_BYTES,
+    MAX_FEED_EVENTS,
+    issue_feed_token,
+)
+from booking.tables import TABLES as BOOKING_TABLES
+from booking.tables import Booking
+from calendars.tables import TABLES as CALENDAR_TABLES
+from luukku.clock import FixedClock
+from luukku.database import bind_tables, engine_from_url
+from luukku.settings import Settings
+from tests.factories import make_agency, make_expert, make_service
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+SQLITE_PATH = ROOT / "var" / "bench-feeds.sqlite"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/luukku_bench_feeds"
+ALL_TABLES = (*CALENDAR_TABLES, *BOOKING_TABLES)
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Europe/Helsinki")
+SEED = 20261123
+
+DURATION = timedelta(minutes=30)
+CANCELLED_SHARE = 0.08
+INSERT_CHUNK = 500
+
+COLD_REQUESTS = 15
+WARM_REQUESTS = 50
+NOT_MODIFIED_REQUESTS = 300
+CHANGED_REQUESTS = 15
+TARGET_COLD_MS = 300.0
+TARGET_NOT_MODIFIED_MS = 5.0
+MARK_START = "<!-- bench:feeds:start -->"
+MARK_END = "<!-- bench:feeds:end -->"
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """An expert's bookings: 30 minutes each, `per_day` a weekday from `days_back` back."""
+
+    label: str
+    bookings: int
+    per_day: int
+    days_back: int
+    full: bool
+    """Measure everything (the target case), or only a cold GET and a 304."""
+
+
+WORKLOADS = (
+    # 15 a weekday for 16 months: far more than the feed holds.
+    Workload("busy: 5,000 bookings", 5_000, 15, 90, full=True),
+    # A full-time expert booked 6 times a day over a 60-day booking horizon.
+    Workload("typical: 400 bookings", 400, 6, 30, full=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Seeded:
+    workload: Workload
+    expert: int
+    bookings: int
+    in_window: int
+    cancelled: int
+
+
+def fresh_sqlite() -> str:
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{SQLITE_PATH}"
+
+
+def _reference(rng: random.Random, taken: set[str]) -> str:
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    while True:
+        body = "".join(rng.choice(alphabet) for _ in range(8))
+        reference = f"LK-{body[:4]}-{body[4:]}"
+        if reference not in taken:
+            taken.add(reference)
+            return reference
+
+
+def _starts(workload: Workload) -> list[datetime]:
+    starts: list[datetime] = []
+    day = (NOW - timedelta(days=workload.days_back)).astimezone(ZONE).date()
+    while len(starts) < workload.bookings:
+        if day.weekday() < 5:
+            opening = datetime.combine(day, time(8), ZONE).astimezone(UTC)
+            starts += [opening + n * DURATION for n in range(workload.per_day)]
+        day += timedelta(days=1)
+    return starts[: workload.bookings]
+
+
+def _in_feed(booking: Booking) -> bool:
+    """Whether the feed at NOW holds the booking (the window of booking.feeds)."""
+    if booking.ends_at <= NOW - FEED_PAST or booking.starts_at >= NOW + FEED_HORIZON:
+        return False
+    return booking.status != "cancelled" or booking.cancelled_at > NOW - CANCELLED_KEPT
+
+
+async def seed(rng: random.Random, workloads: Sequence[Workload]) -> list[Seeded]:
+    """An expert per workload, bookings in every channel, some cancelled, inserted in bulk."""
+    agency = await make_agency("bench-feeds")
+    service = await make_service(agency, "bench-feeds-advice", duration=30, horizon_days=400)
+    references: set[str] = set()
+    seeded = []
+    for position, workload in enumerate(workloads, start=1):
+        expert = await make_expert(agency, f"Bench Expert {position}")
+        seeded.append(await _seed_expert(rng, workload, expert, service, references))
+    if isinstance(Booking._meta.db, PostgresEngine):
+        # What autovacuum would do soon after a bulk load; without it the planner guesses.
+        await Booking.raw("ANALYZE booking")
+    return seeded
+
+
+async def _seed_expert(
+    rng: random.Random, workload: Workload, expert: int, service: int, references: set[str]
+) -> Seeded:
+    rows: list[Booking] = []
+    for number, starts_at in enumerate(_starts(workload), start=len(references)):
+        channel = rng.choice(("in_person", "phone", "video", "video"))
+        created_at = min(NOW, starts_at) - timedelta(days=rng.randint(1, 60))
+        cancelled = rng.random() < CANCELLED_SHARE
+        cancelled_at = (
+            min(NOW, starts_at - timedelta(days=1)) - timedelta(days=rng.randint(0, 20))
+            if cancelled
+            else None
+        )
+        updated_at = max(created_at, cancelled_at) if cancelled_at else created_at
+        rows.append(
+            Booking(
+                reference=_reference(rng, references),
+                service=service,
+                expert=expert,
+                starts_at=starts_at,
+                ends_at=starts_at + DURATION,
+                channel=channel,
+                language=rng.choice(("fi", "fi", "fi", "sv", "en")),
+                status="cancelled" if cancelled else "confirmed",
+                customer_name=f"Asiakas{number:05d} Sukunimi",
+                customer_email=f"asiakas{number:05d}@example.com",
+                customer_phone="+358401234567",
+                customer_company=f"Yritys {number:05d} Oy" if rng.random() < 0.7 else "",
+                privacy_notice_version="2026-11",
+                manage_token_hash=f"{number:064d}",
+                video_url=f"https://meet.example/luukku-{number:08d}" if channel == "video" else "",
+                sequence=rng.choice((0, 0, 0, 1, 2)),
+                cancelled_at=cancelled_at,
+                created_at=created_at,
+                updated_at=updated_at,
+            )
+        )
+    for start in range(0, len(rows), INSERT_CHUNK):
+        await Booking.insert(*rows[start : start + INSERT_CHUNK])
+    return Seeded(
+        workload=workload,
+        expert=expert,
+        bookings=len(rows),
+        in_window=sum(_in_feed(row) for row in rows),
+        cancelled=sum(row.status == "cancelled" for row in rows),
+    )
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    label: str
+    status: int
+    latencies_ms: list[float]
+    queries: list[int]
+
+    def percentile(self, pct: int) -> float:
+        if len(self.latencies_ms) == 1:
+            return self.latencies_ms[0]
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[pct - 1]
+
+    @property
+    def queries_per_request(self) -> str:
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}–{high}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFacts:
+    events: int
+    body_bytes: int
+    etag: str
+    last_modified: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadRun:
+    seeded: Seeded
+    facts: FeedFacts
+    results: list[Measured]
+
+
+@dataclass
+class EngineRun:
+    name: str
+    version: str
+    workloads: list[WorkloadRun]
+
+
+def feed_app(settings: Settings, engine: Engine) -> Litestar:  # type: ignore[type-arg]
+    app = create_app(settings, clock=FixedClock(NOW), engine=engine)
+    if not any(route.path.startswith("/feeds/") for route in app.routes):
+        app.register(FeedController)
+    return app
+
+
+@asynccontextmanager
+async def client_of(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
+        yield client
+
+
+async def timed_get(
+    client: httpx.AsyncClient, counter: QueryCounter, url: str, headers: dict[str, str]
+) -> tuple[httpx.Response, float, int]:
+    queries_before = counter.queries
+    started = timer.perf_counter()
+    response = await client.get(url, headers=headers)
+    elapsed = (timer.perf_counter() - started) * 1000
+    return response, elapsed, counter.queries - queries_before
+
+
+async def repeat(
+    label: str,
+    client: httpx.AsyncClient,
+    counter: QueryCounter,
+    url: str,
+    requests: int,
+    status: int,
+    headers: dict[str, str] | None = None,
+) -> Measured:
+    latencies: list[float] = []
+    queries: list[int] = []
+    for _ in range(requests):
+        response, elapsed, count = await timed_get(client, counter, url, headers or {})
+        if response.status_code != status:
+            raise RuntimeError(f"{label}: {url} answered {response.status_code}, not {status}")
+        latencies.append(elapsed)
+        queries.append(count)
+    return Measured(label, status, latencies, queries)
+
+
+async def measure_cold(
+    settings: Settings,
+    engine: Engine,  # type: ignore[type-arg]
+    counter: QueryCounter,
+    url: str,
+    requests: int,
+) -> Measured:
+    """A GET on a new app each time: nothing cached, the feed is read and rendered."""
+    latencies: list[float] = []
+    queries: list[int] = []
+    for _ in range(requests):
+        async with client_of(feed_app(settings, engine)) as client:
+            (await client.get("/healthz")).raise_for_status()  # the app's own first-call costs
+            response, elapsed, count = await timed_get(client, counter, url, {})
+            if response.status_code != 200:
+                raise RuntimeError(f"cold GET answered {response.status_code}")
+            latencies.append(elapsed)
+            queries.append(count)
+    return Measured("cold GET (nothing cached)", 200, latencies, queries)
+
+
+async def measure_changed(
+    client: httpx.AsyncClient, counter: QueryCounter, expert: int, url: str, etag: str
+) -> Measured:
+    """The old ETag after one booking changed: 200 with the new feed, rendered again. The
+    change is stamped a second later each time, still earlier than the latest change."""
+    latencies: list[float] = []
+    queries: list[int] = []
+    row = (
+        await Booking.select(Booking.id, Booking.updated_at)
+        .where((Booking.expert == expert) & (Booking.starts_at > NOW))
+        .order_by(Booking.starts_at)
+        .first()
+    )
+    assert row is not None
+    for n in range(1, CHANGED_REQUESTS + 1):
+        changed_at = row["updated_at"] + timedelta(seconds=n)
+        await Booking.update({Booking.updated_at: changed_at}).where(Booking.id == row["id"])
+        response, elapsed, count = await timed_get(client, counter, url, {"If-None-Match": etag})
+        if response.status_code != 200 or response.headers["etag"] == etag:
+            raise RuntimeError("a changed feed was not served again")
+        etag = response.headers["etag"]
+        latencies.append(elapsed)
+        queries.append(count)
+    return Measured("GET with the old ETag after a booking changed", 200, latencies, queries)
+
+
+async def bench_workload(
+    name: str,
+    settings: Settings,
+    engine: Engine,  # type: ignore[type-arg]
+    counter: QueryCounter,
+    seeded: Seeded,
+) -> WorkloadRun:
+    token = await issue_feed_token(seeded.expert, NOW - timedelta(days=100))
+    url = f"/feeds/{token}.ics"
+    full = seeded.workload.full
+    results = [await measure_cold(settings, engine, counter, url, COLD_REQUESTS if full else 5)]
+    async with client_of(feed_app(settings, engine)) as client:
+        first = await client.get(url)
+        first.raise_for_status()
+        facts = FeedFacts(
+            events=first.content.count(b"BEGIN:VEVENT"),
+            body_bytes=len(first.content),
+            etag=first.headers["etag"],
+            last_modified=first.headers["last-modified"],
+        )
+        if full:
+            results.append(
+                await repeat("GET again (feed cached)", client, counter, url, WARM_REQUESTS, 200)
+            )
+        validators = (("If-None-Match", facts.etag), ("If-Modified-Since", facts.last_modified))
+        for header, value in validators if full else validators[:1]:
+            results.append(
+                await repeat(
+                    f"304 to {header}",
+                    client,
+                    counter,
+                    url,
+                    NOT_MODIFIED_REQUESTS,
+                    304,
+                    {header: value},
+                )
+            )
+        if full:
+            results.append(await measure_changed(client, counter, seeded.expert, url, facts.etag))
+    for result in results:
+        print(
+            f"[{name}] {seeded.workload.label}, {result.label}: "
+            f"p50 {result.percentile(50):.1f} ms, p95 {result.percentile(95):.1f} ms",
+            flush=True,
+        )
+    return WorkloadRun(seeded, facts, results)
+
+
+async def bench_engine(name: str, version: str, url: str) -> EngineRun:
+    print(f"[{name}] migrating {display_url(url)}", flush=True)
+    await migrate(url)
+    engine = engine_from_url(url)
+    counter = count_queries(engine)
+    bind_tables(engine, ALL_TABLES)
+    settings = Settings(database_url=url, demo_mode=True, run_worker_in_app=False)
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
+    try:
+        started = timer.perf_counter()
+        seeded = await seed(random.Random(SEED), WORKLOADS)
+        print(
+            f"[{name}] seeded {sum(s.bookings for s in seeded)} bookings in "
+            f"{timer.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+        runs = [await bench_workload(name, settings, engine, counter, one) for one in seeded]
+    finally:
+        if isinstance(engine, PostgresEngine):
+            await engine.close_connection_pool()
+    return EngineRun(name, version, runs)
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def results_table(runs: Sequence[EngineRun]) -> str:
+    lines = [
+        "| Engine | Expert | Request | Requests | Status | p50 ms | p95 ms | Max ms "
+        "| Queries/request |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for run in runs:
+        for workload in run.workloads:
+            for r in workload.results:
+                lines.append(
+                    f"| {run.name} | {workload.seeded.workload.label} | {r.label} "
+                    f"| {len(r.latencies_ms)} | {r.status} | {r.percentile(50):.1f} "
+                    f"| {r.percentile(95):.1f} | {max(r.latencies_ms):.1f} "
+                    f"| {r.queries_per_request} |"
+                )
+    return "\n".join(lines)
+
+
+def data_lines(runs: Sequence[EngineRun]) -> list[str]:
+    lines = []
+    for workload in runs[0].workloads:
+        seeded, facts = workload.seeded, workload.facts
+        lines.append(
+            f"- {seeded.workload.label}: {seeded.workload.per_day} a weekday from "
+            f"{seeded.workload.days_back} days back ({seeded.cancelled} cancelled); "
+            f"{seeded.in_window} in the feed's window ({FEED_PAST.days} days back to "
+            f"{FEED_HORIZON.days} ahead), of which the feed holds {facts.events} "
+            f"(at most {MAX_FEED_EVENTS} events and {MAX_FEED_BYTES / 1_000_000:.0f} MB): "
+            f"{facts.body_bytes / 1000:.0f} kB."
+        )
+    return lines
+
+
+def verdicts(runs: Sequence[EngineRun]) -> list[str]:
+    lines = []
+    for run in runs:
+        target = next(w for w in run.workloads if w.seeded.workload.full)
+        cold = target.results[0]
+        cold_p95 = cold.percentile(95)
+        worst_304 = max(r.percentile(95) for r in target.results if r.status == 304)
+        lines.append(
+            f"- {run.name}, {target.seeded.workload.label}: cold GET "
+            f"{'met' if cold_p95 < TARGET_COLD_MS else '**missed**'} (p95 {cold_p95:.1f} ms), "
+            f"304 {'met' if worst_304 < TARGET_NOT_MODIFIED_MS else '**missed**'} "
+            f"(p95 {worst_304:.1f} ms)."
+        )
+    return lines
+
+
+def report(runs: Sequence[EngineRun], skipped: Sequence[str], load: float) -> str:
+    versions = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}"]
+    versions += [f"PostgreSQL {run.version}" for run in runs if run.name == "PostgreSQL"]
+    libraries = ", ".join(
+        f"{name} {_version(name)}"
+        for name in ("litestar", "piccolo", "icalendar", "asyncpg", "aiosqlite")
+    )
+    lines = [
+        f"Run of {datetime.now(UTC).date().isoformat()} (`python -m bench.feeds`).",
+        "",
+        f"- Machine: {platform.platform()}, {_cpu_model()}, {os.cpu_count()} CPUs; "
+        f"load average {load:.2f} when the run started.",
+        f"- Software: {', '.join(versions)}; {libraries}.",
+        "- Data: one expert per row group, 30-minute bookings in every channel, first name and "
+        f"company shown; random seed {SEED}, now = {NOW.isoformat()}.",
+        *data_lines(runs),
+        "- Cold: a new app for each request (its feed cache empty) after one unmeasured "
+        "`/healthz` call; the others on one app, one request at a time. The last row changes "
+        "one booking's `updated_at` before each request (to a time earlier than the latest "
+        "change) and sends the previous ETag: each must answer 200 with the new feed.",
+    ]
+    lines += [f"- {note}" for note in skipped]
+    lines += ["", results_table(runs), "", *verdicts(runs)]
+    return "\n".join(lines)
+
+
+INTRO = """## Calendar feeds
+
+`bench/feeds.py` measures the iCalendar subscription feed, `GET /feeds/{token}.ics`, in the
+same way: the real app on a freshly migrated database, called in-process through
+`httpx.ASGITransport`, so latency covers routing, the queries, rendering and hashing the feed,
+but no network. A calendar client polls the feed every 15 minutes to a few hours and mostly
+gets 304 Not Modified; a cold GET renders the whole feed.
+
+Rerun with `python -m bench.feeds`. SQLite uses a fresh `var/bench-feeds.sqlite`; PostgreSQL
+uses `BENCH_FEEDS_POSTGRES_URL` (default `postgresql://postgres@127.0.0.1:5432/luukku_bench_feeds`),
+whose `public` schema is dropped and recreated, and is skipped when unreachable. The section
+below is generated; edit outside the markers.
+
+**Target:** a cold GET under 300 ms and a 304 under 5 ms (p95) for an expert with 5,000
+bookings.
+
+How the feed stays cheap (`booking/feeds.py`): the rendered feed is cached per token under a
+fingerprint of what it is made of, read in one aggregate query over the bookings in the feed's
+window (count, sum of ids and of sequences, latest `updated_at`, and a change sum: `xmin` on
+PostgreSQL, `updated_at` on SQLite), plus the token's own row. A 304 therefore costs two
+queries, but the aggregate still visits every booking of the expert in the window: the
+`booking` table is indexed on `expert` only. An O(1) check needs a schema change, e.g. a
+`bookings_version` on `expert` raised by a trigger on every booking insert, update and delete,
+read with the token; the feed would then also have to note when its window next drops or admits
+a booking.
+"""
+
+
+def write_doc(section: str) -> None:
+    """Replace the generated section between the markers, or append it with its introduction."""
+    generated = f"{MARK_START}\n{section}\n{MARK_END}"
+    text = DOC.read_text() if DOC.exists() else "# Performance\n"
+    head, found_start, rest = text.partition(MARK_START)
+    _, found_end, tail = rest.partition(MARK_END)
+    if found_start and found_end:
+        text = f"{head}{generated}{tail}"
+    else:
+        text = f"{text.rstrip()}\n\n{INTRO}\n{generated}\n"
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text)
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+async def main(write: bool) -> None:
+    started = timer.perf_counter()
+    load = os.getloadavg()[0]
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    runs = [await bench_engine("SQLite", sqlite3.sqlite_version, fresh_sqlite())]
+    skipped: list[str] = []
+    postgres_url = os.environ.get("BENCH_FEEDS_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    postgres_version = await prepare_postgres(postgres_url)
+    if postgres_version is None:
+        skipped.append(f"PostgreSQL skipped: {display_url(postgres_url)} was unreachable.")
+    else:
+        runs.append(await bench_engine("PostgreSQL", postgres_version, postgres_url))
+    section = report(runs, skipped, load)
+    print()
+    print(section)
+    if write:
+        write_doc(section)
+        print(f"\nwrote {DOC.relative_to(ROOT)} in {timer.perf_counter() - started:.0f} s total")
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--no-doc", action="store_true", help="print only; leave docs/performance.md alone"
+    )
+    args = parser.parse_args()
+    asyncio.run(main(write=not args.no_doc))
+
+
+if __name__ == "__main__":
+    cli()

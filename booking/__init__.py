@@ -1,0 +1,1 @@
+"""What is booked: services, the availability engine, bookings and reservations."""

@@ -1,0 +1,390 @@
+"""Booking use cases: create, read, cancel and reschedule, each one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from piccolo.columns import Column
+from piccolo.query.functions.aggregate import Count
+
+from booking.availability import Refusal, check_start, reserved_interval
+from booking.catalogue import (
+    Localized,
+    ServiceInfo,
+    check_channel_and_language,
+    eligible_experts,
+    expert_profile,
+    get_service,
+    get_service_by_id,
+)
+from booking.customers import Customer, clean_customer
+from booking.reservations import (
+    booking_transaction,
+    expert_resource,
+    lock_resources,
+    release,
+    reserve,
+)
+from booking.schemas import BookingCreate
+from booking.slots import expert_schedules
+from booking.tables import Booking
+from calendars.schedules import ExpertProfile
+from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
+from luukku.settings import Settings
+
+MANAGE_TOKEN_VALIDITY_AFTER_END = timedelta(days=30)
+# Crockford's base32 without look-alikes: references are read aloud over the phone.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# "Any expert" retries with the next free expert when another request won the race.
+_ANY_EXPERT_ATTEMPTS = 3
+_REFERENCE_FORM = re.compile(f"LK-[{_REFERENCE_ALPHABET}]{{4}}-[{_REFERENCE_ALPHABET}]{{4}}")
+
+
+@dataclass(frozen=True, slots=True)
+class BookingView:
+    reference: str
+    status: str
+    start: datetime
+    end: datetime
+    channel: str
+    language: str
+    service_slug: str
+    service_name: Localized
+    expert_id: int
+    expert_name: str
+    timezone: str
+    customer: Customer
+    message: str
+    video_url: str
+    cancel_reason: str
+    reschedule_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedBooking:
+    booking: BookingView
+    manage_token: str
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"LK-{body[:4]}-{body[4:]}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _start_error(refusals: Iterable[Refusal | None], service: ServiceInfo) -> Exception:
+    """The most useful explanation when no candidate expert can take a start time."""
+    found = set(refusals)
+    messages = {
+        Refusal.PAST: "is in the past",
+        Refusal.NOTICE: f"must be at least {service.min_notice_minutes} minutes from now",
+        Refusal.HORIZON: f"is more than {service.horizon_days} days ahead",
+        Refusal.OFF_GRID: (
+            f"is not one of the service's start times "
+            f"(every {service.slot_interval_minutes} minutes from the start of working hours)"
+        ),
+        Refusal.OUTSIDE_HOURS: "is outside the service's hours",
+    }
+    for refusal in (Refusal.PAST, Refusal.NOTICE, Refusal.HORIZON):
+        if refusal in found:
+            return InvalidInput.field("start", messages[refusal])
+    if Refusal.UNAVAILABLE in found:
+        return SlotTaken("The time is no longer free.", [FieldError("start", "already booked")])
+    if Refusal.OFF_GRID in found:
+        return InvalidInput.field("start", messages[Refusal.OFF_GRID])
+    return InvalidInput.field("start", messages[Refusal.OUTSIDE_HOURS])
+
+
+def _instant(value: datetime, field: str = "start") -> datetime:
+    """`value` in UTC, or InvalidInput for instants outside any bookable calendar."""
+    if not 2000 <= value.year <= 2999:
+        raise InvalidInput.field(field, "is outside the calendar Luukku keeps")
+    return value.astimezone(UTC).replace(microsecond=value.microsecond)
+
+
+async def _least_loaded(candidates: Sequence[ExpertProfile], start: datetime) -> ExpertProfile:
+    """Fewest confirmed bookings in the start's week (Monday to Sunday, the first candidate's
+    zone); ties go to the lowest expert id, so the choice is deterministic."""
+    zone = ZoneInfo(candidates[0].timezone)
+    local = start.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    week_start = datetime.combine(monday, time(), zone).astimezone(UTC)
+    week_end = datetime.combine(monday + timedelta(days=7), time(), zone).astimezone(UTC)
+    rows = (
+        await Booking.select(Booking.expert, Count(alias="bookings"))
+        .where(
+            Booking.expert.is_in([e.id for e in candidates])
+            & (Booking.status == "confirmed")
+            & (Booking.starts_at >= week_start)
+            & (Booking.starts_at < week_end)
+        )
+        .group_by(Booking.expert)
+    )
+    load = Counter({row["expert"]: row["bookings"] for row in rows})
+    return min(candidates, key=lambda e: (load[e.id], e.id))
+
+
+async def _take_start(
+    service: ServiceInfo, candidates: Sequence[ExpertProfile], start: datetime, now: datetime
+) -> ExpertProfile:
+    """Inside a booking transaction: the expert who gets `start`, checked by the same engine
+    that lists slots, or the reason nobody can."""
+    schedules = await expert_schedules(service, candidates, start, start + service.rules.duration)
+    refusals = {e.id: check_start(schedules[e.id], service.rules, start, now) for e in candidates}
+    free = [e for e in candidates if refusals[e.id] is None]
+    if not free:
+        raise _start_error(refusals.values(), service)
+    return free[0] if len(free) == 1 else await _least_loaded(free, start)
+
+
+async def create_booking(
+    request: BookingCreate, settings: Settings, now: datetime
+) -> CreatedBooking:
+    service = await get_service(request.service)
+    check_channel_and_language(service, request.channel, request.language)
+    customer = clean_customer(
+        name=request.customer.name,
+        email=request.customer.email,
+        phone=request.customer.phone,
+        company=request.customer.company,
+        business_id=request.customer.business_id,
+        language=request.customer.language or request.language,
+    )
+    notice = request.privacy_notice_version or settings.privacy_notice_version
+    if notice != settings.privacy_notice_version:
+        raise InvalidInput.field(
+            "privacy_notice_version",
+            f"the current privacy notice is version {settings.privacy_notice_version}",
+        )
+    start = _instant(request.start)
+    candidates = await eligible_experts(
+        service, request.channel, request.language, request.expert_id
+    )
+    if not candidates:
+        if request.expert_id is not None:
+            raise NotFound(
+                f"No expert {request.expert_id} gives this service in that channel and language.",
+                [FieldError("expert_id", "unknown expert for this service")],
+            )
+        raise InvalidInput.field(
+            "language", "no expert gives this service in that channel and language"
+        )
+
+    attempts = 1 if request.expert_id is not None else _ANY_EXPERT_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return await _insert_booking(
+                request, service, candidates, customer, start, notice, settings, now
+            )
+        except SlotTaken:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _insert_booking(
+    request: BookingCreate,
+    service: ServiceInfo,
+    candidates: Sequence[ExpertProfile],
+    customer: Customer,
+    start: datetime,
+    notice: str,
+    settings: Settings,
+    now: datetime,
+) -> CreatedBooking:
+    token = secrets.token_urlsafe(32)
+    end = start + service.rules.duration
+    video_url = (
+        f"{settings.video_base_url}/luukku-{secrets.token_urlsafe(16)}"
+        if request.channel == "video"
+        else ""
+    )
+    async with booking_transaction():
+        # Serialises writers per expert: the overlap and daily-limit checks below then see
+        # every committed booking; the exclusion constraint stays as the last word.
+        await lock_resources(expert_resource(e.id) for e in candidates)
+        expert = await _take_start(service, candidates, start, now)
+        booking = Booking(
+            reference=new_reference(),
+            service=service.id,
+            expert=expert.id,
+            starts_at=start,
+            ends_at=end,
+            channel=request.channel,
+            language=request.language,
+            status="confirmed",
+            customer_name=customer.name,
+            customer_email=customer.email,
+            customer_phone=customer.phone,
+            customer_company=customer.company,
+            customer_business_id=customer.business_id,
+            customer_language=customer.language,
+            message=(request.message or "").strip(),
+            privacy_notice_version=notice,
+            manage_token_hash=hash_token(token),
+            video_url=video_url,
+            created_at=now,
+            updated_at=now,
+        )
+        await booking.save()
+        await reserve(
+            expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
+        )
+    view = _view(booking.to_dict(), service, expert)
+    return CreatedBooking(booking=view, manage_token=token)
+
+
+def _view(row: dict[str, Any], service: ServiceInfo, expert: ExpertProfile) -> BookingView:
+    return BookingView(
+        reference=row["reference"],
+        status=row["status"],
+        start=row["starts_at"],
+        end=row["ends_at"],
+        channel=row["channel"],
+        language=row["language"],
+        service_slug=service.slug,
+        service_name=service.name,
+        expert_id=expert.id,
+        expert_name=expert.name,
+        timezone=expert.timezone,
+        customer=Customer(
+            name=row["customer_name"],
+            email=row["customer_email"],
+            phone=row["customer_phone"],
+            company=row["customer_company"],
+            business_id=row["customer_business_id"],
+            language=row["customer_language"],
+        ),
+        message=row["message"],
+        video_url=row["video_url"],
+        cancel_reason=row["cancel_reason"],
+        reschedule_count=row["reschedule_count"],
+    )
+
+
+# Compared against when the reference is unknown, so both failures take the same time.
+_NO_SUCH_TOKEN_HASH = hash_token("no such booking")
+
+
+def _reference(text: str) -> str:
+    """A reference in its stored form; anything that cannot be one is simply not found."""
+    reference = text.strip().upper()
+    if not _REFERENCE_FORM.fullmatch(reference):
+        raise NotFound("No booking with that reference and token.")
+    return reference
+
+
+async def _authorized(reference: str, token: str, now: datetime) -> dict[str, Any]:
+    """The booking row when `token` is its manage token and still valid; NotFound otherwise."""
+    reference = _reference(reference)
+    row = await Booking.select().where(Booking.reference == reference).first()
+    stored = row["manage_token_hash"] if row else _NO_SUCH_TOKEN_HASH
+    matches = hmac.compare_digest(stored, hash_token(token))
+    if row is None or not matches or now > row["ends_at"] + MANAGE_TOKEN_VALIDITY_AFTER_END:
+        raise NotFound("No booking with that reference and token.")
+    return row
+
+
+async def _view_of(row: dict[str, Any]) -> BookingView:
+    service = await get_service_by_id(row["service"])
+    expert = await expert_profile(row["expert"])
+    return _view(row, service, expert)
+
+
+def _by_name(changes: dict[Column | str, Any]) -> dict[str, Any]:
+    return {c if isinstance(c, str) else c._meta.name: value for c, value in changes.items()}
+
+
+async def bookings_of_expert(expert_id: int, start: datetime, end: datetime) -> list[BookingView]:
+    """An expert's bookings starting in [start, end), cancelled ones included, by start."""
+    rows = (
+        await Booking.select()
+        .where(
+            (Booking.expert == expert_id) & (Booking.starts_at >= start) & (Booking.starts_at < end)
+        )
+        .order_by(Booking.starts_at)
+    )
+    if not rows:
+        return []
+    expert = await expert_profile(expert_id)
+    services = {sid: await get_service_by_id(sid) for sid in {row["service"] for row in rows}}
+    return [_view(row, services[row["service"]], expert) for row in rows]
+
+
+async def get_booking(reference: str, token: str, now: datetime) -> BookingView:
+    return await _view_of(await _authorized(reference, token, now))
+
+
+async def cancel_booking(
+    reference: str, token: str, reason: str | None, now: datetime
+) -> BookingView:
+    """Cancel and free the time; cancelling again answers the cancelled booking unchanged."""
+    async with booking_transaction():
+        reference = _reference(reference)
+        await lock_resources([f"booking:{reference}"])
+        row = await _authorized(reference, token, now)
+        if row["status"] == "cancelled":
+            return await _view_of(row)
+        if row["starts_at"] <= now:
+            raise Conflict("The appointment has already started; it cannot be cancelled.")
+        changes: dict[Column | str, Any] = {
+            Booking.status: "cancelled",
+            Booking.cancel_reason: (reason or "").strip(),
+            Booking.cancelled_at: now,
+            Booking.updated_at: now,
+            Booking.sequence: row["sequence"] + 1,
+        }
+        await Booking.update(changes).where(Booking.id == row["id"])
+        await release(row["id"])
+    return await _view_of({**row, **_by_name(changes)})
+
+
+async def reschedule_booking(
+    reference: str, token: str, new_start: datetime, settings: Settings, now: datetime
+) -> BookingView:
+    """Move a booking to `new_start` with the same expert; the old time is freed only if the
+    new one is taken, all in one transaction."""
+    start = _instant(new_start)
+    async with booking_transaction():
+        # Two changes of one booking queue up, so the second sees the first's result.
+        reference = _reference(reference)
+        await lock_resources([f"booking:{reference}"])
+        row = await _authorized(reference, token, now)
+        if row["status"] == "cancelled":
+            raise Conflict("A cancelled booking cannot be rescheduled.")
+        if row["reschedule_count"] >= settings.max_customer_reschedules:
+            raise Conflict(
+                "This booking has already been rescheduled; "
+                "please contact the service to change it."
+            )
+        if row["starts_at"] <= now:
+            raise Conflict("The appointment has already started; it cannot be rescheduled.")
+        service = await get_service_by_id(row["service"])
+        expert = await expert_profile(row["expert"])
+        await lock_resources([expert_resource(expert.id)])
+        await release(row["id"])
+        await _take_start(service, [expert], start, now)
+        changes: dict[Column | str, Any] = {
+            Booking.starts_at: start,
+            Booking.ends_at: start + service.rules.duration,
+            Booking.reschedule_count: row["reschedule_count"] + 1,
+            Booking.updated_at: now,
+            Booking.sequence: row["sequence"] + 1,
+        }
+        await Booking.update(changes).where(Booking.id == row["id"])
+        await reserve(
+            expert_resource(expert.id), reserved_interval(start, service.rules), row["id"]
+        )
+    return _view({**row, **_by_name(changes)}, service, expert)

@@ -1,0 +1,105 @@
+"""Request and response bodies of the public booking API, as msgspec Structs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+# PostgreSQL cannot store NUL in text; refuse it at the edge on both engines alike.
+_NO_NUL = r"^[^\x00]*$"
+Short = Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)]
+Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_NO_NUL)]
+AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=_NO_NUL)]
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=_NO_NUL)]
+    phone: Annotated[str, msgspec.Meta(max_length=32, pattern=_NO_NUL)] | None = None
+    company: Short | None = None
+    business_id: Annotated[str, msgspec.Meta(max_length=16, pattern=_NO_NUL)] | None = None
+    language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)] | None = None
+
+
+class BookingCreate(msgspec.Struct, forbid_unknown_fields=True):
+    service: Slug
+    start: AwareDateTime
+    channel: Annotated[str, msgspec.Meta(max_length=16, pattern=_NO_NUL)]
+    language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)]
+    customer: CustomerIn
+    expert_id: int | None = None
+    message: Annotated[str, msgspec.Meta(max_length=4000, pattern=_NO_NUL)] | None = None
+    privacy_notice_version: Annotated[str, msgspec.Meta(max_length=32, pattern=_NO_NUL)] | None = (
+        None
+    )
+
+
+class BookingCancel(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=1000, pattern=_NO_NUL)] | None = None
+
+
+class BookingReschedule(msgspec.Struct, forbid_unknown_fields=True):
+    start: AwareDateTime
+
+
+class AgencyOut(msgspec.Struct):
+    slug: str
+    name: str
+
+
+class ServiceOut(msgspec.Struct):
+    slug: str
+    name: str
+    description: str
+    duration_minutes: int
+    channels: list[str]
+    languages: list[str]
+    topics: list[str]
+    agency: AgencyOut
+
+
+class ServiceList(msgspec.Struct):
+    services: list[ServiceOut]
+
+
+class SlotOut(msgspec.Struct):
+    start: datetime
+    end: datetime
+    experts: list[int]
+
+
+class SlotList(msgspec.Struct):
+    slots: list[SlotOut]
+
+
+class ExpertOut(msgspec.Struct):
+    id: int
+    name: str
+
+
+class CustomerOut(msgspec.Struct):
+    name: str
+    email: str
+    phone: str | None
+    company: str | None
+    business_id: str | None
+    language: str
+
+
+class BookingOut(msgspec.Struct, omit_defaults=True):
+    reference: str
+    status: str
+    start: datetime
+    end: datetime
+    channel: str
+    language: str
+    service: str
+    expert: ExpertOut
+    customer: CustomerOut
+    message: str = ""
+    video_url: str | None = None
+    cancel_reason: str | None = None
+    manage_token: str | None = None
+    manage_url: str | None = None

@@ -1,0 +1,126 @@
+"""Staff accounts: creating users, password hashing (argon2) and checking a login."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pwdlib import PasswordHash
+
+from calendars.tables import Agency, StaffUser
+from luukku.problems import FieldError, InvalidInput, NotAuthenticated
+
+ROLES = ("admin", "agency_admin", "expert", "service_point_clerk")
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Verified against when the email is unknown, so both failures cost the same time.
+    return _hasher().hash("not a password of anyone")
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """Who is signed in: what guards and isolation filters look at."""
+
+    id: int
+    email: str
+    name: str
+    roles: tuple[str, ...]
+    agency_id: int | None
+    expert_id: int | None
+    service_point_id: int | None
+    language: str
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(set(roles) & set(self.roles))
+
+
+def _member(row: dict[str, Any]) -> StaffMember:
+    return StaffMember(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        roles=tuple(row["roles"]),
+        agency_id=row["agency"],
+        expert_id=row["expert"],
+        service_point_id=row["service_point"],
+        language=row["language"],
+    )
+
+
+async def staff_member(user_id: int) -> StaffMember | None:
+    row = (
+        await StaffUser.select()
+        .where((StaffUser.id == user_id) & StaffUser.active.eq(True))
+        .first()
+    )
+    return _member(row) if row else None
+
+
+async def authenticate(email: str, password: str) -> StaffMember:
+    """The member with this email and password; one answer for every failure."""
+    row = (
+        await StaffUser.select()
+        .where((StaffUser.email == email.strip().lower()) & StaffUser.active.eq(True))
+        .first()
+    )
+    valid = _hasher().verify(password, row["password_hash"] if row else _dummy_hash())
+    if row is None or not valid:
+        raise NotAuthenticated("Wrong email or password.")
+    return _member(row)
+
+
+async def create_staff_user(
+    *,
+    email: str,
+    password: str,
+    name: str,
+    roles: Sequence[str],
+    agency_id: int | None = None,
+    expert_id: int | None = None,
+    service_point_id: int | None = None,
+    language: str = "fi",
+) -> tuple[int, bool]:
+    """(id, created): an existing account with that email is left as it is."""
+    email = email.strip().lower()
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise InvalidInput.field("roles", f"unknown roles {unknown}; use {', '.join(ROLES)}")
+    if len(password) < 12:
+        raise InvalidInput(
+            "password too short", [FieldError("password", "use 12 characters or more")]
+        )
+    existing = await StaffUser.select(StaffUser.id).where(StaffUser.email == email).first()
+    if existing:
+        return int(existing["id"]), False
+    user = StaffUser(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        roles=list(roles),
+        agency=agency_id,
+        expert=expert_id,
+        service_point=service_point_id,
+        language=language,
+    )
+    await user.save()
+    return int(user.id), True
+
+
+async def agency_slug(agency_id: int | None) -> str | None:
+    if agency_id is None:
+        return None
+    row = await Agency.select(Agency.slug).where(Agency.id == agency_id).first()
+    return str(row["slug"]) if row else None

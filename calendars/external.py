@@ -1,0 +1,528 @@
+"""Experts' own calendars (an ICS address or a CalDAV calendar): registering them, reading
+their busy times and storing those as ExternalBusy rows that block bookings.
+
+Syncing is separate from searching: the periodic job (`sync_due_calendars`) and an on-demand
+`sync_calendar` fetch and store; the slot search only reads the stored rows, so a slow or
+broken remote calendar never delays it. A failed sync keeps the last good rows and records the
+error on the calendar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+
+from calendars.fetching import Fetcher, FetchError
+from calendars.tables import Expert, ExternalBusy, ExternalCalendar
+from luukku.database import write_transaction
+from luukku.problems import Conflict, FieldError, InvalidInput, NotFound
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("ics", "caldav")
+SYNC_EVERY = timedelta(minutes=10)
+LUUKKU_UID_SUFFIX = "@luukku"
+WINDOW_BEFORE = timedelta(days=7)
+WINDOW_AHEAD = timedelta(days=400)
+MAX_CALENDARS_PER_EXPERT = 10
+MAX_BUSY_INTERVALS = 20_000
+"""More busy times than this in the window is not a person's calendar; the sync fails."""
+MAX_RECURRING_SERIES = 5_000
+_FRANTIC_FREQUENCIES = frozenset({"SECONDLY", "MINUTELY"})
+# Expansion goes a chunk at a time, so a feed with too many occurrences fails early.
+_CHUNK = timedelta(days=31)
+# Floating times are compared in the query's zone; reading a day more each side and cutting
+# after conversion keeps events at the window's edges.
+_EDGE = timedelta(days=1)
+_INSERT_BATCH = 500
+_ERROR_LENGTH = 500
+
+_DAV = "{DAV:}"
+_CALDAV = "{urn:ietf:params:xml:ns:caldav}"
+_CALENDAR_QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><C:calendar-data/></D:prop>
+  <C:filter>
+    <C:comp-filter name="VCALENDAR">
+      <C:comp-filter name="VEVENT">
+        <C:time-range start="{start}" end="{end}"/>
+      </C:comp-filter>
+    </C:comp-filter>
+  </C:filter>
+</C:calendar-query>
+"""
+
+Interval = tuple[datetime, datetime]
+
+
+class CalendarUnreadable(Exception):
+    """The source answered, but not with a calendar Luukku can read; the message is stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """How one calendar's sync went: `busy_count` rows stored, or the error recorded."""
+
+    calendar_id: int
+    ok: bool
+    busy_count: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    calendar_id: int
+    expert_id: int
+    timezone: str
+    kind: str
+    url: str
+    username: str
+    password: str
+
+
+# --- Registering ---------------------------------------------------------------------------
+
+
+def _clean_url(url: str) -> str:
+    url = url.strip()
+    # Outlook and Apple hand out webcal:// links for the same https address.
+    if url.lower().startswith("webcal://"):
+        url = "https://" + url[len("webcal://") :]
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in {"http", "https"} or not rest:
+        raise InvalidInput.field("url", "must be an http or https address")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in host:
+        raise InvalidInput.field("url", "put the user name and password in their own fields")
+    if not host or host.startswith(":"):
+        raise InvalidInput.field("url", "has no host")
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        raise InvalidInput.field("url", "must not contain spaces or control characters")
+    if len(url) > 2000:
+        raise InvalidInput.field("url", "is longer than 2000 characters")
+    return url
+
+
+async def add_external_calendar(
+    expert_id: int,
+    kind: str,
+    url: str,
+    username: str = "",
+    password: str = "",
+    write_bookings: bool = False,
+) -> int:
+    """Register an expert's ICS address or CalDAV calendar; its first sync comes with the next
+    periodic run (or call `sync_calendar` at once). The new calendar's id."""
+    if kind not in KINDS:
+        raise InvalidInput.field("kind", f"must be one of {', '.join(KINDS)}")
+    url = _clean_url(url)
+    if len(username) > 200:
+        raise InvalidInput.field("username", "is longer than 200 characters")
+    if len(password) > 200:
+        raise InvalidInput.field("password", "is longer than 200 characters")
+    if write_bookings and kind != "caldav":
+        raise InvalidInput.field("write_bookings", "only a CalDAV calendar can be written to")
+    async with write_transaction(ExternalCalendar._meta.db):
+        if not await Expert.exists().where(Expert.id == expert_id):
+            raise NotFound(f"No expert {expert_id}.")
+        existing = await ExternalCalendar.select(ExternalCalendar.url).where(
+            ExternalCalendar.expert == expert_id
+        )
+        if any(row["url"] == url for row in existing):
+            raise Conflict("That calendar is already registered.", [FieldError("url", "taken")])
+        if len(existing) >= MAX_CALENDARS_PER_EXPERT:
+            raise InvalidInput.field(
+                "url", f"an expert can connect at most {MAX_CALENDARS_PER_EXPERT} calendars"
+            )
+        calendar = ExternalCalendar(
+            expert=expert_id,
+            kind=kind,
+            url=url,
+            username=username,
+            password=password,
+            write_bookings=write_bookings,
+        )
+        await calendar.save()
+    return int(calendar.id)
+
+
+# --- Parsing -------------------------------------------------------------------------------
+
+
+def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
+    """A DTSTART/DTEND value in UTC: floating times and dates are the expert's local time."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
+
+
+def _blocks(event: icalendar.cal.Component) -> bool:
+    # Luukku's own bookings, written back by the CalDAV push, are already reservations.
+    if str(event.get("UID", "")).endswith(LUUKKU_UID_SUFFIX):
+        return False
+    if str(event.get("TRANSP", "")).strip().upper() == "TRANSPARENT":
+        return False
+    if str(event.get("STATUS", "")).strip().upper() == "CANCELLED":
+        return False
+    # Outlook marks "Free" appointments this way, sometimes without TRANSP.
+    return str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).strip().upper() != "FREE"
+
+
+def _check_rules(calendar: icalendar.Calendar) -> None:
+    """Refuse feeds whose expansion alone would be a denial of service."""
+    series = 0
+    for event in calendar.walk("VEVENT"):
+        rules = event.get("RRULE")
+        if rules is None:
+            continue
+        series += 1
+        for rule in rules if isinstance(rules, list) else [rules]:
+            frequencies = {str(f).upper() for f in rule.get("FREQ", [])}
+            if frequencies & _FRANTIC_FREQUENCIES:
+                raise CalendarUnreadable("an event repeats more often than hourly")
+    if series > MAX_RECURRING_SERIES:
+        raise CalendarUnreadable(f"more than {MAX_RECURRING_SERIES} recurring events")
+
+
+def _parse(ics: bytes) -> icalendar.Calendar:
+    try:
+        calendar = icalendar.Calendar.from_ical(ics)
+    except Exception as exc:  # the parser's errors vary; all mean the same to the expert
+        raise CalendarUnreadable(f"not an iCalendar file ({exc})") from exc
+    if not isinstance(calendar, icalendar.Calendar) or calendar.name != "VCALENDAR":
+        raise CalendarUnreadable("not an iCalendar file (no VCALENDAR)")
+    return calendar
+
+
+def _chunks(start: datetime, end: datetime) -> Iterable[Interval]:
+    while start < end:
+        yield start, min(start + _CHUNK, end)
+        start += _CHUNK
+
+
+def _merged(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _expand(
+    calendars: Sequence[icalendar.Calendar],
+    window_start: datetime,
+    window_end: datetime,
+    zone: ZoneInfo,
+) -> list[Interval]:
+    found: set[Interval] = set()
+    for calendar in calendars:
+        try:
+            _check_rules(calendar)
+            query = recurring_ical_events.of(calendar)
+            for chunk_start, chunk_end in _chunks(window_start - _EDGE, window_end + _EDGE):
+                for event in query.between(chunk_start, chunk_end):
+                    if not _blocks(event):
+                        continue
+                    start = max(_instant(event.start, zone), window_start)
+                    end = min(_instant(event.end, zone), window_end)
+                    if start < end:
+                        found.add((start, end))
+                if len(found) > MAX_BUSY_INTERVALS:
+                    raise CalendarUnreadable(
+                        f"more than {MAX_BUSY_INTERVALS} busy times in {WINDOW_AHEAD.days} days"
+                    )
+        except CalendarUnreadable:
+            raise
+        except Exception as exc:  # bad RRULEs, dates, zones: the library's errors vary
+            raise CalendarUnreadable(f"the calendar has a malformed event ({exc})") from exc
+    return _merged(found)
+
+
+def busy_intervals(
+    ics: bytes, window_start: datetime, window_end: datetime, default_tz: ZoneInfo | str
+) -> list[Interval]:
+    """The busy times of an iCalendar file within [window_start, window_end), in UTC, sorted
+    and merged where they overlap.
+
+    Recurring events are expanded with their EXDATEs and overridden instances; floating times
+    and all-day events are read in `default_tz` (the expert's zone), an all-day event blocking
+    the whole local day(s). Transparent ("free") and cancelled events do not block.
+    Raises CalendarUnreadable for anything that is not a readable calendar.
+    """
+    zone = default_tz if isinstance(default_tz, ZoneInfo) else ZoneInfo(default_tz)
+    return _expand([_parse(ics)], window_start, window_end, zone)
+
+
+def _multistatus_calendars(body: bytes) -> list[bytes]:
+    """The calendar-data of each resource in a CalDAV REPORT answer."""
+    try:
+        # The standard parser is safe here: expat ≥ 2.4.1 (Python 3.11 ships 2.5) limits entity
+        # expansion, and ElementTree never fetches external entities.
+        root = ET.fromstring(body)  # noqa: S314
+    except ET.ParseError as exc:
+        raise CalendarUnreadable(f"not a CalDAV answer ({exc})") from exc
+    if root.tag != f"{_DAV}multistatus":
+        raise CalendarUnreadable("not a CalDAV answer (no multistatus)")
+    documents = []
+    for propstat in root.iter(f"{_DAV}propstat"):
+        status = propstat.findtext(f"{_DAV}status", default="")
+        if " 200 " not in f"{status} ":
+            continue
+        for data in propstat.iter(f"{_CALDAV}calendar-data"):
+            if data.text and data.text.strip():
+                documents.append(data.text.encode("utf-8"))
+    return documents
+
+
+def _caldav_busy(
+    body: bytes, window_start: datetime, window_end: datetime, zone: ZoneInfo
+) -> list[Interval]:
+    calendars = [_parse(document) for document in _multistatus_calendars(body)]
+    return _expand(calendars, window_start, window_end, zone)
+
+
+# --- Syncing -------------------------------------------------------------------------------
+
+
+def _ical_utc(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+async def _read_busy(
+    source: _Source, fetcher: Fetcher, window_start: datetime, window_end: datetime
+) -> list[Interval]:
+    zone = ZoneInfo(source.timezone)
+    auth = (source.username, source.password) if source.username else None
+    # Parsing a large feed takes a while; a thread keeps the event loop (and searches) moving.
+    if source.kind == "caldav":
+        query = _CALENDAR_QUERY.format(
+            start=_ical_utc(window_start - _EDGE), end=_ical_utc(window_end + _EDGE)
+        )
+        body = await fetcher.fetch(
+            source.url,
+            method="REPORT",
+            body=query.encode("utf-8"),
+            headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
+            auth=auth,
+        )
+        return await asyncio.to_thread(_caldav_busy, body, window_start, window_end, zone)
+    ics = await fetcher.fetch(source.url, auth=auth)
+    return await asyncio.to_thread(busy_intervals, ics, window_start, window_end, zone)
+
+
+async def _load(calendar_id: int) -> _Source:
+    row = (
+        await ExternalCalendar.select(
+            ExternalCalendar.id,
+            ExternalCalendar.expert,
+            ExternalCalendar.expert.timezone.as_alias("timezone"),
+            ExternalCalendar.kind,
+            ExternalCalendar.url,
+            ExternalCalendar.username,
+            ExternalCalendar.password,
+        )
+        .where(ExternalCalendar.id == calendar_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No external calendar {calendar_id}.")
+    return _Source(
+        calendar_id=row["id"],
+        expert_id=row["expert"],
+        timezone=row["timezone"],
+        kind=row["kind"],
+        url=row["url"],
+        username=row["username"],
+        password=row["password"],
+    )
+
+
+async def _store(source: _Source, intervals: Sequence[Interval], now: datetime) -> None:
+    """Replace the calendar's busy rows in one transaction, unless a later sync already did
+    or the calendar is gone."""
+    async with write_transaction(ExternalBusy._meta.db):
+        # Updating the calendar first locks its row, so two syncs of one calendar queue here.
+        current = await (
+            ExternalCalendar.update(
+                {
+                    ExternalCalendar.last_success_at: now,
+                    ExternalCalendar.last_error: "",
+                    ExternalCalendar.last_error_at: None,
+                }
+            )
+            .where(
+                (ExternalCalendar.id == source.calendar_id)
+                & (
+                    ExternalCalendar.last_success_at.is_null()
+                    | (ExternalCalendar.last_success_at <= now)
+                )
+            )
+            .returning(ExternalCalendar.id)
+        )
+        if not current:
+            return
+        await ExternalBusy.delete().where(ExternalBusy.calendar == source.calendar_id)
+        for first in range(0, len(intervals), _INSERT_BATCH):
+            await ExternalBusy.insert(
+                *(
+                    ExternalBusy(
+                        calendar=source.calendar_id,
+                        expert=source.expert_id,
+                        starts_at=start,
+                        ends_at=end,
+                    )
+                    for start, end in intervals[first : first + _INSERT_BATCH]
+                )
+            )
+
+
+async def _record_failure(calendar_id: int, error: str, now: datetime) -> None:
+    await ExternalCalendar.update(
+        {ExternalCalendar.last_error: error, ExternalCalendar.last_error_at: now}
+    ).where(ExternalCalendar.id == calendar_id)
+
+
+async def _sync(source: _Source, fetcher: Fetcher, now: datetime) -> SyncResult:
+    window_start, window_end = now - WINDOW_BEFORE, now + WINDOW_AHEAD
+    try:
+        intervals = await _read_busy(source, fetcher, window_start, window_end)
+    except (FetchError, CalendarUnreadable) as exc:
+        error = str(exc)[:_ERROR_LENGTH]
+        logger.info("external calendar %s not synced: %s", source.calendar_id, error)
+        await _record_failure(source.calendar_id, error, now)
+        return SyncResult(source.calendar_id, ok=False, error=error)
+    await _store(source, intervals, now)
+    return SyncResult(source.calendar_id, ok=True, busy_count=len(intervals))
+
+
+async def sync_calendar(calendar_id: int, fetcher: Fetcher, now: datetime) -> SyncResult:
+    """Fetch one calendar now and replace its busy times; on failure keep them and record why.
+    Raises NotFound for an unknown calendar."""
+    source = await _load(calendar_id)
+    await ExternalCalendar.update({ExternalCalendar.last_attempt_at: now}).where(
+        ExternalCalendar.id == calendar_id
+    )
+    return await _sync(source, fetcher, now)
+
+
+async def _claim(calendar_id: int, now: datetime, every: timedelta) -> bool:
+    """Mark the calendar attempted unless another worker did within `every`."""
+    claimed = await (
+        ExternalCalendar.update({ExternalCalendar.last_attempt_at: now})
+        .where(
+            (ExternalCalendar.id == calendar_id)
+            & (
+                ExternalCalendar.last_attempt_at.is_null()
+                | (ExternalCalendar.last_attempt_at <= now - every)
+            )
+        )
+        .returning(ExternalCalendar.id)
+    )
+    return bool(claimed)
+
+
+async def sync_due_calendars(
+    fetcher: Fetcher,
+    now: datetime,
+    every: timedelta = SYNC_EVERY,
+    *,
+    limit: int = 200,
+    concurrency: int = 8,
+) -> int:
+    """The periodic job: sync up to `limit` calendars not attempted within `every`, longest
+    waiting first, `concurrency` at a time. Safe to run from several workers: each calendar is
+    claimed before it is fetched. The number of calendars synced (whether or not they failed)."""
+    due = (
+        await ExternalCalendar.select(ExternalCalendar.id, ExternalCalendar.last_attempt_at)
+        .where(
+            ExternalCalendar.last_attempt_at.is_null()
+            | (ExternalCalendar.last_attempt_at <= now - every)
+        )
+        .order_by(ExternalCalendar.id)
+    )
+    # Never-tried calendars first, then the longest waiting; sorted here because NULL
+    # ordering differs between the engines.
+    oldest = datetime.min.replace(tzinfo=UTC)
+    ids = [row["id"] for row in sorted(due, key=lambda row: row["last_attempt_at"] or oldest)][
+        :limit
+    ]
+    gate = asyncio.Semaphore(concurrency)
+    synced = 0
+
+    async def sync_one(calendar_id: int) -> None:
+        nonlocal synced
+        async with gate:
+            if not await _claim(calendar_id, now, every):
+                return
+            try:
+                source = await _load(calendar_id)
+            except NotFound:  # removed since the list was read
+                return
+            await _sync(source, fetcher, now)
+            synced += 1
+
+    async with asyncio.TaskGroup() as group:
+        for calendar_id in ids:
+            group.create_task(sync_one(calendar_id))
+    return synced
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalCalendarStatus:
+    """What an expert sees of a registered calendar: the host only, never the secret URL."""
+
+    id: int
+    kind: str
+    host: str
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+    last_error_at: datetime | None
+
+
+async def calendars_of(expert_id: int) -> list[ExternalCalendarStatus]:
+    rows = (
+        await ExternalCalendar.select()
+        .where(ExternalCalendar.expert == expert_id)
+        .order_by(ExternalCalendar.id)
+    )
+    return [
+        ExternalCalendarStatus(
+            id=row["id"],
+            kind=row["kind"],
+            host=urlsplit(row["url"]).hostname or "",
+            last_attempt_at=row["last_attempt_at"],
+            last_success_at=row["last_success_at"],
+            last_error=row["last_error"],
+            last_error_at=row["last_error_at"],
+        )
+        for row in rows
+    ]
+
+
+async def owned_calendar(expert_id: int, calendar_id: int) -> int:
+    exists = await ExternalCalendar.exists().where(
+        (ExternalCalendar.id == calendar_id) & (ExternalCalendar.expert == expert_id)
+    )
+    if not exists:
+        raise NotFound(f"No external calendar {calendar_id}.")
+    return calendar_id
+
+
+async def remove_external_calendar(expert_id: int, calendar_id: int) -> None:
+    """The calendar and its busy times go together (ExternalBusy cascades)."""
+    await owned_calendar(expert_id, calendar_id)
+    await ExternalCalendar.delete().where(ExternalCalendar.id == calendar_id)

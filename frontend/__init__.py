@@ -1,0 +1,1 @@
+"""Server-rendered pages; calls the same service functions as the API."""

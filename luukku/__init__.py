@@ -1,0 +1,1 @@
+"""Luukku's shared kernel: settings, database engine, problem details and the clock."""

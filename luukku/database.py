@@ -1,0 +1,49 @@
+"""Database engines from `DATABASE_URL` and binding them to every Piccolo table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def engine_from_url(url: str) -> Engine:  # type: ignore[type-arg]
+    """`sqlite:///path` or `postgresql://user:pass@host:port/db` to a Piccolo engine."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # SQLAlchemy convention: sqlite:///relative.sqlite, sqlite:////absolute.sqlite
+        path = unquote(url.removeprefix("sqlite:///"))
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+    if parts.scheme in {"postgres", "postgresql"}:
+        return PostgresEngine(
+            config={
+                "host": parts.hostname or "localhost",
+                "port": parts.port or 5432,
+                "user": unquote(parts.username or "postgres"),
+                "password": unquote(parts.password or ""),
+                "database": parts.path.lstrip("/") or "postgres",
+            }
+        )
+    raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
+
+
+def bind_tables(engine: Engine, tables: Iterable[type[Table]]) -> None:  # type: ignore[type-arg]
+    """Point every table at `engine`, so the app factory decides the database, not import order."""
+    for table in tables:
+        table._meta.db = engine
+
+
+def write_transaction(engine: Engine) -> Any:  # type: ignore[type-arg]
+    """A transaction that writes: IMMEDIATE on SQLite so writers queue instead of deadlocking."""
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()

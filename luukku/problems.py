@@ -1,0 +1,166 @@
+"""One exception hierarchy for every domain, and its mapping to RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    """Base of what services raise; each subclass knows its HTTP status."""
+
+    status_code = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = tuple(errors)
+
+
+class InvalidInput(DomainError):
+    """A well-formed request that asks for something impossible (start off the grid, bad email)."""
+
+    status_code = 422
+    title = "Invalid input"
+
+    @classmethod
+    def field(cls, field: str, message: str) -> InvalidInput:
+        return cls(f"{field}: {message}", [FieldError(field, message)])
+
+
+class NotFound(DomainError):
+    """Unknown, or not for the caller to know about (wrong manage token included)."""
+
+    status_code = 404
+    title = "Not found"
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    title = "Not authenticated"
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+    title = "Not allowed"
+
+
+class Conflict(DomainError):
+    """The request lost against the current state (slot taken, booking already cancelled)."""
+
+    status_code = 409
+    title = "Conflict"
+
+
+class SlotTaken(Conflict):
+    title = "Time no longer free"
+
+
+def _problem(
+    status: int, title: str, detail: str, errors: Sequence[FieldError] = ()
+) -> ProblemDetailsException:
+    extra: dict[str, Any] = {}
+    if errors:
+        extra["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    return ProblemDetailsException(
+        status_code=status,
+        title=title,
+        detail=detail,
+        type_="about:blank",
+        extra=extra or None,
+    )
+
+
+def _from_domain_error(exc: DomainError) -> ProblemDetailsException:
+    return _problem(exc.status_code, exc.title, exc.detail, exc.errors)
+
+
+_MSGSPEC_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+# msgspec names the offending key inside the message, not in the path.
+_NAMED_KEY = re.compile(r"Object (?:missing required|contains unknown) field `(?P<key>[^`]+)`")
+_MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '(?P<key>[^']+)'")
+# Litestar's name for the request body; the body's own fields are what clients know.
+_BODY = "data"
+
+
+def _field_name(key: str, message: str) -> str:
+    if match := _MSGSPEC_PATH.search(message):
+        key = match["path"].replace("[", ".").replace("]", "")
+    parts = [part for part in key.split(".") if part and part != _BODY]
+    if named := _NAMED_KEY.search(message):
+        parts.append(named["key"])
+    return ".".join(parts) or "body"
+
+
+def _field_errors(extra: Any, detail: str) -> list[FieldError]:
+    """Litestar's validation `extra` ({key, message, source}) as named fields."""
+    errors: list[FieldError] = []
+    for item in extra if isinstance(extra, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        message = str(item.get("message", "invalid value"))
+        field = _field_name(str(item.get("key") or ""), message)
+        errors.append(FieldError(field, _MSGSPEC_PATH.sub("", message)))
+    if not errors and (missing := _MISSING_PARAMETER.search(detail)):
+        errors.append(FieldError(missing["key"], "is required"))
+    return errors
+
+
+def _from_validation(exc: ValidationException) -> ProblemDetailsException:
+    errors = _field_errors(exc.extra, str(exc.detail))
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or str(exc.detail)
+    return _problem(400, "Invalid request", detail, errors)
+
+
+def _from_http_exception(exc: HTTPException) -> ProblemDetailsException:
+    return _problem(exc.status_code, str(exc.detail), str(exc.detail))
+
+
+def nesting_error_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """JSON nested deeper than the decoder can follow is bad input, not a server fault."""
+    return _problem(400, "Invalid request", "The request body is nested too deeply.").to_response(
+        request
+    )
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Anything unexpected: logged with its traceback, answered without internals."""
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal server error",
+        "The server could not complete the request; nothing was saved.",
+    ).to_response(request)
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                DomainError: _from_domain_error,
+                ValidationException: _from_validation,
+                HTTPException: _from_http_exception,
+            }
+        )
+    )

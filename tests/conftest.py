@@ -1,0 +1,138 @@
+"""Test fixtures: one suite, two engines. `LUUKKU_TEST_DATABASE_URL` picks PostgreSQL;
+without it every run gets a fresh SQLite file. The schema is built by the real migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.querystring import QueryString
+
+from app import create_app
+from booking.tables import TABLES as BOOKING_TABLES
+from calendars.fetching import Fetcher
+from calendars.tables import TABLES as CALENDAR_TABLES
+from luukku.clock import FixedClock
+from luukku.database import bind_tables, engine_from_url
+from luukku.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ALL_TABLES = (*CALENDAR_TABLES, *BOOKING_TABLES)
+# A Monday morning in Helsinki, well before the DST change of 2027.
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def _sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'luukku-test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("LUUKKU_TEST_DATABASE_URL") or _sqlite_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgres")
+
+
+def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    async def reset() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await connection.close()
+
+    asyncio.run(reset())
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str, is_postgres: bool) -> str:
+    """An empty database brought to the current schema by `piccolo migrations forwards all`."""
+    if is_postgres:
+        _reset_postgres(database_url)
+    env = {**os.environ, "DATABASE_URL": database_url, "PICCOLO_CONF": "piccolo_conf"}
+    result = subprocess.run(
+        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_database: str) -> Settings:
+    return Settings(
+        database_url=migrated_database,
+        secret_key="test-secret-that-is-long-enough-for-hs256",
+        demo_mode=False,
+        public_base_url="https://luukku.test",
+        video_base_url="https://video.test",
+        run_worker_in_app=False,
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+async def _empty_tables(is_postgres: bool) -> None:
+    engine = ALL_TABLES[0]._meta.db
+    names = [table._meta.tablename for table in ALL_TABLES]
+    if is_postgres:
+        await engine.run_querystring(
+            QueryString(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        )
+    else:
+        for name in reversed(names):
+            await engine.run_querystring(QueryString(f"DELETE FROM {name}"))  # noqa: S608
+
+
+@pytest.fixture
+async def engine(settings: Settings, is_postgres: bool) -> AsyncIterator[Engine]:  # type: ignore[type-arg]
+    """The test database's engine, with a connection pool on PostgreSQL, on the test's loop."""
+    engine = engine_from_url(settings.database_url)
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=20)
+    yield engine
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+@pytest.fixture
+async def db(engine: Engine, is_postgres: bool) -> None:  # type: ignore[type-arg]
+    """Tables bound to the test database and emptied before the test."""
+    bind_tables(engine, ALL_TABLES)
+    await _empty_tables(is_postgres)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FixedClock, engine: Engine, db: None) -> Litestar:  # type: ignore[type-arg]
+    # Tests serve calendars on loopback, so this app may fetch from private addresses.
+    return create_app(settings, clock=clock, engine=engine, fetcher=Fetcher(allow_private=True))
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app; the pool comes from the `engine` fixture, not the lifespan."""
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,0 +1,121 @@
+"""Small builders for test data; each returns the created row's id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import time
+
+from booking.tables import Service, ServiceExpert
+from calendars.tables import Agency, Expert, WorkingHours
+
+OFFICE_HOURS = tuple((weekday, "09:00", "16:00") for weekday in range(5))
+
+
+async def make_agency(slug: str = "city-business", *, observe_holidays: bool = True) -> int:
+    agency = Agency(
+        slug=slug,
+        name_fi="Elinkeinopalvelut",
+        name_sv="Näringslivstjänster",
+        name_en="Business Services",
+        observe_holidays=observe_holidays,
+    )
+    await agency.save()
+    return int(agency.id)
+
+
+async def make_expert(
+    agency_id: int,
+    name: str = "Aino Virtanen",
+    *,
+    email: str | None = None,
+    hours: Iterable[tuple[int, str, str]] = OFFICE_HOURS,
+    languages: Sequence[str] = ("fi", "sv", "en"),
+    channels: Sequence[str] = ("in_person", "phone", "video"),
+    topics: Sequence[str] = ("funding",),
+    timezone: str = "Europe/Helsinki",
+) -> int:
+    expert = Expert(
+        agency=agency_id,
+        name=name,
+        email=email or f"{name.lower().replace(' ', '.')}@example.fi",
+        timezone=timezone,
+        languages=list(languages),
+        channels=list(channels),
+        topics=list(topics),
+    )
+    await expert.save()
+    rows = [
+        WorkingHours(
+            expert=expert.id,
+            weekday=weekday,
+            start_time=time.fromisoformat(start),
+            end_time=time.fromisoformat(end),
+        )
+        for weekday, start, end in hours
+    ]
+    if rows:
+        await WorkingHours.insert(*rows)
+    return int(expert.id)
+
+
+async def make_service(
+    agency_id: int,
+    slug: str = "funding-advice",
+    *,
+    duration: int = 60,
+    interval: int = 30,
+    buffer_before: int = 0,
+    buffer_after: int = 0,
+    min_notice: int = 120,
+    horizon_days: int = 60,
+    daily_limit: int | None = None,
+    channels: Sequence[str] = ("in_person", "phone", "video"),
+    languages: Sequence[str] = ("fi", "sv", "en"),
+    topics: Sequence[str] = ("funding",),
+    experts: Sequence[int] = (),
+) -> int:
+    service = Service(
+        slug=slug,
+        agency=agency_id,
+        name_fi="Rahoitusneuvonta",
+        name_sv="Finansieringsrådgivning",
+        name_en="Funding advice",
+        description_fi="Apua rahoituksen hakemiseen.",
+        description_sv="Hjälp med att söka finansiering.",
+        description_en="Help with applying for funding.",
+        duration_minutes=duration,
+        buffer_before_minutes=buffer_before,
+        buffer_after_minutes=buffer_after,
+        min_notice_minutes=min_notice,
+        horizon_days=horizon_days,
+        slot_interval_minutes=interval,
+        channels=list(channels),
+        languages=list(languages),
+        topics=list(topics),
+        daily_limit=daily_limit,
+    )
+    await service.save()
+    if experts:
+        await ServiceExpert.insert(
+            *(ServiceExpert(service=service.id, expert=expert_id) for expert_id in experts)
+        )
+    return int(service.id)
+
+
+def booking_body(start: str, **overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "service": "funding-advice",
+        "start": start,
+        "channel": "video",
+        "language": "fi",
+        "customer": {
+            "name": "Matti Meikäläinen",
+            "email": "matti@example.com",
+            "phone": "040 123 4567",
+            "company": "Meikäläinen Oy",
+            "business_id": "2617416-4",
+        },
+        "message": "Haen starttirahaa.",
+    }
+    body.update(overrides)
+    return body
