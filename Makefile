@@ -28,12 +28,18 @@ run: seed
 	@echo "Luukku demo: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/schema)"
 	$(BIN)/litestar --app app:app run --host $(HOST) --port $(PORT)
 
+ICAL_JS := tests/ical/node_modules/.package-lock.json
+
+# Mozilla's ical.js reads the feeds in the tests (tests/ical/package-lock.json).
+$(ICAL_JS): tests/ical/package-lock.json
+	npm ci --prefix tests/ical --no-audit --no-fund
+
 test: test-sqlite test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(ICAL_JS)
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(ICAL_JS)
 ifneq ($(TEST_POSTGRES_URL),)
 	LUUKKU_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
 else
@@ -47,6 +53,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.slots
+	$(BIN)/python -m bench.feeds
 
 clean:
 	rm -rf $(VENV) var/*.sqlite*

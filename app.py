@@ -21,6 +21,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from booking.admin_api import ServicesAdminController
 from booking.api import BookingController, ServiceController
 from booking.calendar_push import push_bookings
+from booking.feed_api import AgencyFeedController, FeedController, MyFeedController
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
@@ -119,6 +120,9 @@ def create_app(
             OwnCalendarController,
             ExternalCalendarController,
             ServicesAdminController,
+            FeedController,
+            MyFeedController,
+            AgencyFeedController,
         ],
         on_app_init=[auth.on_app_init],
         middleware=[login_rate_limit.middleware],

@@ -35,14 +35,13 @@ from piccolo.engine.postgres import PostgresEngine
 
 from app import create_app
 from bench.slots import QueryCounter, count_queries, display_url, migrate, prepare_postgres
-from booking.feed_api import FeedController
+from booking.feed_tokens import issue_feed_token
 from booking.feeds import (
     CANCELLED_KEPT,
     FEED_HORIZON,
     FEED_PAST,
     MAX_FEED_BYTES,
     MAX_FEED_EVENTS,
-    issue_feed_token,
 )
 from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Booking
@@ -250,10 +249,7 @@ class EngineRun:
 
 
 def feed_app(settings: Settings, engine: Engine) -> Litestar:  # type: ignore[type-arg]
-    app = create_app(settings, clock=FixedClock(NOW), engine=engine)
-    if not any(route.path.startswith("/feeds/") for route in app.routes):
-        app.register(FeedController)
-    return app
+    return create_app(settings, clock=FixedClock(NOW), engine=engine)
 
 
 @asynccontextmanager
@@ -350,7 +346,7 @@ async def bench_workload(
     counter: QueryCounter,
     seeded: Seeded,
 ) -> WorkloadRun:
-    token = await issue_feed_token(seeded.expert, NOW - timedelta(days=100))
+    token = await issue_feed_token(seeded.expert, NOW - timedelta(days=100), settings)
     url = f"/feeds/{token}.ics"
     full = seeded.workload.full
     results = [await measure_cold(settings, engine, counter, url, COLD_REQUESTS if full else 5)]

@@ -26,6 +26,7 @@ from booking.catalogue import (
     get_service,
     get_service_by_id,
 )
+from booking.cover import with_substitutes
 from booking.customers import Customer, clean_customer
 from booking.reservations import (
     booking_transaction,
@@ -182,6 +183,10 @@ async def create_booking(
             "language", "no expert gives this service in that channel and language"
         )
 
+    # While an expert is away, the substitute named for the absence takes their bookings.
+    candidates = await with_substitutes(
+        candidates, start, start + service.rules.duration, request.channel, request.language
+    )
     attempts = 1 if request.expert_id is not None else _ANY_EXPERT_ATTEMPTS
     for attempt in range(1, attempts + 1):
         try:

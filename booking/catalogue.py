@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -184,9 +185,26 @@ async def eligible_experts(
         expert
         for expert in map(_profile, rows)
         if (explicit or _gives(service, expert))
-        and _fits(expert, channel, language)
+        and fits(expert, channel, language)
         and expert_id in (None, expert.id)
     ]
+
+
+async def active_experts(ids: Iterable[int]) -> list[ExpertProfile]:
+    """The active experts among `ids`, in id order; one query."""
+    rows = (
+        await Expert.select(*_EXPERT_COLUMNS)
+        .where(Expert.active.eq(True) & Expert.id.is_in(sorted(set(ids)) or [0]))
+        .order_by(Expert.id)
+    )
+    return [_profile(row) for row in rows]
+
+
+def fits(expert: ExpertProfile, channel: str | None, language: str | None) -> bool:
+    """Whether the expert works in `channel` and speaks `language` (None: any)."""
+    return (channel is None or channel in expert.channels) and (
+        language is None or language in expert.languages
+    )
 
 
 async def expert_profile(expert_id: int) -> ExpertProfile:
@@ -198,12 +216,6 @@ async def expert_profile(expert_id: int) -> ExpertProfile:
 
 def _gives(service: ServiceInfo, expert: ExpertProfile) -> bool:
     return not service.topics or bool(set(service.topics) & set(expert.topics))
-
-
-def _fits(expert: ExpertProfile, channel: str | None, language: str | None) -> bool:
-    return (channel is None or channel in expert.channels) and (
-        language is None or language in expert.languages
-    )
 
 
 @dataclass(frozen=True, slots=True)

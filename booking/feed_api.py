@@ -1,5 +1,5 @@
-"""The iCalendar subscription feed route, `GET /feeds/{feed_token}.ics`: public, the secret
-token in the address is the only credential.
+"""The iCalendar subscription feed route, `GET /feeds/{feed_token}.ics` (public: the secret
+token in the address is the only credential), and the staff routes that show and rotate it.
 
 Calendar clients poll it (Google every few hours, Apple and Thunderbird as often as the feed's
 REFRESH-INTERVAL asks): a client that sends back the ETag (If-None-Match) or the Last-Modified
@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, PathParameter
+from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 
+from booking.feed_tokens import Owner, current_feed_token, feed_url, rotate_feed_token
 from booking.feeds import Feed, FeedCache, subscription_feed
+from calendars.accounts import StaffMember
+from calendars.directory import own_expert
+from luukku.auth import requires_role
 from luukku.clock import Clock
-from luukku.problems import NotFound
+from luukku.problems import NotAllowed, NotFound
 from luukku.settings import Settings
 
 # Litestar adds "; charset=utf-8" to text types.
@@ -129,3 +135,69 @@ class FeedController(Controller):
             media_type=FEED_MEDIA_TYPE,
             headers=headers,
         )
+
+
+class FeedOut(msgspec.Struct):
+    url: str
+
+
+async def _feed_out(
+    owner: Owner, owner_id: int, rotate: bool, clock: Clock, settings: Settings
+) -> FeedOut:
+    token_of = rotate_feed_token if rotate else current_feed_token
+    return FeedOut(url=feed_url(settings, await token_of(owner, owner_id, clock.now(), settings)))
+
+
+class _FeedAddressController(Controller):
+    """Shows a feed's address (issued on first use) and replaces it on request."""
+
+    tags = ("staff",)  # type: ignore[assignment]
+    feed_owner: Owner
+
+    def owner_id(self, member: StaffMember) -> int:
+        raise NotImplementedError
+
+    @get("/", summary="The address of the iCalendar feed (issued on first use)")
+    async def show(
+        self,
+        request: Request[StaffMember, Token, Any],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> FeedOut:
+        return await _feed_out(self.feed_owner, self.owner_id(request.user), False, clock, settings)
+
+    @post(
+        "/rotate",
+        summary="Replace the feed's address; the old one then answers 404",
+        status_code=HTTP_200_OK,
+    )
+    async def rotate(
+        self,
+        request: Request[StaffMember, Token, Any],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> FeedOut:
+        return await _feed_out(self.feed_owner, self.owner_id(request.user), True, clock, settings)
+
+
+class MyFeedController(_FeedAddressController):
+    """An expert's own feed."""
+
+    path = "/api/v1/staff/me/feed"
+    feed_owner = "expert"
+
+    def owner_id(self, member: StaffMember) -> int:
+        return own_expert(member)
+
+
+class AgencyFeedController(_FeedAddressController):
+    """The feed of all the agency's experts' bookings, for the agency's administrators."""
+
+    path = "/api/v1/staff/agency/feed"
+    feed_owner = "agency"
+    guards = [requires_role("agency_admin")]  # noqa: RUF012
+
+    def owner_id(self, member: StaffMember) -> int:
+        if member.agency_id is None:
+            raise NotAllowed("Only an agency's administrators have its feed.")
+        return member.agency_id

@@ -1,9 +1,8 @@
 """iCalendar subscription feeds of bookings: feed tokens, and an expert's or an agency's feed
 with the validators (ETag, Last-Modified) that let calendar clients poll it cheaply.
 
-A feed URL carries a secret token. Only its SHA-256 is stored, as with manage tokens, so the
-URL can be shown once, when issued; issuing another replaces it (rotation: the old URL then
-answers 404).
+A feed URL carries a secret token (`booking.feed_tokens`: stored hashed, rotatable; the old URL
+then answers 404).
 
 A feed holds the bookings from FEED_PAST back to FEED_HORIZON ahead, cancelled ones (as
 STATUS:CANCELLED) until CANCELLED_KEPT after their cancellation, at most MAX_FEED_EVENTS events
@@ -21,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
@@ -29,23 +27,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Max, Sum
 from piccolo.querystring import QueryString
 
 from booking.bookings import hash_token
 from booking.catalogue import Localized
-from booking.reservations import lock_resources
 from booking.tables import Booking
 from calendars.ical import EventStatus, FeedCalendar, FeedEvent, event_uid, render_feed
-from calendars.tables import Agency, Expert, FeedToken
-from luukku.database import write_transaction
+from calendars.tables import Expert, FeedToken
 from luukku.problems import NotFound
 from luukku.settings import Settings
 
-FEED_TOKEN_BYTES = 32
-"""Entropy of a feed token: `secrets.token_urlsafe(32)`, 43 URL-safe characters."""
 FEED_PAST = timedelta(days=30)
 FEED_HORIZON = timedelta(days=400)
 CANCELLED_KEPT = timedelta(days=30)
@@ -204,51 +197,6 @@ class FeedCache:
         entry = self._entries.pop(token_id, None)
         if entry is not None:
             self._bytes -= len(entry[1].body)
-
-
-# --- tokens -------------------------------------------------------------------------------
-
-
-async def issue_feed_token(expert_id: int, now: datetime) -> str:
-    """A new feed token for the expert's own feed, replacing the previous one.
-
-    Only its hash is stored: build the URL (`feed_url`) and show it now; it cannot be shown
-    again. NotFound for an unknown expert.
-    """
-    if not await Expert.exists().where(Expert.id == expert_id):
-        raise NotFound(f"No expert {expert_id}.")
-    return await _issue(FeedToken.expert, expert_id, now)
-
-
-async def issue_agency_feed_token(agency_id: int, now: datetime) -> str:
-    """A new token for the feed of all the agency's experts' bookings, replacing the previous
-    one. Each expert's `feed_shows_customer` still applies to their bookings."""
-    if not await Agency.exists().where(Agency.id == agency_id):
-        raise NotFound(f"No agency {agency_id}.")
-    return await _issue(FeedToken.agency, agency_id, now)
-
-
-async def _issue(owner: Column, owner_id: int, now: datetime) -> str:
-    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
-    async with write_transaction(FeedToken._meta.db):
-        # Two rotations at once must not leave two live tokens.
-        await lock_resources([f"feed-token:{owner._meta.name}:{owner_id}"])
-        await FeedToken.delete().where(owner == owner_id)
-        await FeedToken.insert(
-            FeedToken(
-                {
-                    FeedToken.token_hash: hash_token(token),
-                    owner: owner_id,
-                    FeedToken.created_at: now,
-                }
-            )
-        )
-    return token
-
-
-def feed_url(settings: Settings, token: str) -> str:
-    """The address calendar clients subscribe to."""
-    return f"{settings.public_base_url}/feeds/{token}.ics"
 
 
 # --- feeds --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from booking.catalogue import (
     eligible_experts,
     get_service,
 )
+from booking.cover import with_substitutes
 from booking.reservations import expert_resource, reservations_of
 from booking.tables import Booking
 from calendars.schedules import ExpertProfile, TimeRange, load_working_calendars
@@ -31,6 +32,22 @@ _PADDING = timedelta(days=1)
 
 def _hours(ranges: tuple[TimeRange, ...]) -> tuple[LocalHours, ...]:
     return tuple(LocalHours(start, end) for start, end in ranges)
+
+
+def _outside(
+    cover: tuple[tuple[datetime, datetime], ...], start: datetime, end: datetime
+) -> tuple[Interval, ...]:
+    """The parts of [start, end) that `cover` (sorted) leaves out: when a substitute does not
+    stand in, which the engine treats as absences."""
+    gaps = []
+    edge = start
+    for cover_start, cover_end in cover:
+        if cover_start > edge:
+            gaps.append(Interval(edge, min(cover_start, end)))
+        edge = max(edge, cover_end)
+    if edge < end:
+        gaps.append(Interval(edge, end))
+    return tuple(gap for gap in gaps if gap.start < gap.end)
 
 
 async def _bookings_per_day(
@@ -72,7 +89,10 @@ async def expert_schedules(
             timezone=calendar.timezone,
             weekly={day: _hours(r) for day, r in calendar.weekly.items()},
             overrides={day: _hours(r) for day, r in calendar.overrides.items()},
-            absences=tuple(Interval(s, e) for s, e in calendar.absences),
+            absences=(
+                *(Interval(s, e) for s, e in calendar.absences),
+                *(_outside(expert.stands_in, load_start, load_end) if expert.stands_in else ()),
+            ),
             holidays=calendar.holidays,
             reservations=tuple(held.get(expert_resource(expert.id), ())),
             bookings_per_day=per_day.get(expert.id, {}),
@@ -109,4 +129,5 @@ async def search_slots(
         experts = await eligible_experts(service, channel, language, expert_id)
         if expert_id is not None and not experts:
             raise NotFound(f"Expert {expert_id} does not give this service.")
+        experts = await with_substitutes(experts, start, end, channel, language)
         return await find_slots(service, experts, start, end, now)

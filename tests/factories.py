@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import time
 
+import httpx
+
 from booking.tables import Service, ServiceExpert
 from calendars.tables import Agency, Expert, WorkingHours
 
@@ -119,3 +121,15 @@ def booking_body(start: str, **overrides: object) -> dict[str, object]:
     }
     body.update(overrides)
     return body
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+async def staff_headers(
+    client: httpx.AsyncClient, email: str, password: str = STAFF_PASSWORD
+) -> dict[str, str]:
+    """Signs in through the API; the bearer header for the staff member's requests."""
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -21,17 +21,11 @@ import vobject
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from litestar import Litestar
-from piccolo.engine.base import Engine
 
-from app import create_app
-from booking.feed_api import FeedController
+from booking.feed_tokens import feed_url, issue_agency_feed_token, issue_feed_token
 from booking.feeds import (
     MAX_FEED_BYTES,
     MAX_FEED_EVENTS,
-    feed_url,
-    issue_agency_feed_token,
-    issue_feed_token,
 )
 from booking.tables import Booking, Service
 from calendars.ical import (
@@ -78,15 +72,6 @@ def ical_js() -> Path:
             [npm, "ci", "--no-audit", "--no-fund"], cwd=ICAL_JS, check=True, capture_output=True
         )
     return ICAL_JS / "check.mjs"
-
-
-@pytest.fixture
-def app(settings: Settings, clock: FixedClock, engine: Engine, db: None) -> Litestar:  # type: ignore[type-arg]
-    """The app with the feed route, registered here until app.py registers it itself."""
-    app = create_app(settings, clock=clock, engine=engine)
-    if not any(route.path.startswith("/feeds/") for route in app.routes):
-        app.register(FeedController)
-    return app
 
 
 @pytest.fixture
@@ -243,11 +228,11 @@ def manage(created: dict[str, object]) -> dict[str, str]:
 
 
 async def test_winter_and_summer_bookings_land_on_their_utc_instant_in_every_parser(
-    client: Client, advisor: int, ical_js: Path
+    client: Client, advisor: int, ical_js: Path, settings: Settings
 ):
     winter = await book(client, WINTER_START)
     summer = await book(client, SUMMER_START)
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
 
     feed = await get_feed(client, token, ical_js)
 
@@ -262,11 +247,11 @@ async def test_winter_and_summer_bookings_land_on_their_utc_instant_in_every_par
 
 
 async def test_event_names_the_service_channel_video_link_and_staff_page(
-    client: Client, advisor: int, ical_js: Path
+    client: Client, advisor: int, ical_js: Path, settings: Settings
 ):
     created = await book(client, WINTER_START)
     reference, video_url = str(created["reference"]), str(created["video_url"])
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
 
     feed = await get_feed(client, token, ical_js)
 
@@ -284,11 +269,11 @@ async def test_event_names_the_service_channel_video_link_and_staff_page(
 
 
 async def test_reschedule_keeps_the_uid_and_raises_the_sequence(
-    client: Client, clock: FixedClock, advisor: int, ical_js: Path
+    client: Client, clock: FixedClock, advisor: int, ical_js: Path, settings: Settings
 ):
     created = await book(client, WINTER_START)
     uid = event_uid(str(created["reference"]))
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
     before = (await get_feed(client, token, ical_js)).events[uid]
 
     clock.current = NOW + timedelta(hours=1)
@@ -308,7 +293,7 @@ async def test_reschedule_keeps_the_uid_and_raises_the_sequence(
 
 
 async def test_cancelled_booking_stays_as_cancelled_for_30_days(
-    client: Client, clock: FixedClock, advisor: int, ical_js: Path
+    client: Client, clock: FixedClock, advisor: int, ical_js: Path, settings: Settings
 ):
     created = await book(client, WINTER_START)
     kept = await book(client, "2026-12-03T10:00:00+02:00")
@@ -317,7 +302,7 @@ async def test_cancelled_booking_stays_as_cancelled_for_30_days(
         f"/api/v1/bookings/{created['reference']}/cancel", json={}, headers=manage(created)
     )
     assert cancelled.status_code == 200, cancelled.text
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
 
     event = (await get_feed(client, token, ical_js)).events[uid]
     assert event.status == "CANCELLED"
@@ -332,10 +317,10 @@ async def test_cancelled_booking_stays_as_cancelled_for_30_days(
 
 
 async def test_feed_reaches_30_days_back(
-    client: Client, clock: FixedClock, advisor: int, ical_js: Path
+    client: Client, clock: FixedClock, advisor: int, ical_js: Path, settings: Settings
 ):
     await book(client, WINTER_START)
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
     clock.current = datetime(2026, 12, 31, 8, 0, tzinfo=UTC)  # 29 days 23 h after its end
     assert len((await get_feed(client, token, ical_js)).events) == 1
     clock.current = datetime(2026, 12, 31, 9, 0, 1, tzinfo=UTC)
@@ -359,10 +344,16 @@ async def test_feed_reaches_30_days_back(
     ],
 )
 async def test_customer_details_follow_the_experts_privacy_level(
-    client: Client, advisor: int, ical_js: Path, level: str, shown: list[str], hidden: list[str]
+    client: Client,
+    advisor: int,
+    ical_js: Path,
+    level: str,
+    shown: list[str],
+    hidden: list[str],
+    settings: Settings,
 ):
     await book(client, WINTER_START, customer=MAYA)
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
     default = await get_feed(client, token, ical_js)
     assert "Maija (Hunaja Oy)" in default.text  # first name and company unless chosen otherwise
 
@@ -378,7 +369,7 @@ async def test_customer_details_follow_the_experts_privacy_level(
 
 
 async def test_feed_speaks_the_language_of_the_experts_staff_login(
-    client: Client, advisor: int, ical_js: Path
+    client: Client, advisor: int, ical_js: Path, settings: Settings
 ):
     await StaffUser.insert(
         StaffUser(
@@ -391,7 +382,7 @@ async def test_feed_speaks_the_language_of_the_experts_staff_login(
         )
     )
     created = await book(client, WINTER_START, channel="phone")
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
 
     event = (await get_feed(client, token, ical_js)).events[event_uid(str(created["reference"]))]
 
@@ -402,7 +393,7 @@ async def test_feed_speaks_the_language_of_the_experts_staff_login(
 
 
 async def test_line_breaks_in_customer_data_stay_inside_one_property_value(
-    client: Client, advisor: int, ical_js: Path
+    client: Client, advisor: int, ical_js: Path, settings: Settings
 ):
     await Expert.update({Expert.feed_shows_customer: "full"}).where(Expert.id == advisor)
     attack = "Maija\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil\r\nSUMMARY:pwned"
@@ -415,7 +406,7 @@ async def test_line_breaks_in_customer_data_stay_inside_one_property_value(
             Booking.customer_company: "Hunaja Oy\u2028BEGIN:VEVENT\rX;Y,Z\\N",
         }
     ).where(Booking.reference == second["reference"])
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
 
     feed = await get_feed(client, token, ical_js)
 
@@ -432,7 +423,7 @@ async def test_line_breaks_in_customer_data_stay_inside_one_property_value(
 
 
 async def test_agency_feed_holds_every_expert_of_the_agency(
-    client: Client, agency: int, ical_js: Path
+    client: Client, agency: int, ical_js: Path, settings: Settings
 ):
     first = await make_expert(agency, "Eka Asiantuntija")
     second = await make_expert(agency, "Toka Asiantuntija")
@@ -444,7 +435,7 @@ async def test_agency_feed_holds_every_expert_of_the_agency(
     one = await book(client, WINTER_START, expert_id=first, customer=MAYA)
     two = await book(client, WINTER_START, expert_id=second, customer=MAYA)
     await book(client, WINTER_START, service="other-funding", expert_id=outsider)
-    token = await issue_agency_feed_token(agency, NOW)
+    token = await issue_agency_feed_token(agency, NOW, settings)
 
     feed = await get_feed(client, token, ical_js)
 
@@ -457,7 +448,7 @@ async def test_agency_feed_holds_every_expert_of_the_agency(
     assert "Maija" not in second_event.description
 
 
-async def test_feed_size_is_bounded(client: Client, advisor: int, agency: int):
+async def test_feed_size_is_bounded(client: Client, advisor: int, agency: int, settings: Settings):
     service = await Service.select(Service.id).first()
     assert service is not None
     start = NOW + timedelta(days=1)
@@ -484,7 +475,7 @@ async def test_feed_size_is_bounded(client: Client, advisor: int, agency: int):
     for chunk in range(0, len(rows), 500):
         await Booking.insert(*rows[chunk : chunk + 500])
     await Expert.update({Expert.feed_shows_customer: "full"}).where(Expert.id == advisor)
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
 
     response = await client.get(f"/feeds/{token}.ics")
 
@@ -501,10 +492,10 @@ async def test_feed_size_is_bounded(client: Client, advisor: int, agency: int):
 
 
 async def test_unchanged_feed_is_byte_identical_with_a_stable_strong_etag(
-    client: Client, clock: FixedClock, advisor: int, ical_js: Path
+    client: Client, clock: FixedClock, advisor: int, ical_js: Path, settings: Settings
 ):
     await book(client, WINTER_START)
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
 
     first = await get_feed(client, token, ical_js)
     clock.current = NOW + timedelta(hours=5)
@@ -518,9 +509,11 @@ async def test_unchanged_feed_is_byte_identical_with_a_stable_strong_etag(
     assert "no-cache" in first.response.headers["cache-control"]
 
 
-async def test_conditional_gets(client: Client, clock: FixedClock, advisor: int, ical_js: Path):
+async def test_conditional_gets(
+    client: Client, clock: FixedClock, advisor: int, ical_js: Path, settings: Settings
+):
     await book(client, WINTER_START)
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
     clock.current = NOW + timedelta(hours=1)
     feed = await get_feed(client, token, ical_js)
     etag, last_modified = feed.response.headers["etag"], feed.response.headers["last-modified"]
@@ -550,10 +543,10 @@ async def test_conditional_gets(client: Client, clock: FixedClock, advisor: int,
 
 
 async def test_a_change_answers_the_old_etag_with_the_new_feed(
-    client: Client, clock: FixedClock, advisor: int, ical_js: Path
+    client: Client, clock: FixedClock, advisor: int, ical_js: Path, settings: Settings
 ):
     await book(client, WINTER_START)
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
     old = await get_feed(client, token, ical_js)
     old_etag = old.response.headers["etag"]
     assert (
@@ -577,12 +570,12 @@ async def test_a_change_answers_the_old_etag_with_the_new_feed(
 
 
 async def test_a_change_stamped_before_the_latest_one_still_changes_the_feed(
-    client: Client, clock: FixedClock, advisor: int, ical_js: Path
+    client: Client, clock: FixedClock, advisor: int, ical_js: Path, settings: Settings
 ):
     first = await book(client, WINTER_START, customer=MAYA)
     clock.current = NOW + timedelta(hours=1)
     await book(client, "2026-12-02T10:00:00+02:00")
-    token = await issue_feed_token(advisor, NOW)
+    token = await issue_feed_token(advisor, NOW, settings)
     etag = (await get_feed(client, token, ical_js)).response.headers["etag"]
 
     # Committed last but stamped with an earlier clock reading: the latest change stays the same.
@@ -595,18 +588,20 @@ async def test_a_change_stamped_before_the_latest_one_still_changes_the_feed(
 
 
 async def test_empty_feed_is_last_modified_at_the_token_creation(
-    client: Client, advisor: int, ical_js: Path
+    client: Client, advisor: int, ical_js: Path, settings: Settings
 ):
     issued_at = NOW - timedelta(days=3)
-    token = await issue_feed_token(advisor, issued_at)
+    token = await issue_feed_token(advisor, issued_at, settings)
     feed = await get_feed(client, token, ical_js)
     assert feed.events == {}
     assert feed.response.headers["last-modified"] == format_datetime(issued_at, usegmt=True)
 
 
-async def test_a_new_token_replaces_the_old_url(client: Client, advisor: int, ical_js: Path):
-    old = await issue_feed_token(advisor, NOW)
-    new = await issue_feed_token(advisor, NOW)
+async def test_a_new_token_replaces_the_old_url(
+    client: Client, advisor: int, ical_js: Path, settings: Settings
+):
+    old = await issue_feed_token(advisor, NOW, settings)
+    new = await issue_feed_token(advisor, NOW, settings)
     assert old != new
     assert len(new) >= 43
 
@@ -630,8 +625,10 @@ async def test_feed_url(settings: Settings):
         "/feeds/x",
     ],
 )
-async def test_unknown_feed_is_a_404_problem(client: Client, advisor: int, path: str):
-    await issue_feed_token(advisor, NOW)
+async def test_unknown_feed_is_a_404_problem(
+    client: Client, advisor: int, path: str, settings: Settings
+):
+    await issue_feed_token(advisor, NOW, settings)
     response = await client.get(path)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -640,19 +637,21 @@ async def test_unknown_feed_is_a_404_problem(client: Client, advisor: int, path:
     assert problem["title"]
 
 
-async def test_unknown_token_without_ics_suffix_is_404(client: Client, advisor: int):
-    token = await issue_feed_token(advisor, NOW)
+async def test_unknown_token_without_ics_suffix_is_404(
+    client: Client, advisor: int, settings: Settings
+):
+    token = await issue_feed_token(advisor, NOW, settings)
     assert (await client.get(f"/feeds/{token}")).status_code == 404
     assert (await client.get(f"/feeds/{token}.ical")).status_code == 404
 
 
-async def test_token_for_an_unknown_expert_is_not_found(db: None):
+async def test_token_for_an_unknown_expert_is_not_found(db: None, settings: Settings):
     from luukku.problems import NotFound
 
     with pytest.raises(NotFound):
-        await issue_feed_token(999_999, NOW)
+        await issue_feed_token(999_999, NOW, settings)
     with pytest.raises(NotFound):
-        await issue_agency_feed_token(999_999, NOW)
+        await issue_agency_feed_token(999_999, NOW, settings)
 
 
 async def test_feed_route_is_in_the_openapi_document(client: Client):

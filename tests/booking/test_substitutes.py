@@ -9,9 +9,16 @@ import pytest
 
 from booking.tables import Booking, Reservation
 from calendars.accounts import create_staff_user
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from tests.factories import (
+    STAFF_PASSWORD,
+    booking_body,
+    make_agency,
+    make_expert,
+    make_service,
+    staff_headers,
+)
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture
@@ -32,10 +39,7 @@ async def team(client: httpx.AsyncClient, db: None) -> dict[str, int]:
 
 
 async def _aino(client: httpx.AsyncClient) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/auth/login", json={"email": "aino@example.fi", "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return await staff_headers(client, "aino@example.fi")
 
 
 async def _absence(client, auth, substitute: int) -> int:
@@ -96,3 +100,44 @@ async def test_a_busy_substitute_moves_nothing(client, team):
     )
     assert row["expert"] == team["aino"]
     assert await Reservation.count().where(Reservation.booking.is_not_null()) == 1
+
+
+async def _slots(client: httpx.AsyncClient, day: str, **params: int) -> dict[str, set[int]]:
+    response = await client.get(
+        "/api/v1/services/funding-advice/slots", params={"start": day, "end": day, **params}
+    )
+    assert response.status_code == 200, response.text
+    return {slot["start"][11:16]: set(slot["experts"]) for slot in response.json()["slots"]}
+
+
+async def test_while_absent_the_substitute_takes_the_experts_bookings(client, team):
+    auth = await _aino(client)
+    assert set().union(*(await _slots(client, "2026-12-01")).values()) == {team["aino"]}
+    await _absence(client, auth, team["mikko"])
+
+    # Mikko does not give the service, yet stands in for Aino on her day away, and only then.
+    during = await _slots(client, "2026-12-01")
+    assert during
+    assert set().union(*during.values()) == {team["mikko"]}
+    assert set().union(*(await _slots(client, "2026-12-02")).values()) == {team["aino"]}
+    named = await _slots(client, "2026-12-01", expert_id=team["aino"])
+    assert named == during
+
+    booked = await client.post(
+        "/api/v1/bookings",
+        json=booking_body("2026-12-01T10:00:00+02:00", expert_id=team["aino"]),
+    )
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["expert"]["id"] == team["mikko"]
+    after = await client.post("/api/v1/bookings", json=booking_body("2026-12-02T10:00:00+02:00"))
+    assert after.json()["expert"]["id"] == team["aino"]
+
+
+async def test_an_absence_without_substitute_closes_the_experts_times(client, team):
+    auth = await _aino(client)
+    body = {"start": "2026-12-01T00:00:00+02:00", "end": "2026-12-02T00:00:00+02:00"}
+    response = await client.post("/api/v1/staff/me/absences", json=body, headers=auth)
+    assert response.status_code == 201
+    assert await _slots(client, "2026-12-01") == {}
+    refused = await client.post("/api/v1/bookings", json=booking_body("2026-12-01T10:00:00+02:00"))
+    assert refused.status_code == 409

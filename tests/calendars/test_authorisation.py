@@ -88,6 +88,22 @@ ROUTES: dict[str, tuple[Callable[[dict[str, Any]], tuple[str, str, Any]], tuple[
         lambda w: ("GET", "/api/v1/staff/me/bookings?start=2026-12-01&end=2026-12-07", None),
         (401, 200, 200, 200, 200, 200),
     ),
+    "own feed address": (
+        lambda w: ("GET", "/api/v1/staff/me/feed", None),
+        (401, 200, 200, 403, 403, 403),
+    ),
+    "rotate own feed": (
+        lambda w: ("POST", "/api/v1/staff/me/feed/rotate", None),
+        (401, 200, 200, 403, 403, 403),
+    ),
+    "agency feed address": (
+        lambda w: ("GET", "/api/v1/staff/agency/feed", None),
+        (401, 403, 403, 200, 403, 403),
+    ),
+    "rotate agency feed": (
+        lambda w: ("POST", "/api/v1/staff/agency/feed/rotate", None),
+        (401, 403, 403, 200, 403, 403),
+    ),
     "create agency": (
         lambda w: (
             "POST",

@@ -6,15 +6,10 @@ import httpx
 import pytest
 
 from calendars.accounts import create_staff_user
-from tests.factories import make_agency, make_expert, make_service
+from tests.factories import STAFF_PASSWORD, make_agency, make_expert, make_service, staff_headers
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD
 SLOTS = "/api/v1/services/funding-advice/slots"
-
-
-async def _login(client: httpx.AsyncClient, email: str) -> dict[str, str]:
-    response = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture
@@ -40,7 +35,7 @@ async def aino(client: httpx.AsyncClient, db: None) -> dict[str, str]:
         expert_id=colleague,
     )
     await create_staff_user(email="admin@example.fi", password=PASSWORD, name="A", roles=["admin"])
-    return await _login(client, "aino@example.fi")
+    return await staff_headers(client, "aino@example.fi")
 
 
 async def _starts(client: httpx.AsyncClient, day: str) -> list[str]:
@@ -116,7 +111,7 @@ async def test_own_absence_blocks_and_only_its_owner_removes_it(client, aino):
     assert (await _starts(client, "2026-12-01"))[0] == "12:00"
     listed = (await client.get("/api/v1/staff/me/absences", headers=aino)).json()
     assert listed[0]["reason"] == "Koulutus"
-    mikko = await _login(client, "mikko@example.fi")
+    mikko = await staff_headers(client, "mikko@example.fi")
     path = f"/api/v1/staff/me/absences/{added.json()['id']}"
     assert (await client.delete(path, headers=mikko)).status_code == 404
     assert (await client.delete(path, headers=aino)).status_code == 204
@@ -124,7 +119,7 @@ async def test_own_absence_blocks_and_only_its_owner_removes_it(client, aino):
 
 
 async def test_staff_without_an_expert_calendar_are_refused(client, aino):
-    admin = await _login(client, "admin@example.fi")
+    admin = await staff_headers(client, "admin@example.fi")
     response = await client.get("/api/v1/staff/me/working-hours", headers=admin)
     assert response.status_code == 403
     assert (await client.get("/api/v1/staff/me/absences")).status_code == 401
