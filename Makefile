@@ -54,6 +54,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.slots
 	$(BIN)/python -m bench.feeds
+	$(BIN)/python -m bench.joint
 
 clean:
 	rm -rf $(VENV) var/*.sqlite*

@@ -22,6 +22,7 @@ from booking.admin_api import ServicesAdminController
 from booking.api import BookingController, ServiceController
 from booking.calendar_push import push_bookings
 from booking.feed_api import AgencyFeedController, FeedController, MyFeedController
+from booking.joint_api import JointSessionController, join_meeting
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
@@ -123,6 +124,8 @@ def create_app(
             FeedController,
             MyFeedController,
             AgencyFeedController,
+            JointSessionController,
+            join_meeting,
         ],
         on_app_init=[auth.on_app_init],
         middleware=[login_rate_limit.middleware],

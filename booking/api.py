@@ -67,7 +67,7 @@ def _service_out(service: ServiceInfo, language: str) -> ServiceOut:
     )
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_named(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
@@ -141,7 +141,7 @@ class ServiceController(Controller):
         language: FromQuery[str | None] = None,
         expert: Annotated[int | None, QueryParameter(description="only this expert")] = None,
     ) -> SlotList:
-        zone = _zone(tz or settings.default_timezone)
+        zone = zone_named(tz or settings.default_timezone)
         range_start, range_end = search_range(start, end, zone, settings)
         slots = await search_slots(
             slug, range_start, range_end, clock.now(), channel, language, expert

@@ -282,6 +282,32 @@ def free_starts(
     return _unblocked(_open_grid(schedule, rules, working_days, day_grids), schedule, rules)
 
 
+def free_among(
+    schedule: ExpertSchedule, rules: SlotRules, candidates: Sequence[datetime], now: datetime
+) -> list[datetime]:
+    """The sorted unique UTC `candidates` at which a booking fits `schedule`: inside notice and
+    horizon, wholly inside one working interval, clear of reservations and absences. Unlike
+    free_starts, the starts need not lie on the schedule's own grid: a joint session's times
+    are laid out on the service point's opening hours, and each participant is asked only
+    whether they are free then. The daily limit (a service's) does not apply.
+    """
+    if not candidates:
+        return []
+    starts = sorted({_utc(candidate) for candidate in candidates})
+    window = _window(rules, starts[0], starts[-1] + _RESOLUTION, now)
+    if window is None:
+        return []
+    earliest, latest = window
+    starts = starts[bisect_left(starts, earliest) : bisect_right(starts, latest)]
+    if not starts:
+        return []
+    inside: set[datetime] = set()
+    for _, opens, closes in _working_days(schedule, starts[0], starts[-1] + rules.duration):
+        first = bisect_left(starts, opens)
+        inside.update(starts[first : bisect_right(starts, closes - rules.duration, first)])
+    return _unblocked(sorted(inside), schedule, rules)
+
+
 def check_start(
     schedule: ExpertSchedule, rules: SlotRules, start: datetime, now: datetime
 ) -> Refusal | None:

@@ -178,7 +178,7 @@ async def eligible_experts(
     who = Expert.id.is_in(explicit) if explicit else Expert.agency == service.agency_id
     rows = (
         await Expert.select(*_EXPERT_COLUMNS)
-        .where(Expert.active.eq(True) & who)
+        .where(Expert.active.eq(True) & (Expert.kind == "advisor") & who)
         .order_by(Expert.id)
     )
     return [

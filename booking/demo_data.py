@@ -98,6 +98,8 @@ class ExpertSpec:
     hours: WeeklyHours
     overrides: tuple[OverrideSpec, ...] = ()
     absences: tuple[AbsenceSpec, ...] = ()
+    kind: str = "advisor"
+    """`advisor`, or `interpreter` (remote interpreter for joint sessions)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,7 @@ class ServicePointSpec:
 CITY = "city-business"
 CITY_OFFICE = "Kauppakatu 1, 2. krs"
 REMOTE = "etäpalvelu"
+INTERPRETING = "interpreting"
 
 AGENCIES: tuple[AgencySpec, ...] = (
     AgencySpec(
@@ -152,6 +155,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
     AgencySpec("kela", "Kela", "FPA", "Kela – Social Insurance Institution of Finland"),
     AgencySpec("vero", "Verohallinto", "Skatteförvaltningen", "Finnish Tax Administration"),
     AgencySpec("te-services", "TE-palvelut", "TE-tjänster", "TE Services"),
+    AgencySpec(INTERPRETING, "Tulkkauspalvelut", "Tolkningstjänster", "Interpreting Services"),
 )
 
 EXPERTS: tuple[ExpertSpec, ...] = (
@@ -290,6 +294,30 @@ EXPERTS: tuple[ExpertSpec, ...] = (
         REMOTE_CHANNELS,
         ("recruiting", "employment", "startup-grant"),
         _weekly(WEEKDAYS, "09:00-12:00", "12:30-15:30"),
+    ),
+    ExpertSpec(
+        INTERPRETING,
+        "Amira Hassan",
+        "amira.hassan@example.fi",
+        "Asioimistulkki (arabia, somali)",
+        REMOTE,
+        ("ar", "so", "fi"),
+        ("video",),
+        (),
+        _weekly(WEEKDAYS, "08:00-16:00"),
+        kind="interpreter",
+    ),
+    ExpertSpec(
+        INTERPRETING,
+        "Sanna Lehto",
+        "sanna.lehto@example.fi",
+        "Viittomakielen ja venäjän tulkki",
+        REMOTE,
+        ("fse", "ru", "fi"),
+        ("video",),
+        (),
+        _weekly((MON, TUE, WED, THU), "09:00-15:00"),
+        kind="interpreter",
     ),
 )
 
@@ -534,6 +562,7 @@ async def _seed_experts(seeder: _Seeder, agencies: dict[str, int]) -> dict[str, 
                 "languages": list(spec.languages),
                 "channels": list(spec.channels),
                 "topics": list(spec.topics),
+                "kind": spec.kind,
             },
         )
         ids[spec.email] = expert_id

@@ -53,9 +53,13 @@ async def lock_resources(resources: Iterable[str]) -> None:
 async def reservations_of(
     resources: Iterable[str], start: datetime, end: datetime
 ) -> dict[str, list[Interval]]:
-    """Reserved intervals of each resource overlapping [start, end); one query."""
+    """Reserved intervals of each resource overlapping [start, end); one query (none when
+    there are no resources)."""
+    names = list(resources)
+    if not names:
+        return {}
     overlapping = (
-        Reservation.resource.is_in(list(resources))
+        Reservation.resource.is_in(names)
         & (Reservation.starts_at < end)
         & (Reservation.ends_at > start)
     )

@@ -68,9 +68,10 @@ async def _bookings_per_day(
 
 
 async def expert_schedules(
-    service: ServiceInfo, experts: Sequence[ExpertProfile], start: datetime, end: datetime
+    service: ServiceInfo | None, experts: Sequence[ExpertProfile], start: datetime, end: datetime
 ) -> dict[int, ExpertSchedule]:
-    """What the engine needs about `experts` around [start, end), in a fixed number of queries."""
+    """What the engine needs about `experts` around [start, end), in a fixed number of queries;
+    with a service, also how many of its bookings each has per day (its daily limit)."""
     if not experts:
         return {}
     load_start, load_end = start - _PADDING, end + _PADDING
@@ -78,7 +79,7 @@ async def expert_schedules(
     held = await reservations_of((expert_resource(e.id) for e in experts), load_start, load_end)
     per_day = (
         await _bookings_per_day(service, experts, load_start, load_end)
-        if service.daily_limit is not None
+        if service is not None and service.daily_limit is not None
         else {}
     )
     schedules = {}

@@ -52,6 +52,9 @@ class ExpertIn(msgspec.Struct, forbid_unknown_fields=True):
     topics: list[Code]
     working_hours: list[HoursIn]
     timezone: Code = "Europe/Helsinki"
+    kind: Code = "advisor"
+    """`advisor`, or `interpreter` (a remote interpreter for joint sessions; `languages` are
+    the languages interpreted)."""
 
 
 class AbsenceIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -105,6 +108,7 @@ class CalendarsAdminController(Controller):
             topics=data.topics,
             working_hours=_hours(data.working_hours),
             timezone=data.timezone,
+            kind=data.kind,
         )
         return Created(id=expert_id)
 

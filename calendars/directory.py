@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -47,6 +48,10 @@ def parse_hours(rows: Sequence[tuple[int, str, str]], field: str) -> list[Weekly
             raise InvalidInput.field(f"{where}.end", "must be after start")
         intervals.append(WeeklyInterval(weekday, start_time, end_time))
     return intervals
+
+
+EXPERT_KINDS = ("advisor", "interpreter")
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def _check_choices(values: Sequence[str], allowed: Sequence[str], field: str) -> None:
@@ -95,11 +100,19 @@ async def create_expert(
     topics: Sequence[str],
     working_hours: Sequence[tuple[int, str, str]],
     timezone: str,
+    kind: str = "advisor",
 ) -> int:
-    """An expert, their weekly hours and their staff login, in one transaction."""
+    """An expert (an advisor, or a remote interpreter), their weekly hours and their staff
+    login, in one transaction."""
     agency = await agency_id(agency_slug)
     check_agency_scope(member, agency)
-    _check_choices(languages, LANGUAGES, "languages")
+    _check_choices([kind], EXPERT_KINDS, "kind")
+    if kind == "advisor":
+        _check_choices(languages, LANGUAGES, "languages")
+    elif not languages or not all(_LANGUAGE_TAG.fullmatch(tag) for tag in languages):
+        raise InvalidInput.field(
+            "languages", "list the languages interpreted as codes such as ar, so, ru, fse"
+        )
     _check_choices(channels, CHANNELS, "channels")
     _check_zone(timezone)
     hours = parse_hours(working_hours, "working_hours")
@@ -115,6 +128,7 @@ async def create_expert(
             languages=list(languages),
             channels=list(channels),
             topics=list(topics),
+            kind=kind,
         )
         await expert.save()
         if hours:

@@ -51,6 +51,10 @@ class Expert(Table):
     active = Boolean(default=True)
     feed_shows_customer = Varchar(length=16, default="first_name")
     """How much of the customer a feed shows: `none`, `first_name` (and company), `full`."""
+    kind = Varchar(length=16, default="advisor", index=True)
+    """`advisor`, or `interpreter`: a remote interpreter (tulkki) booked into joint sessions for
+    the languages in `languages` (e.g. `ar`, `so`, `ru`, `fse` for Finnish Sign Language), never
+    into ordinary services."""
 
 
 class WorkingHours(Table):

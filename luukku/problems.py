@@ -77,6 +77,13 @@ class SlotTaken(Conflict):
     title = "Time no longer free"
 
 
+class Gone(DomainError):
+    """Existed, but is over for good (a cancelled meeting's link, a replaced link)."""
+
+    status_code = 410
+    title = "Gone"
+
+
 def _problem(
     status: int, title: str, detail: str, errors: Sequence[FieldError] = ()
 ) -> ProblemDetailsException:

@@ -46,10 +46,19 @@ class Settings:
     """Longest date range one slot search may cover."""
     video_base_url: str = "https://meet.jit.si"
     """Plain video links (`<base>/<room>`) when no Jitsi JWT settings are given."""
+    jitsi_domain: str = ""
+    """A Jitsi Meet server with JWT authentication, e.g. `meet.example.fi`: with the app id
+    and secret, each participant's join link carries a personal, time-limited token."""
+    jitsi_app_id: str = ""
+    jitsi_app_secret: str = ""
     run_worker_in_app: bool = True
     """Run the notification worker inside the app process (default with SQLite)."""
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     """Origins allowed to call the public API from a browser (municipal web sites)."""
+
+    @property
+    def uses_jitsi_tokens(self) -> bool:
+        return bool(self.jitsi_domain and self.jitsi_app_id and self.jitsi_app_secret)
 
     @property
     def is_postgres(self) -> bool:
@@ -88,6 +97,9 @@ class Settings:
             max_customer_reschedules=int(env.get("MAX_CUSTOMER_RESCHEDULES", "1")),
             max_slot_range_days=int(env.get("MAX_SLOT_RANGE_DAYS", "62")),
             video_base_url=env.get("VIDEO_BASE_URL", defaults.video_base_url).rstrip("/"),
+            jitsi_domain=env.get("JITSI_DOMAIN", "").strip().strip("/"),
+            jitsi_app_id=env.get("JITSI_APP_ID", ""),
+            jitsi_app_secret=env.get("JITSI_APP_SECRET", ""),
             run_worker_in_app=_flag(env.get("RUN_WORKER_IN_APP"), default=is_sqlite),
             cors_origins=tuple(o for o in env.get("CORS_ORIGINS", "").split(",") if o),
         )

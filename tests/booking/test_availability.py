@@ -18,6 +18,7 @@ from booking.availability import (
     Slot,
     SlotRules,
     check_start,
+    free_among,
     free_starts,
     merge_slots,
     reserved_interval,
@@ -653,4 +654,39 @@ def test_free_starts_obey_every_rule_across_dst_windows(
         free_starts(schedule, rules, start, middle, now)
         + free_starts(schedule, rules, middle, end, now)
         == starts
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenario=scenarios(), offsets=st.lists(st.integers(0, WINDOW_STEPS), max_size=60))
+def test_free_among_takes_any_instant_free_inside_one_working_interval(
+    scenario: tuple[ExpertSchedule, SlotRules, datetime, datetime, datetime],
+    offsets: list[int],
+) -> None:
+    schedule, rules, start, end, now = scenario
+    window = start.replace(hour=0, minute=0, second=0)
+    candidates = [window + offset * FIVE_MINUTES for offset in offsets]
+    no_limit = SlotRules(
+        duration=rules.duration,
+        interval=rules.interval,
+        buffer_before=rules.buffer_before,
+        buffer_after=rules.buffer_after,
+        min_notice=rules.min_notice,
+        horizon=rules.horizon,
+    )
+    horizon_end = max(candidates, default=window) + rules.duration + timedelta(days=1)
+    working = working_intervals(schedule, window - timedelta(days=1), horizon_end)
+
+    def fits(moment: datetime) -> bool:
+        booked = Interval(moment, moment + rules.duration)
+        return any(w.start <= booked.start and booked.end <= w.end for w in working)
+
+    expected = sorted(
+        {c for c in candidates if fits(c) and is_free_by_definition(schedule, no_limit, c, now)}
+    )
+    assert free_among(schedule, no_limit, candidates, now) == expected
+    # On the schedule's own grid it agrees with the slot listing.
+    on_grid = grid_starts(schedule, no_limit, start, end)
+    assert free_among(schedule, no_limit, on_grid, now) == free_starts(
+        schedule, no_limit, start, end, now
     )

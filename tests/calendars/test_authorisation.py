@@ -104,6 +104,24 @@ ROUTES: dict[str, tuple[Callable[[dict[str, Any]], tuple[str, str, Any]], tuple[
         lambda w: ("POST", "/api/v1/staff/agency/feed/rotate", None),
         (401, 403, 403, 200, 403, 403),
     ),
+    "joint-session search": (
+        lambda w: (
+            "POST",
+            "/api/v1/joint-sessions/search",
+            {
+                "service_point": "point",
+                "agencies": ["city-business", "kela"],
+                "duration_minutes": 60,
+                "start": "2026-12-01",
+                "end": "2026-12-01",
+            },
+        ),
+        (401, 403, 403, 403, 200, 200),
+    ),
+    "read a joint session": (
+        lambda w: ("GET", "/api/v1/joint-sessions/LK-AAAA-AAAA", None),
+        (401, 403, 403, 403, 404, 404),
+    ),
     "create agency": (
         lambda w: (
             "POST",

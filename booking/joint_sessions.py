@@ -1,0 +1,378 @@
+"""Joint remote sessions: booked all or nothing, read, cancelled, and joined by link.
+
+Booking takes the room, every expert and the interpreter in one transaction through the same
+reservations as ordinary bookings (same locks, same exclusion constraint on PostgreSQL), so a
+joint session and an ordinary booking can never hold the same person at once. If anyone is no
+longer free, nothing is reserved and the 409 names who.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from booking.availability import Interval, free_among
+from booking.bookings import new_reference
+from booking.customers import Customer
+from booking.joint_search import (
+    INTERPRETER,
+    Participant,
+    agencies_by_slug,
+    candidates_per_agency,
+    interpreters_for,
+    joint_rules,
+    load_resources,
+    room_resource,
+    service_point_info,
+)
+from booking.reservations import booking_transaction, expert_resource, lock_resources
+from booking.tables import JointParticipant, JointSession, Reservation
+from booking.video import (
+    Attendee,
+    join_token,
+    join_url,
+    join_window,
+    meeting_url,
+    new_room_name,
+    read_join_token,
+)
+from calendars.accounts import StaffMember
+from calendars.schedules import ExpertProfile
+from luukku.problems import (
+    Conflict,
+    FieldError,
+    Gone,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    SlotTaken,
+)
+from luukku.settings import Settings
+
+LONGEST_SESSION = timedelta(hours=8)
+CUSTOMER = "customer"
+
+
+@dataclass(frozen=True, slots=True)
+class JointRequest:
+    """A slot from the search, as the clerk books it for a customer; times aware."""
+
+    service_point: str
+    start: datetime
+    end: datetime
+    room: str
+    participants: tuple[Participant, ...]
+    customer: Customer
+    matter: str
+    interpreter_id: int | None = None
+    interpreter_language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantView:
+    expert_id: int
+    name: str
+    agency: str
+    role: str
+    join_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class JointSessionView:
+    reference: str
+    status: str
+    service_point: str
+    room: str
+    start: datetime
+    end: datetime
+    timezone: str
+    matter: str
+    customer_name: str
+    customer_join_url: str
+    participants: tuple[ParticipantView, ...]
+    """The agencies' experts, in the order booked."""
+    interpreter: ParticipantView | None
+    interpreter_language: str
+
+
+def check_point_access(member: StaffMember, point_id: int) -> None:
+    """Admins act for every service point; a clerk only for their own."""
+    if member.has_role("admin"):
+        return
+    if member.has_role("service_point_clerk") and member.service_point_id == point_id:
+        return
+    raise NotAllowed("Only the service point's own clerks arrange its joint sessions.")
+
+
+def _duration(start: datetime, end: datetime) -> timedelta:
+    duration = end - start
+    if duration <= timedelta(0):
+        raise InvalidInput.field("end", "must be after start")
+    if duration > LONGEST_SESSION:
+        raise InvalidInput.field("end", "a joint session lasts at most 8 hours")
+    return duration
+
+
+async def _people(request: JointRequest) -> tuple[list[ExpertProfile], ExpertProfile | None]:
+    """The participants' and interpreter's profiles, each checked to be who the slot says."""
+    slugs = [p.agency for p in request.participants]
+    if not slugs:
+        raise InvalidInput.field("participants", "name one expert of each agency")
+    agencies = await agencies_by_slug(slugs)
+    pool = await candidates_per_agency(agencies, [])
+    experts = []
+    for index, (participant, agency) in enumerate(zip(request.participants, agencies, strict=True)):
+        expert = next((e for e in pool[agency.id] if e.id == participant.expert_id), None)
+        if expert is None:
+            raise NotFound(
+                f"Expert {participant.expert_id} is not a video advisor of {agency.slug}.",
+                [FieldError(f"participants.{index}.expert_id", "not an expert of that agency")],
+            )
+        experts.append(expert)
+    language, interpreter_id = request.interpreter_language, request.interpreter_id
+    if not language:
+        if interpreter_id is not None:
+            raise InvalidInput.field("interpreter_language", "name the language to interpret")
+        return experts, None
+    if interpreter_id is None:
+        raise InvalidInput.field("interpreter_id", "choose an interpreter for the language")
+    interpreter = next(
+        (i for i in await interpreters_for(language) if i.id == interpreter_id), None
+    )
+    if interpreter is None:
+        raise NotFound(
+            f"Interpreter {interpreter_id} does not interpret {language!r}.",
+            [FieldError("interpreter_id", "no such interpreter for the language")],
+        )
+    return experts, interpreter
+
+
+async def book_joint_session(
+    request: JointRequest, member: StaffMember, settings: Settings, now: datetime
+) -> JointSessionView:
+    """Reserve the room, the experts and the interpreter at once, or nothing (SlotTaken)."""
+    point = await service_point_info(request.service_point, request.room)
+    check_point_access(member, point.id)
+    duration = _duration(request.start, request.end)
+    experts, interpreter = await _people(request)
+    people = [*experts, *([interpreter] if interpreter else [])]
+    [room] = point.rooms
+    rules = joint_rules(duration)
+    async with booking_transaction():
+        await lock_resources(
+            [room_resource(room.id), *(expert_resource(person.id) for person in people)]
+        )
+        resources = await load_resources(point, people, request.start, request.end)
+        taken = []
+        if not free_among(resources.rooms[room.id], rules, [request.start], now):
+            taken.append(FieldError("room", f"room {room.name} is not free then"))
+        for index, expert in enumerate(experts):
+            if not free_among(resources.people[expert.id], rules, [request.start], now):
+                field = f"participants.{index}.expert_id"
+                taken.append(FieldError(field, f"{expert.name} is not free then"))
+        if interpreter and not free_among(
+            resources.people[interpreter.id], rules, [request.start], now
+        ):
+            taken.append(FieldError("interpreter_id", f"{interpreter.name} is not free then"))
+        if taken:
+            who = ", ".join(error.message for error in taken)
+            raise SlotTaken(f"Nothing was booked: {who}.", taken)
+        customer = request.customer
+        session = JointSession(
+            reference=new_reference(),
+            service_point=point.id,
+            room=room.id,
+            starts_at=request.start,
+            ends_at=request.end,
+            matter=request.matter.strip(),
+            interpreter_language=request.interpreter_language or "",
+            customer_name=customer.name,
+            customer_email=customer.email,
+            customer_phone=customer.phone,
+            customer_company=customer.company,
+            customer_business_id=customer.business_id,
+            customer_language=customer.language,
+            video_room=new_room_name(),
+            booked_by=member.id,
+            created_at=now,
+            updated_at=now,
+        )
+        await session.save()
+        await JointParticipant.insert(
+            *(
+                JointParticipant(
+                    joint_session=session.id,
+                    expert=person.id,
+                    agency=person.agency_id,
+                    role=INTERPRETER if person is interpreter else "expert",
+                )
+                for person in people
+            )
+        )
+        held = Interval(request.start, request.end)
+        await Reservation.insert(
+            *(
+                Reservation(
+                    resource=resource,
+                    starts_at=held.start,
+                    ends_at=held.end,
+                    joint_session=session.id,
+                )
+                for resource in [
+                    room_resource(room.id),
+                    *(expert_resource(person.id) for person in people),
+                ]
+            )
+        )
+    return await _view(session.reference, settings)
+
+
+async def _session_row(reference: str) -> dict[str, Any]:
+    row = (
+        await JointSession.select(
+            *JointSession.all_columns(),
+            JointSession.service_point.slug.as_alias("point_slug"),
+            JointSession.service_point.timezone.as_alias("point_timezone"),
+            JointSession.room.slug.as_alias("room_slug"),
+        )
+        .where(JointSession.reference == reference.strip().upper())
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No joint session {reference}.")
+    return row
+
+
+async def _view(reference: str, settings: Settings) -> JointSessionView:
+    row = await _session_row(reference)
+    return await _view_of(row, settings)
+
+
+async def _view_of(row: dict[str, Any], settings: Settings) -> JointSessionView:
+    participants = (
+        await JointParticipant.select(
+            JointParticipant.expert,
+            JointParticipant.role,
+            JointParticipant.expert.name.as_alias("name"),
+            JointParticipant.expert.email.as_alias("email"),
+            JointParticipant.agency.slug.as_alias("agency_slug"),
+        )
+        .where(JointParticipant.joint_session == row["id"])
+        .order_by(JointParticipant.id)
+    )
+    start, end, room = row["starts_at"], row["ends_at"], row["video_room"]
+
+    def link(attendee: Attendee) -> str:
+        return join_url(settings, join_token(settings, room, attendee, start, end))
+
+    views = [
+        ParticipantView(
+            expert_id=p["expert"],
+            name=p["name"],
+            agency=p["agency_slug"],
+            role=p["role"],
+            join_url=link(Attendee(f"expert-{p['expert']}", p["name"], p["email"], staff=True)),
+        )
+        for p in participants
+    ]
+    customer = Attendee(CUSTOMER, row["customer_name"], row["customer_email"], staff=False)
+    return JointSessionView(
+        reference=row["reference"],
+        status=row["status"],
+        service_point=row["point_slug"],
+        room=row["room_slug"],
+        start=start,
+        end=end,
+        timezone=row["point_timezone"],
+        matter=row["matter"],
+        customer_name=row["customer_name"],
+        customer_join_url=link(customer),
+        participants=tuple(v for v in views if v.role != INTERPRETER),
+        interpreter=next((v for v in views if v.role == INTERPRETER), None),
+        interpreter_language=row["interpreter_language"],
+    )
+
+
+async def _visible_row(reference: str, member: StaffMember) -> dict[str, Any]:
+    """The session, if the member arranges it (clerk of its point, admin) or takes part."""
+    row = await _session_row(reference)
+    if member.has_role("admin") or (
+        member.has_role("service_point_clerk") and member.service_point_id == row["service_point"]
+    ):
+        return row
+    if member.expert_id is not None and await JointParticipant.exists().where(
+        (JointParticipant.joint_session == row["id"])
+        & (JointParticipant.expert == member.expert_id)
+    ):
+        return row
+    raise NotFound(f"No joint session {reference}.")
+
+
+async def get_joint_session(
+    reference: str, member: StaffMember, settings: Settings
+) -> JointSessionView:
+    return await _view_of(await _visible_row(reference, member), settings)
+
+
+async def cancel_joint_session(
+    reference: str, reason: str, member: StaffMember, settings: Settings, now: datetime
+) -> JointSessionView:
+    """Cancel the whole session and free everyone's time; cancelling again changes nothing."""
+    row = await _visible_row(reference, member)
+    check_point_access(member, row["service_point"])
+    async with booking_transaction():
+        await lock_resources([f"joint:{row['reference']}"])
+        current = await _session_row(row["reference"])
+        if current["status"] == "cancelled":
+            return await _view_of(current, settings)
+        if current["ends_at"] <= now:
+            raise Conflict("The session is over; it cannot be cancelled.")
+        await JointSession.update(
+            {
+                JointSession.status: "cancelled",
+                JointSession.cancel_reason: reason.strip(),
+                JointSession.cancelled_at: now,
+                JointSession.updated_at: now,
+                JointSession.sequence: current["sequence"] + 1,
+            }
+        ).where(JointSession.id == current["id"])
+        await Reservation.delete().where(Reservation.joint_session == current["id"])
+    return await _view(row["reference"], settings)
+
+
+async def meeting_for(token: str, settings: Settings, now: datetime) -> str:
+    """Where a join link leads now: refused when it was never valid (404), when the session
+    was cancelled, moved or is over (410), or before it opens (403)."""
+    claims = read_join_token(settings, token)
+    row = (
+        await JointSession.select(
+            JointSession.id,
+            JointSession.status,
+            JointSession.starts_at,
+            JointSession.ends_at,
+            JointSession.service_point.timezone.as_alias("timezone"),
+        )
+        .where(JointSession.video_room == claims.room)
+        .first()
+    )
+    if row is None:
+        raise NotFound("This meeting link is not valid.")
+    if claims.attendee_id != CUSTOMER:
+        expert_id = claims.attendee_id.removeprefix("expert-")
+        if not expert_id.isdigit() or not await JointParticipant.exists().where(
+            (JointParticipant.joint_session == row["id"])
+            & (JointParticipant.expert == int(expert_id))
+        ):
+            raise NotFound("This meeting link is not valid.")
+    if row["status"] == "cancelled":
+        raise Gone("This meeting was cancelled.")
+    if (claims.opens, claims.closes) != join_window(row["starts_at"], row["ends_at"]):
+        raise Gone("The meeting has moved; use the link sent with the new time.")
+    if now > claims.closes:
+        raise Gone("This meeting has ended.")
+    if now < claims.opens:
+        opens = claims.opens.astimezone(ZoneInfo(row["timezone"]))
+        raise NotAllowed(f"The meeting opens at {opens:%Y-%m-%d %H:%M} ({row['timezone']}).")
+    return meeting_url(settings, claims.room, token)
