@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from booking.availability import SlotRules
 from booking.tables import Service, ServiceExpert
 from calendars.schedules import ExpertProfile
@@ -192,9 +194,15 @@ async def eligible_experts(
 
 async def active_experts(ids: Iterable[int]) -> list[ExpertProfile]:
     """The active experts among `ids`, in id order; one query."""
+    return await active_experts_where(Expert.id.is_in(sorted(set(ids)) or [0]))
+
+
+async def active_experts_where(condition: Combinable) -> list[ExpertProfile]:
+    """The active experts (advisors and interpreters) meeting `condition`, in id order; one
+    query."""
     rows = (
         await Expert.select(*_EXPERT_COLUMNS)
-        .where(Expert.active.eq(True) & Expert.id.is_in(sorted(set(ids)) or [0]))
+        .where(Expert.active.eq(True) & condition)
         .order_by(Expert.id)
     )
     return [_profile(row) for row in rows]

@@ -33,6 +33,7 @@ from piccolo.querystring import QueryString
 
 from booking.bookings import hash_token
 from booking.catalogue import Localized
+from booking.joint_feed import joint_events, joint_fingerprint
 from booking.tables import Booking
 from calendars.ical import EventStatus, FeedCalendar, FeedEvent, event_uid, render_feed
 from calendars.tables import Expert, FeedToken
@@ -42,6 +43,7 @@ from luukku.settings import Settings
 FEED_PAST = timedelta(days=30)
 FEED_HORIZON = timedelta(days=400)
 CANCELLED_KEPT = timedelta(days=30)
+_WINDOWS = (FEED_PAST, FEED_HORIZON, CANCELLED_KEPT)
 MAX_FEED_EVENTS = 1_500
 MAX_FEED_BYTES = 1_000_000
 """A feed stays under 1 MB whatever its bookings hold (a typical event is about 700 bytes)."""
@@ -224,15 +226,24 @@ async def subscription_feed(
             subscription.language,
             tuple(sorted(subscription.experts.items())),
             tuple(tuple(group.values()) for group in contents),
+            await joint_fingerprint(subscription.experts, now, *_WINDOWS),
         )
         if cache is not None and (cached := cache.get(subscription.token_id, fingerprint)):
             return cached
         rows = await _feed_rows(subscription, window)
+        joint = await joint_events(
+            {e: (shown.name, shown.privacy) for e, shown in subscription.experts.items()},
+            now,
+            _WINDOWS,
+            subscription.language,
+            settings,
+            subscription.for_agency,
+        )
     services = {
         group["service"]: Localized(group["service_fi"], group["service_sv"], group["service_en"])
         for group in contents
     }
-    feed = _render(subscription, rows, services, settings)
+    feed = _render(subscription, rows, joint, services, settings)
     if cache is not None:
         cache.put(subscription.token_id, fingerprint, feed)
     return feed
@@ -404,10 +415,11 @@ async def _feed_rows(subscription: _Subscription, window: _Window) -> list[dict[
 def _render(
     subscription: _Subscription,
     rows: Sequence[dict[str, Any]],
+    joint: Sequence[FeedEvent],
     services: dict[int, Localized],
     settings: Settings,
 ) -> Feed:
-    events = tuple(
+    bookings = [
         _event(
             row,
             subscription.experts[row["expert"]],
@@ -417,27 +429,29 @@ def _render(
             subscription.for_agency,
         )
         for row in rows
-    )
+    ]
+    # The nearest first, so the size limit leaves out the far future.
+    events = tuple(sorted([*bookings, *joint], key=lambda e: e.start)[:MAX_FEED_EVENTS])
     rendered = render_feed(
         FeedCalendar(name=subscription.calendar_name, events=events), max_bytes=MAX_FEED_BYTES
     )
     return Feed(
         body=rendered.body,
         etag=f'"{hashlib.sha256(rendered.body).hexdigest()[:32]}"',
-        last_modified=_last_modified(subscription, rows[: rendered.included]),
+        last_modified=_last_modified(subscription, events[: rendered.included]),
         events=rendered.included,
     )
 
 
-def _last_modified(subscription: _Subscription, rows: Sequence[dict[str, Any]]) -> datetime:
+def _last_modified(subscription: _Subscription, events: Sequence[FeedEvent]) -> datetime:
     """The latest change of an event in the feed. A booking beyond the horizon that comes
     into the window counts as changed then, or clients asking If-Modified-Since would not
     fetch it. (Bookings leaving the window do not count: clients may keep them.)"""
-    if not rows:
+    if not events:
         return subscription.created_at
     latest: datetime = max(
-        max(row["updated_at"] for row in rows),
-        max(row["starts_at"] for row in rows) - FEED_HORIZON,
+        max(event.last_modified for event in events),
+        max(event.start for event in events) - FEED_HORIZON,
     )
     return latest
 

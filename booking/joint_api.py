@@ -17,7 +17,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
 from booking.api import search_range, zone_named
 from booking.customers import clean_customer
-from booking.joint_search import JointQuery, Participant, search_joint_slots, service_point_info
+from booking.joint_changes import replace_participant, reschedule_joint_session
+from booking.joint_search import JointQuery, Participant, search_joint_slots
 from booking.joint_sessions import (
     JointRequest,
     JointSessionView,
@@ -90,6 +91,15 @@ class JointCancelIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(max_length=1000, pattern=_NO_NUL)] = ""
 
 
+class JointRescheduleIn(msgspec.Struct, forbid_unknown_fields=True):
+    start: AwareDateTime
+
+
+class JointReplaceIn(msgspec.Struct, forbid_unknown_fields=True):
+    expert_id: int
+    replacement_id: int | None = None
+
+
 class JoinLinkOut(msgspec.Struct):
     expert_id: int
     agency: str
@@ -151,8 +161,6 @@ class JointSessionController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> JointSlotList:
-        point = await service_point_info(data.service_point, data.room)
-        check_point_access(request.user, point.id)
         zone = zone_named(data.tz or settings.default_timezone)
         start, end = search_range(data.start, data.end, zone, settings)
         query = JointQuery(
@@ -165,7 +173,9 @@ class JointSessionController(Controller):
             start=start,
             end=end,
         )
-        slots = await search_joint_slots(query, clock.now())
+        slots = await search_joint_slots(
+            query, clock.now(), lambda point: check_point_access(request.user, point.id)
+        )
         return JointSlotList(
             slots=[
                 JointSlotOut(
@@ -237,6 +247,42 @@ class JointSessionController(Controller):
     ) -> JointSessionOut:
         reason = data.reason if data else ""
         view = await cancel_joint_session(reference, reason, request.user, settings, clock.now())
+        return _session_out(view)
+
+    @post(
+        "/{reference:str}/reschedule",
+        summary="Move the whole session; everyone must be free at the new time, or nothing moves",
+        status_code=HTTP_200_OK,
+    )
+    async def reschedule(
+        self,
+        request: Request[StaffMember, Token, Any],
+        reference: FromPath[str],
+        data: JSONBody[JointRescheduleIn],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> JointSessionOut:
+        view = await reschedule_joint_session(
+            reference, data.start, request.user, settings, clock.now()
+        )
+        return _session_out(view)
+
+    @post(
+        "/{reference:str}/replace",
+        summary="Replace one participant by a free one of the same agency (or language)",
+        status_code=HTTP_200_OK,
+    )
+    async def replace(
+        self,
+        request: Request[StaffMember, Token, Any],
+        reference: FromPath[str],
+        data: JSONBody[JointReplaceIn],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> JointSessionOut:
+        view = await replace_participant(
+            reference, data.expert_id, data.replacement_id, request.user, settings, clock.now()
+        )
         return _session_out(view)
 
 

@@ -12,7 +12,7 @@ range (ties to the lowest id), likewise the interpreter and the room.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,9 +24,10 @@ from booking.availability import (
     free_among,
     free_starts,
 )
-from booking.catalogue import active_experts
+from booking.catalogue import active_experts_where
 from booking.reservations import expert_resource, reservations_of
 from booking.slots import expert_schedules
+from booking.tables import JointSession
 from calendars.holidays import finnish_holidays
 from calendars.schedules import ExpertProfile
 from calendars.tables import Agency, Expert, Room, ServicePoint, ServicePointHours
@@ -160,27 +161,17 @@ async def agencies_by_slug(slugs: Sequence[str]) -> list[AgencyRef]:
 
 
 async def _advisors(agency_ids: Iterable[int]) -> list[ExpertProfile]:
-    ids = [
-        row["id"]
-        for row in await Expert.select(Expert.id).where(
-            Expert.agency.is_in(sorted(set(agency_ids)))
-            & Expert.active.eq(True)
-            & (Expert.kind == "advisor")
-        )
-    ]
-    return [e for e in await active_experts(ids) if "video" in e.channels]
+    """The agencies' active advisors who meet customers over video; one query."""
+    advisors = await active_experts_where(
+        Expert.agency.is_in(sorted(set(agency_ids))) & (Expert.kind == "advisor")
+    )
+    return [e for e in advisors if "video" in e.channels]
 
 
 async def interpreters_for(language: str) -> list[ExpertProfile]:
-    """Active remote interpreters who interpret `language`."""
-    ids = [
-        row["id"]
-        for row in await Expert.select(Expert.id, Expert.languages).where(
-            Expert.active.eq(True) & (Expert.kind == INTERPRETER)
-        )
-        if language in row["languages"]
-    ]
-    return await active_experts(ids)
+    """Active remote interpreters who interpret `language`; one query."""
+    interpreters = await active_experts_where(Expert.kind == INTERPRETER)
+    return [e for e in interpreters if language in e.languages]
 
 
 async def candidates_per_agency(
@@ -314,10 +305,20 @@ def common_starts(
     return found
 
 
-async def search_joint_slots(query: JointQuery, now: datetime) -> list[JointSlot]:
+async def search_joint_slots(
+    query: JointQuery, now: datetime, may_arrange: Callable[[ServicePointInfo], None]
+) -> list[JointSlot]:
     """Start times when a room, one expert of every agency and (if asked) an interpreter are
-    all free inside the service point's opening hours; earliest first."""
-    point = await service_point_info(query.service_point, query.room)
+    all free inside the service point's opening hours; earliest first. `may_arrange` raises
+    when the caller may not arrange sessions at the point. One read transaction, so SQLite
+    opens one connection and PostgreSQL takes one pooled connection for every query."""
+    async with JointSession._meta.db.transaction():
+        point = await service_point_info(query.service_point, query.room)
+        may_arrange(point)
+        return await _search(point, query, now)
+
+
+async def _search(point: ServicePointInfo, query: JointQuery, now: datetime) -> list[JointSlot]:
     agencies = await agencies_by_slug(query.agencies)
     per_agency = await candidates_per_agency(agencies, query.experts)
     interpreters = (

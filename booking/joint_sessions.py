@@ -8,17 +8,20 @@ longer free, nothing is reserved and the 409 names who.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from booking.availability import Interval, free_among
+from booking.availability import free_among
 from booking.bookings import new_reference
 from booking.customers import Customer
 from booking.joint_search import (
     INTERPRETER,
     Participant,
+    PointRoom,
+    ServicePointInfo,
     agencies_by_slug,
     candidates_per_agency,
     interpreters_for,
@@ -90,6 +93,7 @@ class JointSessionView:
     timezone: str
     matter: str
     customer_name: str
+    customer_language: str
     customer_join_url: str
     participants: tuple[ParticipantView, ...]
     """The agencies' experts, in the order booked."""
@@ -159,26 +163,13 @@ async def book_joint_session(
     experts, interpreter = await _people(request)
     people = [*experts, *([interpreter] if interpreter else [])]
     [room] = point.rooms
-    rules = joint_rules(duration)
     async with booking_transaction():
         await lock_resources(
             [room_resource(room.id), *(expert_resource(person.id) for person in people)]
         )
-        resources = await load_resources(point, people, request.start, request.end)
-        taken = []
-        if not free_among(resources.rooms[room.id], rules, [request.start], now):
-            taken.append(FieldError("room", f"room {room.name} is not free then"))
-        for index, expert in enumerate(experts):
-            if not free_among(resources.people[expert.id], rules, [request.start], now):
-                field = f"participants.{index}.expert_id"
-                taken.append(FieldError(field, f"{expert.name} is not free then"))
-        if interpreter and not free_among(
-            resources.people[interpreter.id], rules, [request.start], now
-        ):
-            taken.append(FieldError("interpreter_id", f"{interpreter.name} is not free then"))
-        if taken:
-            who = ", ".join(error.message for error in taken)
-            raise SlotTaken(f"Nothing was booked: {who}.", taken)
+        await ensure_everyone_free(
+            point, room, experts, interpreter, request.start, duration, now, "Nothing was booked"
+        )
         customer = request.customer
         session = JointSession(
             reference=new_reference(),
@@ -211,25 +202,52 @@ async def book_joint_session(
                 for person in people
             )
         )
-        held = Interval(request.start, request.end)
-        await Reservation.insert(
-            *(
-                Reservation(
-                    resource=resource,
-                    starts_at=held.start,
-                    ends_at=held.end,
-                    joint_session=session.id,
-                )
-                for resource in [
-                    room_resource(room.id),
-                    *(expert_resource(person.id) for person in people),
-                ]
-            )
-        )
+        await hold(session.id, room.id, people, request.start, request.end)
     return await _view(session.reference, settings)
 
 
-async def _session_row(reference: str) -> dict[str, Any]:
+async def ensure_everyone_free(
+    point: ServicePointInfo,
+    room: PointRoom,
+    experts: Sequence[ExpertProfile],
+    interpreter: ExpertProfile | None,
+    start: datetime,
+    duration: timedelta,
+    now: datetime,
+    outcome: str,
+) -> None:
+    """Inside a booking transaction, after locking them: SlotTaken naming everyone who is not
+    free for [start, start + duration), the fields as in the booking request."""
+    people = [*experts, *([interpreter] if interpreter else [])]
+    resources = await load_resources(point, people, start, start + duration)
+    rules = joint_rules(duration)
+    taken = []
+    if not free_among(resources.rooms[room.id], rules, [start], now):
+        taken.append(FieldError("room", f"room {room.name} is not free then"))
+    for index, expert in enumerate(experts):
+        if not free_among(resources.people[expert.id], rules, [start], now):
+            field = f"participants.{index}.expert_id"
+            taken.append(FieldError(field, f"{expert.name} is not free then"))
+    if interpreter and not free_among(resources.people[interpreter.id], rules, [start], now):
+        taken.append(FieldError("interpreter_id", f"{interpreter.name} is not free then"))
+    if taken:
+        raise SlotTaken(f"{outcome}: {', '.join(error.message for error in taken)}.", taken)
+
+
+async def hold(
+    session_id: int, room_id: int, people: Sequence[ExpertProfile], start: datetime, end: datetime
+) -> None:
+    """Reserve [start, end) of the room and of everyone for the session."""
+    resources = [room_resource(room_id), *(expert_resource(person.id) for person in people)]
+    await Reservation.insert(
+        *(
+            Reservation(resource=resource, starts_at=start, ends_at=end, joint_session=session_id)
+            for resource in resources
+        )
+    )
+
+
+async def session_row(reference: str) -> dict[str, Any]:
     row = (
         await JointSession.select(
             *JointSession.all_columns(),
@@ -246,11 +264,11 @@ async def _session_row(reference: str) -> dict[str, Any]:
 
 
 async def _view(reference: str, settings: Settings) -> JointSessionView:
-    row = await _session_row(reference)
-    return await _view_of(row, settings)
+    row = await session_row(reference)
+    return await session_view(row, settings)
 
 
-async def _view_of(row: dict[str, Any], settings: Settings) -> JointSessionView:
+async def session_view(row: dict[str, Any], settings: Settings) -> JointSessionView:
     participants = (
         await JointParticipant.select(
             JointParticipant.expert,
@@ -288,6 +306,7 @@ async def _view_of(row: dict[str, Any], settings: Settings) -> JointSessionView:
         timezone=row["point_timezone"],
         matter=row["matter"],
         customer_name=row["customer_name"],
+        customer_language=row["customer_language"],
         customer_join_url=link(customer),
         participants=tuple(v for v in views if v.role != INTERPRETER),
         interpreter=next((v for v in views if v.role == INTERPRETER), None),
@@ -295,9 +314,9 @@ async def _view_of(row: dict[str, Any], settings: Settings) -> JointSessionView:
     )
 
 
-async def _visible_row(reference: str, member: StaffMember) -> dict[str, Any]:
+async def visible_session(reference: str, member: StaffMember) -> dict[str, Any]:
     """The session, if the member arranges it (clerk of its point, admin) or takes part."""
-    row = await _session_row(reference)
+    row = await session_row(reference)
     if member.has_role("admin") or (
         member.has_role("service_point_clerk") and member.service_point_id == row["service_point"]
     ):
@@ -313,20 +332,20 @@ async def _visible_row(reference: str, member: StaffMember) -> dict[str, Any]:
 async def get_joint_session(
     reference: str, member: StaffMember, settings: Settings
 ) -> JointSessionView:
-    return await _view_of(await _visible_row(reference, member), settings)
+    return await session_view(await visible_session(reference, member), settings)
 
 
 async def cancel_joint_session(
     reference: str, reason: str, member: StaffMember, settings: Settings, now: datetime
 ) -> JointSessionView:
     """Cancel the whole session and free everyone's time; cancelling again changes nothing."""
-    row = await _visible_row(reference, member)
+    row = await visible_session(reference, member)
     check_point_access(member, row["service_point"])
     async with booking_transaction():
         await lock_resources([f"joint:{row['reference']}"])
-        current = await _session_row(row["reference"])
+        current = await session_row(row["reference"])
         if current["status"] == "cancelled":
-            return await _view_of(current, settings)
+            return await session_view(current, settings)
         if current["ends_at"] <= now:
             raise Conflict("The session is over; it cannot be cancelled.")
         await JointSession.update(
@@ -376,3 +395,23 @@ async def meeting_for(token: str, settings: Settings, now: datetime) -> str:
         opens = claims.opens.astimezone(ZoneInfo(row["timezone"]))
         raise NotAllowed(f"The meeting opens at {opens:%Y-%m-%d %H:%M} ({row['timezone']}).")
     return meeting_url(settings, claims.room, token)
+
+
+async def joint_sessions_of_expert(
+    expert_id: int, start: datetime, end: datetime, settings: Settings
+) -> list[JointSessionView]:
+    """The joint sessions an expert (or interpreter) takes part in, starting in [start, end),
+    cancelled ones included, by start."""
+    references = [
+        row["reference"]
+        for row in await JointParticipant.select(
+            JointParticipant.joint_session.reference.as_alias("reference")
+        )
+        .where(
+            (JointParticipant.expert == expert_id)
+            & (JointParticipant.joint_session.starts_at >= start)
+            & (JointParticipant.joint_session.starts_at < end)
+        )
+        .order_by(JointParticipant.joint_session.starts_at)
+    ]
+    return [await _view(reference, settings) for reference in references]

@@ -81,11 +81,31 @@ class ExpertOut(msgspec.Struct):
 
 class CustomerOut(msgspec.Struct):
     name: str
-    email: str
+    email: str | None
+    """None in a joint session's entry for its experts, who see only the customer's name."""
     phone: str | None
     company: str | None
     business_id: str | None
     language: str
+
+
+class JointPeerOut(msgspec.Struct):
+    expert_id: int
+    name: str
+    agency: str
+
+
+class JointSessionPart(msgspec.Struct):
+    """What an expert sees of a joint session they take part in."""
+
+    service_point: str
+    room: str
+    matter: str
+    participants: list[JointPeerOut]
+    interpreter: JointPeerOut | None
+    interpreter_language: str
+    join_url: str
+    """The expert's own join link."""
 
 
 class BookingOut(msgspec.Struct, omit_defaults=True):
@@ -103,3 +123,6 @@ class BookingOut(msgspec.Struct, omit_defaults=True):
     cancel_reason: str | None = None
     manage_token: str | None = None
     manage_url: str | None = None
+    kind: str = "booking"
+    """`booking`, or `joint_session` (then `joint_session` tells the rest)."""
+    joint_session: JointSessionPart | None = None

@@ -14,7 +14,14 @@ from litestar.security.jwt import Token
 
 from booking.api import booking_out, search_range
 from booking.bookings import bookings_of_expert
-from booking.schemas import BookingOut
+from booking.joint_sessions import JointSessionView, ParticipantView, joint_sessions_of_expert
+from booking.schemas import (
+    BookingOut,
+    CustomerOut,
+    ExpertOut,
+    JointPeerOut,
+    JointSessionPart,
+)
 from booking.substitutes import bookings_inside_absence, move_to_substitute
 from calendars.accounts import StaffMember
 from luukku.clock import Clock
@@ -40,7 +47,51 @@ class MyBookingsController(Controller):
             start, end, ZoneInfo(settings.default_timezone), settings
         )
         views = await bookings_of_expert(member.expert_id, range_start, range_end)
-        return [booking_out(view, settings) for view in views]
+        joint = await joint_sessions_of_expert(member.expert_id, range_start, range_end, settings)
+        entries = [booking_out(view, settings) for view in views] + [
+            joint_session_entry(view, member.expert_id) for view in joint
+        ]
+        return sorted(entries, key=lambda entry: entry.start)
+
+
+def joint_session_entry(view: JointSessionView, expert_id: int) -> BookingOut:
+    """A joint session as one entry of an expert's schedule: the matter, the customer's name,
+    who else takes part, and the expert's own join link (never the others')."""
+    zone = ZoneInfo(view.timezone)
+    people = [*view.participants, *([view.interpreter] if view.interpreter else [])]
+    [me] = [person for person in people if person.expert_id == expert_id]
+
+    def peer(person: ParticipantView) -> JointPeerOut:
+        return JointPeerOut(expert_id=person.expert_id, name=person.name, agency=person.agency)
+
+    return BookingOut(
+        reference=view.reference,
+        status=view.status,
+        start=view.start.astimezone(zone),
+        end=view.end.astimezone(zone),
+        channel="video",
+        language=view.customer_language,
+        service="joint-session",
+        expert=ExpertOut(id=me.expert_id, name=me.name),
+        customer=CustomerOut(
+            name=view.customer_name,
+            email=None,
+            phone=None,
+            company=None,
+            business_id=None,
+            language=view.customer_language,
+        ),
+        kind="joint_session",
+        joint_session=JointSessionPart(
+            service_point=view.service_point,
+            room=view.room,
+            matter=view.matter,
+            participants=[peer(p) for p in view.participants],
+            interpreter=peer(view.interpreter) if view.interpreter else None,
+            interpreter_language=view.interpreter_language,
+            join_url=me.join_url,
+        ),
+    )
 
 
 class MovedOut(msgspec.Struct):

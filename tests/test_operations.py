@@ -39,7 +39,7 @@ async def test_demo_data_is_idempotent_and_bookable(client: httpx.AsyncClient, d
     summary = await seed_demo_data()
     assert summary.startswith("Demo data: created 0 rows")
     assert [await t.count() for t in (Agency, Expert, WorkingHours, Service)] == counts
-    assert counts[:2] == [4, 12]
+    assert counts[:2] == [5, 14]  # with the interpreting agency and its two interpreters
 
     services = (await client.get("/api/v1/services")).json()
     assert {s["agency"]["slug"] for s in services} == {

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import icalendar
 import jwt
 import pytest
 from litestar import Litestar
@@ -365,3 +366,139 @@ async def test_without_jitsi_the_link_leads_to_the_plain_room(client, world, clo
     assert opened.status_code == 303
     assert opened.headers["location"] == f"{settings.video_base_url}/{room}"
     assert len(room) >= len("luukku-") + 24
+
+
+async def test_participants_see_the_session_in_their_schedule_and_feed(client, world):
+    clerk = await staff_headers(client, "clerk@example.fi")
+    aino = await staff_headers(client, "aino@example.fi")
+    [slot, *_] = await search(client, clerk)
+    session = (
+        await client.post("/api/v1/joint-sessions", json=book_body(slot), headers=clerk)
+    ).json()
+
+    schedule = await client.get(
+        "/api/v1/staff/me/bookings", params={"start": DAY, "end": DAY}, headers=aino
+    )
+    [entry] = schedule.json()
+    assert entry["kind"] == "joint_session"
+    assert entry["reference"] == session["reference"]
+    assert entry["customer"]["name"] == "Yusuf Ali"
+    assert entry["customer"]["email"] is None
+    part = entry["joint_session"]
+    assert part["matter"].startswith("Starttiraha")
+    assert [p["name"] for p in part["participants"]] == [
+        "Aino Virtanen",
+        "Kalle Kela",
+        "Veera Vero",
+    ]
+    assert part["join_url"] == session["participants"][0]["join_url"]
+    assert session["participants"][1]["join_url"] not in schedule.text
+
+    feed_url = (await client.get("/api/v1/staff/me/feed", headers=aino)).json()["url"]
+    feed_path = urlsplit(feed_url).path
+    first = await client.get(feed_path)
+    calendar = icalendar.Calendar.from_ical(first.content)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"{session['reference']}@luukku"
+    assert str(event["SUMMARY"]) == "Yhteinen etäasiointi – Yusuf"
+    assert session["participants"][0]["join_url"] in str(event["DESCRIPTION"])
+    assert event["STATUS"] == "CONFIRMED"
+    assert int(str(event["SEQUENCE"])) == 0
+
+    await client.post(
+        f"/api/v1/joint-sessions/{session['reference']}/cancel", json={}, headers=clerk
+    )
+    again = await client.get(feed_path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200
+    [cancelled] = icalendar.Calendar.from_ical(again.content).walk("VEVENT")
+    assert cancelled["STATUS"] == "CANCELLED"
+    assert int(str(cancelled["SEQUENCE"])) == 1
+
+
+async def _booked(client: httpx.AsyncClient, clerk: dict[str, str]) -> dict[str, Any]:
+    [slot, *_] = await search(client, clerk)
+    response = await client.post("/api/v1/joint-sessions", json=book_body(slot), headers=clerk)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def _held() -> dict[str, tuple[int, datetime]]:
+    rows = await Reservation.select(Reservation.id, Reservation.resource, Reservation.starts_at)
+    return {row["resource"]: (row["id"], row["starts_at"]) for row in rows}
+
+
+async def test_replacing_one_participant_keeps_the_others_reservations(client, world):
+    clerk = await staff_headers(client, "clerk@example.fi")
+    kela = await Expert.select(Expert.agency).where(Expert.id == world["kalle"]).first()
+    assert kela is not None
+    kaisa = await make_expert(kela["agency"], "Kaisa Kela")
+    session = await _booked(client, clerk)
+    before = await _held()
+
+    replaced = await client.post(
+        f"/api/v1/joint-sessions/{session['reference']}/replace",
+        json={"expert_id": world["kalle"]},
+        headers=clerk,
+    )
+
+    assert replaced.status_code == 200, replaced.text
+    assert [p["expert_id"] for p in replaced.json()["participants"]] == [
+        world["aino"],
+        kaisa,
+        world["veera"],
+    ]
+    after = await _held()
+    assert f"expert:{world['kalle']}" not in after
+    assert after[f"expert:{kaisa}"][1] == before[f"expert:{world['kalle']}"][1]
+    for kept in ("aino", "veera", "amira"):
+        assert after[f"expert:{world[kept]}"] == before[f"expert:{world[kept]}"]
+    assert after[f"room:{world['room']}"] == before[f"room:{world['room']}"]
+    [row] = await JointSession.select(JointSession.sequence)
+    assert row["sequence"] == 1
+
+    nobody = await client.post(
+        f"/api/v1/joint-sessions/{session['reference']}/replace",
+        json={"expert_id": world["veera"]},
+        headers=clerk,
+    )
+    assert nobody.status_code == 409  # Vero has nobody else
+    assert await _held() == after
+
+
+async def test_moving_the_session_moves_everyone_or_nobody(client, world, clock):
+    clerk = await staff_headers(client, "clerk@example.fi")
+    session = await _booked(client, clerk)
+    old_link = urlsplit(session["customer_join_url"]).path
+    blocked = await client.post("/api/v1/bookings", json=booking_body("2026-12-02T11:00:00+02:00"))
+    assert blocked.status_code == 201
+    before = await _held()
+
+    refused = await client.post(
+        f"/api/v1/joint-sessions/{session['reference']}/reschedule",
+        json={"start": "2026-12-02T11:00:00+02:00"},
+        headers=clerk,
+    )
+    assert refused.status_code == 409
+    assert [e["field"] for e in refused.json()["errors"]] == ["participants.0.expert_id"]
+    assert await _held() == before
+
+    moved = await client.post(
+        f"/api/v1/joint-sessions/{session['reference']}/reschedule",
+        json={"start": "2026-12-02T13:00:00+02:00"},
+        headers=clerk,
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["start"] == "2026-12-02T13:00:00+02:00"
+    assert moved.json()["end"] == "2026-12-02T14:00:00+02:00"
+    starts = {
+        resource: start for resource, (_, start) in (await _held()).items() if "expert:" in resource
+    }
+    new_start = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+    assert starts[f"expert:{world['kalle']}"] == new_start
+    assert starts[f"expert:{world['amira']}"] == new_start
+
+    clock.current = datetime(2026, 12, 1, 6, 50, tzinfo=UTC)
+    assert (await client.get(old_link)).status_code == 410
+    clock.current = datetime(2026, 12, 2, 10, 50, tzinfo=UTC)
+    new_link = urlsplit(moved.json()["customer_join_url"]).path
+    assert (await client.get(new_link)).status_code == 303
