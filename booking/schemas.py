@@ -88,6 +88,16 @@ class CustomerOut(msgspec.Struct):
     language: str
 
 
+class DeliveryProblemOut(msgspec.Struct):
+    """A message about the booking that could not be delivered (staff views only)."""
+
+    kind: str
+    recipient: str
+    attempts: int
+    error: str
+    due_at: datetime
+
+
 class BookingOut(msgspec.Struct, omit_defaults=True):
     reference: str
     status: str
@@ -103,3 +113,5 @@ class BookingOut(msgspec.Struct, omit_defaults=True):
     cancel_reason: str | None = None
     manage_token: str | None = None
     manage_url: str | None = None
+    delivery_problems: list[DeliveryProblemOut] | None = None
+    """Staff views: messages to the customer or the expert that failed for good."""

@@ -14,11 +14,12 @@ from litestar.security.jwt import Token
 
 from booking.api import booking_out, search_range
 from booking.bookings import bookings_of_expert
-from booking.schemas import BookingOut
+from booking.schemas import BookingOut, DeliveryProblemOut
 from booking.substitutes import bookings_inside_absence, move_to_substitute
 from calendars.accounts import StaffMember
 from luukku.clock import Clock
 from luukku.settings import Settings
+from notifications.outbox import delivery_problems
 
 
 class MyBookingsController(Controller):
@@ -40,7 +41,23 @@ class MyBookingsController(Controller):
             start, end, ZoneInfo(settings.default_timezone), settings
         )
         views = await bookings_of_expert(member.expert_id, range_start, range_end)
-        return [booking_out(view, settings) for view in views]
+        problems = await delivery_problems([view.reference for view in views])
+        return [
+            msgspec.structs.replace(
+                booking_out(view, settings),
+                delivery_problems=[
+                    DeliveryProblemOut(
+                        kind=problem.kind,
+                        recipient=problem.recipient,
+                        attempts=problem.attempts,
+                        error=problem.error,
+                        due_at=problem.due_at,
+                    )
+                    for problem in problems.get(view.reference, [])
+                ],
+            )
+            for view in views
+        ]
 
 
 class MovedOut(msgspec.Struct):
