@@ -26,6 +26,9 @@ seed: migrate
 
 run: seed
 	@echo "Luukku demo: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/schema)"
+	@echo "Demo mail: every message Luukku sends is written to var/mail/ (SMTP sink on 127.0.0.1:1025)"
+	$(BIN)/python -m notifications.mail_sink --port 1025 --folder var/mail & sink=$$!; \
+	trap 'kill $$sink' EXIT INT TERM; \
 	$(BIN)/litestar --app app:app run --host $(HOST) --port $(PORT)
 
 ICAL_JS := tests/ical/node_modules/.package-lock.json
@@ -55,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.slots
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.joint
+	$(BIN)/python -m bench.notifications
 
 clean:
 	rm -rf $(VENV) var/*.sqlite*

@@ -48,11 +48,16 @@ from luukku.problems import (
 )
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
+from notifications.delivery import SEND_EVERY, Delivery, send_due
+from notifications.messages import Sender
+from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
+from notifications.tables import TABLES as NOTIFICATION_TABLES
 
 
-def periodic_jobs(fetcher: Fetcher) -> list[PeriodicJob]:
+def periodic_jobs(fetcher: Fetcher, delivery: Delivery) -> list[PeriodicJob]:
     """What `litestar worker` (or the in-app worker) runs."""
     return [
+        PeriodicJob("notifications", SEND_EVERY, lambda now: send_due(delivery, now)),
         PeriodicJob(
             "external-calendars",
             timedelta(minutes=1),
@@ -67,16 +72,21 @@ def create_app(
     clock: Clock | None = None,
     engine: Engine | None = None,  # type: ignore[type-arg]
     fetcher: Fetcher | None = None,
+    mailer: Mailer | None = None,
 ) -> Litestar:
     """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
-    jobs = periodic_jobs(fetcher)
+    delivery = Delivery(
+        mailer=mailer or SmtpMailer(SmtpConfig.from_settings(settings)),
+        sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
+    )
+    jobs = periodic_jobs(fetcher, delivery)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
-    bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES))
+    bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES))
 
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:

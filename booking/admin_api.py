@@ -9,7 +9,7 @@ from litestar import Controller, Request, post
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
-from booking.catalogue import Localized, NewService, create_service
+from booking.catalogue import DEFAULT_REMINDER_MINUTES, Localized, NewService, create_service
 from calendars.accounts import StaffMember
 from calendars.admin_api import Code, Created, Names, Slug
 from calendars.directory import agency_id, check_agency_scope
@@ -41,6 +41,13 @@ class ServiceIn(msgspec.Struct, forbid_unknown_fields=True):
     experts: list[int] | None = None
     topics: list[Code] | None = None
     daily_limit: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    reminder_minutes: (
+        Annotated[
+            list[Annotated[int, msgspec.Meta(ge=1, le=14 * 24 * 60)]], msgspec.Meta(max_length=5)
+        ]
+        | None
+    ) = None
+    """Minutes before the appointment the customer is reminded; default 24 h and 2 h, [] none."""
 
 
 class ServicesAdminController(Controller):
@@ -71,6 +78,11 @@ class ServicesAdminController(Controller):
                 topics=tuple(data.topics or ()),
                 expert_ids=tuple(data.experts or ()),
                 daily_limit=data.daily_limit,
+                reminder_minutes=(
+                    DEFAULT_REMINDER_MINUTES
+                    if data.reminder_minutes is None
+                    else tuple(data.reminder_minutes)
+                ),
             )
         )
         return Created(id=service_id)

@@ -28,6 +28,7 @@ from booking.catalogue import (
 )
 from booking.cover import with_substitutes
 from booking.customers import Customer, clean_customer
+from booking.notices import notify_change
 from booking.reservations import (
     booking_transaction,
     expert_resource,
@@ -41,6 +42,7 @@ from booking.tables import Booking
 from calendars.schedules import ExpertProfile
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
+from notifications.outbox import Change
 
 MANAGE_TOKEN_VALIDITY_AFTER_END = timedelta(days=30)
 # Crockford's base32 without look-alikes: references are read aloud over the phone.
@@ -247,6 +249,7 @@ async def _insert_booking(
         await reserve(
             expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
         )
+        await notify_change(Change.CREATED, booking.to_dict(), service, now)
     view = _view(booking.to_dict(), service, expert)
     return CreatedBooking(booking=view, manage_token=token)
 
@@ -353,7 +356,11 @@ async def cancel_booking(
         }
         await Booking.update(changes).where(Booking.id == row["id"])
         await release(row["id"])
-    return await _view_of({**row, **_by_name(changes)})
+        cancelled = {**row, **_by_name(changes)}
+        await notify_change(
+            Change.CANCELLED, cancelled, await get_service_by_id(row["service"]), now
+        )
+    return await _view_of(cancelled)
 
 
 async def reschedule_booking(
@@ -392,4 +399,6 @@ async def reschedule_booking(
         await reserve(
             expert_resource(expert.id), reserved_interval(start, service.rules), row["id"]
         )
-    return _view({**row, **_by_name(changes)}, service, expert)
+        moved = {**row, **_by_name(changes)}
+        await notify_change(Change.RESCHEDULED, moved, service, now)
+    return _view(moved, service, expert)

@@ -16,6 +16,9 @@ from calendars.tables import CHANNELS, LANGUAGES, Expert
 from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound
 
+DEFAULT_REMINDER_MINUTES = (24 * 60, 2 * 60)
+"""Reminders 24 hours and 2 hours before the appointment, unless the service says otherwise."""
+
 
 @dataclass(frozen=True, slots=True)
 class Localized:
@@ -47,6 +50,8 @@ class ServiceInfo:
     languages: tuple[str, ...]
     topics: tuple[str, ...]
     daily_limit: int | None
+    reminder_minutes: tuple[int, ...] = DEFAULT_REMINDER_MINUTES
+    """When the customer is reminded, in minutes before the appointment."""
 
     @property
     def rules(self) -> SlotRules:
@@ -89,6 +94,7 @@ def _service_info(row: dict[str, Any]) -> ServiceInfo:
         languages=tuple(row["languages"]),
         topics=tuple(row["topics"]),
         daily_limit=row["daily_limit"],
+        reminder_minutes=tuple(row["reminder_minutes"] or ()),
     )
 
 
@@ -243,6 +249,7 @@ class NewService:
     topics: tuple[str, ...]
     expert_ids: tuple[int, ...]
     daily_limit: int | None
+    reminder_minutes: tuple[int, ...] = DEFAULT_REMINDER_MINUTES
 
 
 async def create_service(new: NewService) -> int:
@@ -278,6 +285,7 @@ async def create_service(new: NewService) -> int:
             min_notice_minutes=new.min_notice_minutes,
             horizon_days=new.horizon_days,
             slot_interval_minutes=new.slot_interval_minutes,
+            reminder_minutes=sorted(set(new.reminder_minutes), reverse=True),
             channels=list(new.channels),
             languages=list(new.languages or LANGUAGES),
             topics=list(new.topics),

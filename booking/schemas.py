@@ -108,6 +108,16 @@ class JointSessionPart(msgspec.Struct):
     """The expert's own join link."""
 
 
+class DeliveryProblemOut(msgspec.Struct):
+    """A message about the booking that could not be delivered (staff views only)."""
+
+    kind: str
+    recipient: str
+    attempts: int
+    error: str
+    due_at: datetime
+
+
 class BookingOut(msgspec.Struct, omit_defaults=True):
     reference: str
     status: str
@@ -126,3 +136,5 @@ class BookingOut(msgspec.Struct, omit_defaults=True):
     kind: str = "booking"
     """`booking`, or `joint_session` (then `joint_session` tells the rest)."""
     joint_session: JointSessionPart | None = None
+    delivery_problems: list[DeliveryProblemOut] | None = None
+    """Staff views: messages to the customer or the expert that failed for good."""

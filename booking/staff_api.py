@@ -18,6 +18,7 @@ from booking.joint_sessions import JointSessionView, ParticipantView, joint_sess
 from booking.schemas import (
     BookingOut,
     CustomerOut,
+    DeliveryProblemOut,
     ExpertOut,
     JointPeerOut,
     JointSessionPart,
@@ -26,6 +27,7 @@ from booking.substitutes import bookings_inside_absence, move_to_substitute
 from calendars.accounts import StaffMember
 from luukku.clock import Clock
 from luukku.settings import Settings
+from notifications.outbox import delivery_problems
 
 
 class MyBookingsController(Controller):
@@ -48,9 +50,23 @@ class MyBookingsController(Controller):
         )
         views = await bookings_of_expert(member.expert_id, range_start, range_end)
         joint = await joint_sessions_of_expert(member.expert_id, range_start, range_end, settings)
-        entries = [booking_out(view, settings) for view in views] + [
-            joint_session_entry(view, member.expert_id) for view in joint
-        ]
+        problems = await delivery_problems([view.reference for view in views])
+        entries = [
+            msgspec.structs.replace(
+                booking_out(view, settings),
+                delivery_problems=[
+                    DeliveryProblemOut(
+                        kind=problem.kind,
+                        recipient=problem.recipient,
+                        attempts=problem.attempts,
+                        error=problem.error,
+                        due_at=problem.due_at,
+                    )
+                    for problem in problems.get(view.reference, [])
+                ],
+            )
+            for view in views
+        ] + [joint_session_entry(view, member.expert_id) for view in joint]
         return sorted(entries, key=lambda entry: entry.start)
 
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.columns import Column
 
 from booking.availability import Interval
 from booking.bookings import BookingView, bookings_of_expert
+from booking.catalogue import get_service_by_id
+from booking.notices import notify_change
 from booking.reservations import (
     booking_transaction,
     expert_resource,
@@ -19,6 +24,7 @@ from calendars.accounts import StaffMember
 from calendars.directory import expert_in_scope
 from calendars.tables import Absence
 from luukku.problems import FieldError, InvalidInput, NotFound, SlotTaken
+from notifications.outbox import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,7 @@ async def move_to_substitute(member: StaffMember, absence_id: int, now: datetime
     moved: list[str] = []
     async with booking_transaction():
         await lock_resources([expert_resource(absence.expert_id), expert_resource(substitute)])
-        rows = await Booking.select(Booking.id, Booking.reference, Booking.sequence).where(
+        rows = await Booking.select().where(
             (Booking.expert == absence.expert_id)
             & (Booking.status == "confirmed")
             & (Booking.starts_at < absence.end)
@@ -94,12 +100,18 @@ async def move_to_substitute(member: StaffMember, absence_id: int, now: datetime
                         f"The substitute is not free for booking {row['reference']}.",
                         [FieldError("substitute_id", f"busy at booking {row['reference']}")],
                     ) from exc
-            await Booking.update(
-                {
-                    Booking.expert: substitute,
-                    Booking.sequence: row["sequence"] + 1,
-                    Booking.updated_at: now,
-                }
-            ).where(Booking.id == row["id"])
+            changes: dict[Column | str, Any] = {
+                "expert": substitute,
+                "sequence": row["sequence"] + 1,
+                "updated_at": now,
+            }
+            await Booking.update(changes).where(Booking.id == row["id"])
+            await notify_change(
+                Change.REASSIGNED,
+                {**row, "expert": substitute, "sequence": row["sequence"] + 1},
+                await get_service_by_id(row["service"]),
+                now,
+                previous_expert_id=absence.expert_id,
+            )
             moved.append(row["reference"])
     return moved

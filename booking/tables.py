@@ -45,6 +45,8 @@ class Service(Table):
     daily_limit = Integer(null=True, default=None)
     """Most bookings of this service one expert takes per local day; none when null."""
     active = Boolean(default=True)
+    reminder_minutes = Array(Integer(), default=[24 * 60, 2 * 60])
+    """When the customer is reminded, in minutes before the appointment."""
 
 
 class ServiceExpert(Table):

@@ -24,7 +24,8 @@ class LuukkuCLIPlugin(CLIPluginProtocol):
             click.echo(asyncio.run(seed()))
 
         @cli.command(
-            name="worker", help="Run periodic jobs (calendar sync, later mail) until stopped."
+            name="worker",
+            help="Send due notifications and run periodic jobs (calendar sync) until stopped.",
         )
         def worker(app: Litestar) -> None:
             from luukku.worker import run_forever

@@ -10,6 +10,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'luukku.sqlite'}"
 
 
+SMTP_TLS_MODES = ("none", "starttls", "tls")
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    value = value.strip().lower()
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -55,6 +65,19 @@ class Settings:
     """Run the notification worker inside the app process (default with SQLite)."""
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     """Origins allowed to call the public API from a browser (municipal web sites)."""
+    smtp_host: str = "127.0.0.1"
+    """Mail server; the default is the demo sink `make run` starts."""
+    smtp_port: int = 1025
+    """Mail server port (587 for STARTTLS, 465 for TLS at most providers)."""
+    smtp_username: str = ""
+    """Login at the mail server; none when empty."""
+    smtp_password: str = ""
+    smtp_tls: str = "none"
+    """`none`, `starttls` (upgrade after connecting) or `tls` (TLS from the first byte)."""
+    smtp_timeout_seconds: float = 30.0
+    """How long one SMTP command may take before the attempt counts as a transient failure."""
+    mail_from: str = "Luukku <luukku@localhost>"
+    """Sender of every message and ORGANIZER of the calendar invitations."""
 
     @property
     def uses_jitsi_tokens(self) -> bool:
@@ -102,4 +125,13 @@ class Settings:
             jitsi_app_secret=env.get("JITSI_APP_SECRET", ""),
             run_worker_in_app=_flag(env.get("RUN_WORKER_IN_APP"), default=is_sqlite),
             cors_origins=tuple(o for o in env.get("CORS_ORIGINS", "").split(",") if o),
+            smtp_host=env.get("SMTP_HOST") or defaults.smtp_host,
+            smtp_port=int(env.get("SMTP_PORT") or defaults.smtp_port),
+            smtp_username=env.get("SMTP_USERNAME", ""),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_tls=_choice("SMTP_TLS", env.get("SMTP_TLS") or "none", SMTP_TLS_MODES),
+            smtp_timeout_seconds=float(
+                env.get("SMTP_TIMEOUT_SECONDS") or defaults.smtp_timeout_seconds
+            ),
+            mail_from=env.get("MAIL_FROM") or defaults.mail_from,
         )

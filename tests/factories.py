@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import time
+from datetime import datetime, time, timedelta
 
 import httpx
 
 from booking.tables import Service, ServiceExpert
 from calendars.tables import Agency, Expert, WorkingHours
+from notifications.outbox import BookingSnapshot, Person
+from notifications.tables import OutboxMessage
 
 OFFICE_HOURS = tuple((weekday, "09:00", "16:00") for weekday in range(5))
 
@@ -133,3 +135,44 @@ async def staff_headers(
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def make_due_messages(
+    count: int, due_at: datetime, appointment: datetime, *, kind: str = "reminder"
+) -> list[str]:
+    """`count` outbox messages due at `due_at` about appointments at `appointment`, each to
+    its own customer; their idempotency keys."""
+    snapshot = BookingSnapshot(
+        reference="LK-0000-0000",
+        sequence=0,
+        status="confirmed",
+        start=appointment,
+        end=appointment + timedelta(hours=1),
+        channel="phone",
+        video_url="",
+        location="",
+        service_name={"fi": "Rahoitusneuvonta", "sv": "Finansieringsrådgivning", "en": "Funding"},
+        agency_name={"fi": "Elinkeinopalvelut", "sv": "Näringslivstjänster", "en": "Business"},
+        customer=Person("Matti Meikäläinen", "matti@example.com", "fi"),
+        expert=Person("Aino Virtanen", "aino.virtanen@example.fi", "fi"),
+    )
+    payload = snapshot.to_json()
+    keys = [f"{kind}:LK-{n:09d}:0:customer:120" for n in range(count)]
+    rows = [
+        OutboxMessage(
+            idempotency_key=key,
+            kind=kind,
+            booking_reference=f"LK-{n:09d}",
+            recipient=f"customer{n}@example.com",
+            recipient_name=f"Asiakas {n}",
+            language=("fi", "sv", "en")[n % 3],
+            due_at=due_at,
+            status="pending",
+            created_at=due_at,
+            payload=payload,
+        )
+        for n, key in enumerate(keys)
+    ]
+    for chunk in range(0, len(rows), 500):
+        await OutboxMessage.insert(*rows[chunk : chunk + 500])
+    return keys

@@ -1,0 +1,262 @@
+"""The outbox: which messages a change of a booking causes, written in the change's transaction.
+
+`booking` calls `record_change` inside its own write transaction, so a booking never exists
+without its messages and a rolled-back change leaves none. Each message has an idempotency key
+(kind, reference, the booking's SEQUENCE after the change, recipient), so recording the same
+change twice adds nothing. Reminders and the feedback request belong to one version of the
+booking: a later change drops the pending ones (recorded as `dropped`) and plans new ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from notifications.tables import OutboxMessage
+
+FEEDBACK_AFTER_END = timedelta(hours=1)
+"""The feedback request goes this long after the appointment ends."""
+
+
+class Change(StrEnum):
+    CREATED = "created"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"
+    REASSIGNED = "reassigned"
+    """Moved to another expert (a substitute); the time stays."""
+
+
+class Kind(StrEnum):
+    CONFIRMATION = "confirmation"
+    NEW_BOOKING = "new_booking"
+    """To the expert, the agency's business services in copy."""
+    RESCHEDULE = "reschedule"
+    CANCELLATION = "cancellation"
+    REMINDER = "reminder"
+    FEEDBACK_REQUEST = "feedback_request"
+
+
+TIMED_KINDS = (Kind.REMINDER, Kind.FEEDBACK_REQUEST)
+"""Messages about the appointment still ahead, void once the booking changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    email: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class BookingSnapshot:
+    """A booking as its messages describe it, after the change; times aware, UTC."""
+
+    reference: str
+    sequence: int
+    status: str
+    start: datetime
+    end: datetime
+    channel: str
+    video_url: str
+    location: str
+    service_name: dict[str, str]
+    agency_name: dict[str, str]
+    customer: Person
+    expert: Person
+    timezone: str = "Europe/Helsinki"
+    """Where times in the text are local (the expert's zone); the invitation says UTC."""
+    business_services_email: str = ""
+    cancel_reason: str = ""
+    reminder_minutes: tuple[int, ...] = ()
+    previous_expert: Person | None = None
+    """On REASSIGNED: the expert who had the booking, told it is no longer theirs."""
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["start"] = self.start.isoformat()
+        data["end"] = self.end.isoformat()
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> BookingSnapshot:
+        data: dict[str, Any] = json.loads(text)
+        previous = data.pop("previous_expert")
+        return cls(
+            **{
+                **data,
+                "start": datetime.fromisoformat(data["start"]),
+                "end": datetime.fromisoformat(data["end"]),
+                "customer": Person(**data["customer"]),
+                "expert": Person(**data["expert"]),
+                "previous_expert": Person(**previous) if previous else None,
+                "reminder_minutes": tuple(data["reminder_minutes"]),
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMessage:
+    key: str
+    kind: Kind
+    recipient: Person
+    due_at: datetime
+    copy_to: str = ""
+
+
+def _key(kind: Kind, booking: BookingSnapshot, recipient: str, *rest: object) -> str:
+    return ":".join(
+        str(part) for part in (kind, booking.reference, booking.sequence, recipient, *rest)
+    )
+
+
+def _timed(booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:
+    """Reminders still ahead and the feedback request; an offset already past is skipped."""
+    planned = [
+        PlannedMessage(
+            _key(Kind.REMINDER, booking, "customer", minutes),
+            Kind.REMINDER,
+            booking.customer,
+            booking.start - timedelta(minutes=minutes),
+        )
+        for minutes in sorted(set(booking.reminder_minutes), reverse=True)
+        if booking.start - timedelta(minutes=minutes) >= now
+    ]
+    planned.append(
+        PlannedMessage(
+            _key(Kind.FEEDBACK_REQUEST, booking, "customer"),
+            Kind.FEEDBACK_REQUEST,
+            booking.customer,
+            booking.end + FEEDBACK_AFTER_END,
+        )
+    )
+    return planned
+
+
+def plan_messages(change: Change, booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:
+    """The messages `change` causes. Pure: the same change always plans the same keys."""
+
+    def now_to(kind: Kind, who: str, person: Person, copy_to: str = "") -> PlannedMessage:
+        return PlannedMessage(_key(kind, booking, who), kind, person, now, copy_to)
+
+    customer, expert = booking.customer, booking.expert
+    if change is Change.CANCELLED:
+        return [
+            now_to(Kind.CANCELLATION, "customer", customer),
+            now_to(Kind.CANCELLATION, "expert", expert),
+        ]
+    if change is Change.CREATED:
+        immediate = [
+            now_to(Kind.CONFIRMATION, "customer", customer),
+            now_to(Kind.NEW_BOOKING, "expert", expert, booking.business_services_email),
+        ]
+    elif change is Change.RESCHEDULED:
+        immediate = [
+            now_to(Kind.RESCHEDULE, "customer", customer),
+            now_to(Kind.RESCHEDULE, "expert", expert),
+        ]
+    else:
+        immediate = [now_to(Kind.RESCHEDULE, "customer", customer)]
+        immediate.append(
+            now_to(Kind.NEW_BOOKING, "expert", expert, booking.business_services_email)
+        )
+        if booking.previous_expert is not None:
+            immediate.append(now_to(Kind.CANCELLATION, "previous-expert", booking.previous_expert))
+    return immediate + _timed(booking, now)
+
+
+async def _drop_timed(reference: str, reason: str) -> None:
+    await OutboxMessage.update(
+        {OutboxMessage.status: "dropped", OutboxMessage.last_error: reason}
+    ).where(
+        (OutboxMessage.booking_reference == reference)
+        & OutboxMessage.kind.is_in([str(kind) for kind in TIMED_KINDS])
+        & OutboxMessage.status.is_in(["pending", "sending"])
+    )
+
+
+async def record_change(change: Change, booking: BookingSnapshot, now: datetime) -> int:
+    """Inside the change's write transaction: drop what the change voids, add what it causes.
+
+    Answers the number of messages added (0 when this change was recorded before).
+    """
+    if change is not Change.CREATED:
+        await _drop_timed(booking.reference, f"booking {change}")
+    planned = plan_messages(change, booking, now)
+    known = {
+        row["idempotency_key"]
+        for row in await OutboxMessage.select(OutboxMessage.idempotency_key).where(
+            OutboxMessage.idempotency_key.is_in([message.key for message in planned])
+        )
+    }
+    payload = booking.to_json()
+    rows = [
+        OutboxMessage(
+            idempotency_key=message.key,
+            kind=str(message.kind),
+            booking_reference=booking.reference,
+            recipient=message.recipient.email,
+            recipient_name=message.recipient.name,
+            copy_to=message.copy_to,
+            language=message.recipient.language,
+            due_at=message.due_at,
+            status="pending",
+            created_at=now,
+            payload=payload,
+        )
+        for message in planned
+        if message.key not in known
+    ]
+    if rows:
+        await OutboxMessage.insert(*rows)
+    return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryProblem:
+    """A message to a booking's participant that could not be delivered, for staff."""
+
+    kind: str
+    recipient: str
+    status: str
+    attempts: int
+    error: str
+    due_at: datetime
+
+
+async def delivery_problems(references: Sequence[str]) -> dict[str, list[DeliveryProblem]]:
+    """Failed messages of each booking (by reference), oldest first."""
+    if not references:
+        return {}
+    rows = (
+        await OutboxMessage.select(
+            OutboxMessage.booking_reference,
+            OutboxMessage.kind,
+            OutboxMessage.recipient,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.last_error,
+            OutboxMessage.due_at,
+        )
+        .where(
+            OutboxMessage.booking_reference.is_in(list(references))
+            & (OutboxMessage.status == "failed")
+        )
+        .order_by(OutboxMessage.id)
+    )
+    problems: dict[str, list[DeliveryProblem]] = {}
+    for row in rows:
+        problems.setdefault(row["booking_reference"], []).append(
+            DeliveryProblem(
+                kind=row["kind"],
+                recipient=row["recipient"],
+                status=row["status"],
+                attempts=row["attempts"],
+                error=row["last_error"],
+                due_at=row["due_at"],
+            )
+        )
+    return problems

@@ -1,0 +1,116 @@
+"""The words of every message in Finnish, Swedish and English.
+
+One dictionary per language with the same keys, `str.format` placeholders in braces; kept
+apart from the code that assembles messages so they move easily into Babel catalogues.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+FI: Final = {
+    "confirmation.subject": "Ajanvaraus vahvistettu: {service}, {when}",
+    "confirmation.intro": "Ajanvarauksesi on vahvistettu. Kalenterikutsu on liitteenä.",
+    "new_booking.subject": "Uusi ajanvaraus: {service}, {when}",
+    "new_booking.intro": "Sinulle on varattu uusi aika. Kalenterikutsu on liitteenä.",
+    "reschedule.subject": "Ajanvarausta muutettu: {service}, {when}",
+    "reschedule.intro": "Ajanvarausta on muutettu. Alla ovat voimassa olevat tiedot.",
+    "cancellation.subject": "Ajanvaraus peruttu: {service}, {when}",
+    "cancellation.intro": "Ajanvaraus on peruttu.",
+    "reminder.subject": "Muistutus: {service}, {when}",
+    "reminder.intro": "Muistutamme tulevasta ajanvarauksestasi.",
+    "feedback_request.subject": "Miten onnistuimme? {service}",
+    "feedback_request.intro": (
+        "Kiitos asioinnista. Kerrothan, vastasiko palvelu tarpeisiisi ja oliko viestintä "
+        "riittävää ja ymmärrettävää (asteikko 1–5)."
+    ),
+    "feedback_request.link": "Anna palautetta",
+    "greeting": "Hei {name},",
+    "label.when": "Aika",
+    "label.service": "Palvelu",
+    "label.expert": "Asiantuntija",
+    "label.customer": "Asiakas",
+    "label.channel": "Asiointitapa",
+    "label.location": "Paikka",
+    "label.video": "Videoyhteys",
+    "label.reference": "Varaustunnus",
+    "label.reason": "Peruutuksen syy",
+    "channel.in_person": "käynti paikan päällä",
+    "channel.phone": "puhelu",
+    "channel.video": "videoyhteys",
+    "closing": "Ystävällisin terveisin\n{agency}",
+}
+
+SV: Final = {
+    "confirmation.subject": "Tidsbokningen är bekräftad: {service}, {when}",
+    "confirmation.intro": "Din tidsbokning är bekräftad. En kalenderinbjudan är bifogad.",
+    "new_booking.subject": "Ny tidsbokning: {service}, {when}",
+    "new_booking.intro": "En ny tid har bokats för dig. En kalenderinbjudan är bifogad.",
+    "reschedule.subject": "Tidsbokningen har ändrats: {service}, {when}",
+    "reschedule.intro": "Tidsbokningen har ändrats. Nedan finns de gällande uppgifterna.",
+    "cancellation.subject": "Tidsbokningen är avbokad: {service}, {when}",
+    "cancellation.intro": "Tidsbokningen har avbokats.",
+    "reminder.subject": "Påminnelse: {service}, {when}",
+    "reminder.intro": "Vi påminner dig om din kommande tidsbokning.",
+    "feedback_request.subject": "Hur lyckades vi? {service}",
+    "feedback_request.intro": (
+        "Tack för ditt besök. Berätta gärna om tjänsten motsvarade dina behov och om "
+        "kommunikationen var tillräcklig och begriplig (skala 1–5)."
+    ),
+    "feedback_request.link": "Ge respons",
+    "greeting": "Hej {name},",
+    "label.when": "Tid",
+    "label.service": "Tjänst",
+    "label.expert": "Sakkunnig",
+    "label.customer": "Kund",
+    "label.channel": "Kontaktsätt",
+    "label.location": "Plats",
+    "label.video": "Videolänk",
+    "label.reference": "Bokningsnummer",
+    "label.reason": "Orsak till avbokningen",
+    "channel.in_person": "besök på plats",
+    "channel.phone": "telefonsamtal",
+    "channel.video": "distanstjänst via video",
+    "closing": "Med vänliga hälsningar\n{agency}",
+}
+
+EN: Final = {
+    "confirmation.subject": "Booking confirmed: {service}, {when}",
+    "confirmation.intro": "Your booking is confirmed. A calendar invitation is attached.",
+    "new_booking.subject": "New booking: {service}, {when}",
+    "new_booking.intro": "A new appointment has been booked with you. A calendar invitation "
+    "is attached.",
+    "reschedule.subject": "Booking changed: {service}, {when}",
+    "reschedule.intro": "The booking has been changed. These are the current details.",
+    "cancellation.subject": "Booking cancelled: {service}, {when}",
+    "cancellation.intro": "The booking has been cancelled.",
+    "reminder.subject": "Reminder: {service}, {when}",
+    "reminder.intro": "This is a reminder of your coming appointment.",
+    "feedback_request.subject": "How did we do? {service}",
+    "feedback_request.intro": (
+        "Thank you for your visit. Please tell us whether the service met your needs and "
+        "whether the communication was sufficient and understandable (scale 1–5)."
+    ),
+    "feedback_request.link": "Give feedback",
+    "greeting": "Hello {name},",
+    "label.when": "Time",
+    "label.service": "Service",
+    "label.expert": "Expert",
+    "label.customer": "Customer",
+    "label.channel": "Channel",
+    "label.location": "Place",
+    "label.video": "Video link",
+    "label.reference": "Booking reference",
+    "label.reason": "Reason for cancelling",
+    "channel.in_person": "in person",
+    "channel.phone": "phone call",
+    "channel.video": "video meeting",
+    "closing": "Kind regards\n{agency}",
+}
+
+TEXTS: Final = {"fi": FI, "sv": SV, "en": EN}
+
+
+def text(language: str, key: str, **values: str) -> str:
+    """The text `key` in `language` (Finnish when Luukku has no such language)."""
+    return TEXTS.get(language, FI)[key].format(**values)
