@@ -13,6 +13,7 @@ from typing import Any
 
 from booking.availability import free_among
 from booking.catalogue import active_experts
+from booking.joint_notices import notify_joint_change
 from booking.joint_search import (
     INTERPRETER,
     AgencyRef,
@@ -36,8 +37,10 @@ from booking.reservations import booking_transaction, expert_resource, lock_reso
 from booking.tables import JointParticipant, JointSession, Reservation
 from calendars.accounts import StaffMember
 from calendars.schedules import ExpertProfile
+from calendars.tables import Expert
 from luukku.problems import Conflict, FieldError, NotFound, SlotTaken
 from luukku.settings import Settings
+from notifications.outbox import Change
 
 
 async def _changeable(reference: str, member: StaffMember, now: datetime) -> dict[str, Any]:
@@ -105,6 +108,7 @@ async def reschedule_joint_session(
         )
         await hold(session["id"], room.id, list(profiles.values()), start, start + duration)
         await _touch(session, now, starts_at=start, ends_at=start + duration)
+        await notify_joint_change(Change.RESCHEDULED, session["id"], settings, now)
     return await session_view(await session_row(session["reference"]), settings)
 
 
@@ -174,4 +178,14 @@ async def replace_participant(
             JointParticipant.id == leaving["id"]
         )
         await _touch(session, now)
+        gone = await Expert.select(Expert.name, Expert.email).where(Expert.id == expert_id).first()
+        assert gone is not None
+        await notify_joint_change(
+            Change.REASSIGNED,
+            session["id"],
+            settings,
+            now,
+            joining=chosen.id,
+            leaving=(expert_id, gone["name"], gone["email"]),
+        )
     return await session_view(await session_row(session["reference"]), settings)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from booking.availability import free_among
 from booking.bookings import new_reference
 from booking.customers import Customer
+from booking.joint_notices import notify_joint_change
 from booking.joint_search import (
     INTERPRETER,
     Participant,
@@ -53,6 +54,7 @@ from luukku.problems import (
     SlotTaken,
 )
 from luukku.settings import Settings
+from notifications.outbox import Change
 
 LONGEST_SESSION = timedelta(hours=8)
 CUSTOMER = "customer"
@@ -203,6 +205,7 @@ async def book_joint_session(
             )
         )
         await hold(session.id, room.id, people, request.start, request.end)
+        await notify_joint_change(Change.CREATED, session.id, settings, now)
     return await _view(session.reference, settings)
 
 
@@ -358,6 +361,7 @@ async def cancel_joint_session(
             }
         ).where(JointSession.id == current["id"])
         await Reservation.delete().where(Reservation.joint_session == current["id"])
+        await notify_joint_change(Change.CANCELLED, current["id"], settings, now)
     return await _view(row["reference"], settings)
 
 

@@ -107,17 +107,19 @@ class PlannedMessage:
     copy_to: str = ""
 
 
-def _key(kind: Kind, booking: BookingSnapshot, recipient: str, *rest: object) -> str:
+def message_key(kind: Kind, booking: BookingSnapshot, recipient: str, *rest: object) -> str:
+    """The idempotency key: kind, reference, SEQUENCE, whom for (`customer`, `expert`,
+    `expert-<id>`), and what else tells messages apart (a reminder's offset)."""
     return ":".join(
         str(part) for part in (kind, booking.reference, booking.sequence, recipient, *rest)
     )
 
 
-def _timed(booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:
+def timed_messages(booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:
     """Reminders still ahead and the feedback request; an offset already past is skipped."""
     planned = [
         PlannedMessage(
-            _key(Kind.REMINDER, booking, "customer", minutes),
+            message_key(Kind.REMINDER, booking, "customer", minutes),
             Kind.REMINDER,
             booking.customer,
             booking.start - timedelta(minutes=minutes),
@@ -127,7 +129,7 @@ def _timed(booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:
     ]
     planned.append(
         PlannedMessage(
-            _key(Kind.FEEDBACK_REQUEST, booking, "customer"),
+            message_key(Kind.FEEDBACK_REQUEST, booking, "customer"),
             Kind.FEEDBACK_REQUEST,
             booking.customer,
             booking.end + FEEDBACK_AFTER_END,
@@ -140,7 +142,7 @@ def plan_messages(change: Change, booking: BookingSnapshot, now: datetime) -> li
     """The messages `change` causes. Pure: the same change always plans the same keys."""
 
     def now_to(kind: Kind, who: str, person: Person, copy_to: str = "") -> PlannedMessage:
-        return PlannedMessage(_key(kind, booking, who), kind, person, now, copy_to)
+        return PlannedMessage(message_key(kind, booking, who), kind, person, now, copy_to)
 
     customer, expert = booking.customer, booking.expert
     if change is Change.CANCELLED:
@@ -165,7 +167,7 @@ def plan_messages(change: Change, booking: BookingSnapshot, now: datetime) -> li
         )
         if booking.previous_expert is not None:
             immediate.append(now_to(Kind.CANCELLATION, "previous-expert", booking.previous_expert))
-    return immediate + _timed(booking, now)
+    return immediate + timed_messages(booking, now)
 
 
 async def _drop_timed(reference: str, reason: str) -> None:
@@ -183,21 +185,38 @@ async def record_change(change: Change, booking: BookingSnapshot, now: datetime)
 
     Answers the number of messages added (0 when this change was recorded before).
     """
-    if change is not Change.CREATED:
-        await _drop_timed(booking.reference, f"booking {change}")
     planned = plan_messages(change, booking, now)
+    return await record_planned(
+        booking.reference,
+        [(message, booking) for message in planned],
+        now,
+        voids=None if change is Change.CREATED else f"booking {change}",
+    )
+
+
+async def record_planned(
+    reference: str,
+    planned: Sequence[tuple[PlannedMessage, BookingSnapshot]],
+    now: datetime,
+    *,
+    voids: str | None,
+) -> int:
+    """Inside a change's write transaction: when the change `voids` (why) the reference's
+    pending reminders and feedback request, drop them; then add the planned messages not
+    recorded before, each with the snapshot it describes. Answers the number added."""
+    if voids is not None:
+        await _drop_timed(reference, voids)
     known = {
         row["idempotency_key"]
         for row in await OutboxMessage.select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.idempotency_key.is_in([message.key for message in planned])
+            OutboxMessage.idempotency_key.is_in([message.key for message, _ in planned] or [""])
         )
     }
-    payload = booking.to_json()
     rows = [
         OutboxMessage(
             idempotency_key=message.key,
             kind=str(message.kind),
-            booking_reference=booking.reference,
+            booking_reference=reference,
             recipient=message.recipient.email,
             recipient_name=message.recipient.name,
             copy_to=message.copy_to,
@@ -205,9 +224,9 @@ async def record_change(change: Change, booking: BookingSnapshot, now: datetime)
             due_at=message.due_at,
             status="pending",
             created_at=now,
-            payload=payload,
+            payload=snapshot.to_json(),
         )
-        for message in planned
+        for message, snapshot in planned
         if message.key not in known
     ]
     if rows:

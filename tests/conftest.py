@@ -27,6 +27,9 @@ from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
 from notifications.tables import TABLES as NOTIFICATION_TABLES
 
+# Shared worlds of test data, as fixtures for every test module.
+pytest_plugins = ["tests.joint_world"]
+
 ROOT = Path(__file__).resolve().parent.parent
 ALL_TABLES = (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES)
 # A Monday morning in Helsinki, well before the DST change of 2027.

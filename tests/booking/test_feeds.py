@@ -728,11 +728,15 @@ def test_writer_matches_icalendars_own_serialisation():
 
 
 # icalendar reads a typed backslash-N as a line break; the writer keeps it (see calendars.ical).
-_TEXT = st.text(max_size=400).filter(lambda text: "\\N" not in plain_text(text))
+def _text(max_size: int) -> st.SearchStrategy[str]:
+    return st.text(max_size=max_size).filter(lambda text: "\\N" not in plain_text(text))
+
+
+_TEXT = _text(400)
 
 
 @hypothesis_settings(max_examples=300, deadline=None)
-@given(summary=_TEXT, description=_TEXT, location=st.text(max_size=100), name=_TEXT)
+@given(summary=_TEXT, description=_TEXT, location=_text(100), name=_TEXT)
 def test_writer_matches_icalendar_for_any_text(
     summary: str, description: str, location: str, name: str
 ):
