@@ -54,7 +54,7 @@ from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from notifications.tables import TABLES as NOTIFICATION_TABLES
 
 
-def periodic_jobs(fetcher: Fetcher, delivery: Delivery) -> list[PeriodicJob]:
+def periodic_jobs(fetcher: Fetcher, delivery: Delivery, settings: Settings) -> list[PeriodicJob]:
     """What `litestar worker` (or the in-app worker) runs."""
     return [
         PeriodicJob("notifications", SEND_EVERY, lambda now: send_due(delivery, now)),
@@ -63,7 +63,9 @@ def periodic_jobs(fetcher: Fetcher, delivery: Delivery) -> list[PeriodicJob]:
             timedelta(minutes=1),
             lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY),
         ),
-        PeriodicJob("calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, now)),
+        PeriodicJob(
+            "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
+        ),
     ]
 
 
@@ -83,7 +85,7 @@ def create_app(
         mailer=mailer or SmtpMailer(SmtpConfig.from_settings(settings)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
     )
-    jobs = periodic_jobs(fetcher, delivery)
+    jobs = periodic_jobs(fetcher, delivery, settings)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
     bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES))

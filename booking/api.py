@@ -26,6 +26,7 @@ from booking.schemas import (
     SlotOut,
 )
 from booking.slots import search_slots
+from booking.video import customer_attendee, expert_attendee, meeting_link
 from luukku.clock import Clock
 from luukku.languages import request_language
 from luukku.problems import InvalidInput, NotAuthenticated
@@ -75,10 +76,24 @@ def zone_named(name: str) -> ZoneInfo:
 
 
 def booking_out(
-    view: BookingView, settings: Settings, manage_token: str | None = None
+    view: BookingView,
+    settings: Settings,
+    manage_token: str | None = None,
+    *,
+    for_expert: bool = False,
 ) -> BookingOut:
+    """The booking as the customer (or, `for_expert`, its expert) sees it: the video link is
+    the reader's own."""
     zone = ZoneInfo(view.timezone)
     customer = view.customer
+    attendee = (
+        expert_attendee(view.expert_id, view.expert_name, view.expert_email)
+        if for_expert
+        else customer_attendee(customer.name, customer.email)
+    )
+    video_url = meeting_link(
+        settings, view.video_room, view.video_url, attendee, view.start, view.end
+    )
     return BookingOut(
         reference=view.reference,
         status=view.status,
@@ -97,7 +112,7 @@ def booking_out(
             language=customer.language,
         ),
         message=view.message,
-        video_url=view.video_url or None,
+        video_url=video_url or None,
         cancel_reason=view.cancel_reason or None,
         manage_token=manage_token,
         manage_url=(
@@ -193,7 +208,9 @@ class BookingController(Controller):
         data: JSONBody[BookingCancel | None] = None,
     ) -> BookingOut:
         reason = data.reason if data else None
-        view = await bookings.cancel_booking(reference, _manage_token(request), reason, clock.now())
+        view = await bookings.cancel_booking(
+            reference, _manage_token(request), reason, settings, clock.now()
+        )
         return booking_out(view, settings)
 
     @post("/{reference:str}/reschedule", summary="Move a booking", status_code=200)

@@ -39,6 +39,7 @@ from booking.reservations import (
 from booking.schemas import BookingCreate
 from booking.slots import expert_schedules
 from booking.tables import Booking
+from booking.video import new_room_name
 from calendars.schedules import ExpertProfile
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
@@ -68,6 +69,9 @@ class BookingView:
     customer: Customer
     message: str
     video_url: str
+    """A plain meeting link (bookings made before meeting rooms); else empty."""
+    video_room: str
+    expert_email: str
     cancel_reason: str
     reschedule_count: int
 
@@ -213,11 +217,7 @@ async def _insert_booking(
 ) -> CreatedBooking:
     token = secrets.token_urlsafe(32)
     end = start + service.rules.duration
-    video_url = (
-        f"{settings.video_base_url}/luukku-{secrets.token_urlsafe(16)}"
-        if request.channel == "video"
-        else ""
-    )
+    video_room = new_room_name() if request.channel == "video" else ""
     async with booking_transaction():
         # Serialises writers per expert: the overlap and daily-limit checks below then see
         # every committed booking; the exclusion constraint stays as the last word.
@@ -241,7 +241,7 @@ async def _insert_booking(
             message=(request.message or "").strip(),
             privacy_notice_version=notice,
             manage_token_hash=hash_token(token),
-            video_url=video_url,
+            video_room=video_room,
             created_at=now,
             updated_at=now,
         )
@@ -249,7 +249,7 @@ async def _insert_booking(
         await reserve(
             expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
         )
-        await notify_change(Change.CREATED, booking.to_dict(), service, now)
+        await notify_change(Change.CREATED, booking.to_dict(), service, settings, now)
     view = _view(booking.to_dict(), service, expert)
     return CreatedBooking(booking=view, manage_token=token)
 
@@ -277,6 +277,8 @@ def _view(row: dict[str, Any], service: ServiceInfo, expert: ExpertProfile) -> B
         ),
         message=row["message"],
         video_url=row["video_url"],
+        video_room=row["video_room"],
+        expert_email=expert.email,
         cancel_reason=row["cancel_reason"],
         reschedule_count=row["reschedule_count"],
     )
@@ -336,7 +338,7 @@ async def get_booking(reference: str, token: str, now: datetime) -> BookingView:
 
 
 async def cancel_booking(
-    reference: str, token: str, reason: str | None, now: datetime
+    reference: str, token: str, reason: str | None, settings: Settings, now: datetime
 ) -> BookingView:
     """Cancel and free the time; cancelling again answers the cancelled booking unchanged."""
     async with booking_transaction():
@@ -358,7 +360,7 @@ async def cancel_booking(
         await release(row["id"])
         cancelled = {**row, **_by_name(changes)}
         await notify_change(
-            Change.CANCELLED, cancelled, await get_service_by_id(row["service"]), now
+            Change.CANCELLED, cancelled, await get_service_by_id(row["service"]), settings, now
         )
     return await _view_of(cancelled)
 
@@ -400,5 +402,5 @@ async def reschedule_booking(
             expert_resource(expert.id), reserved_interval(start, service.rules), row["id"]
         )
         moved = {**row, **_by_name(changes)}
-        await notify_change(Change.RESCHEDULED, moved, service, now)
+        await notify_change(Change.RESCHEDULED, moved, service, settings, now)
     return _view(moved, service, expert)

@@ -20,10 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from booking.tables import Booking, CalendarPush
+from booking.video import expert_attendee, meeting_link
 from calendars.caldav_push import BookingEvent, delete_event, event_href, event_ics, put_event
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import ExternalCalendar
 from luukku.database import write_transaction
+from luukku.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,10 @@ _BOOKING_FIELDS = (
     Booking.ends_at,
     Booking.updated_at,
     Booking.video_url,
+    Booking.video_room,
     Booking.channel,
+    Booking.expert.name.as_alias("expert_name"),
+    Booking.expert.email.as_alias("expert_email"),
     Booking.service.name_fi.as_alias("service_name"),
 )
 
@@ -63,7 +68,17 @@ def _wanted(booking: dict[str, Any], target: _Target) -> bool:
     return bool(booking["status"] == "confirmed" and booking["expert"] == target.expert_id)
 
 
-def _event(booking: dict[str, Any]) -> BookingEvent:
+def _event(booking: dict[str, Any], settings: Settings) -> BookingEvent:
+    video_url = ""
+    if booking["channel"] == "video":
+        video_url = meeting_link(
+            settings,
+            booking["video_room"],
+            booking["video_url"],
+            expert_attendee(booking["expert"], booking["expert_name"], booking["expert_email"]),
+            booking["starts_at"],
+            booking["ends_at"],
+        )
     return BookingEvent(
         reference=booking["reference"],
         sequence=booking["sequence"],
@@ -71,7 +86,7 @@ def _event(booking: dict[str, Any]) -> BookingEvent:
         end=booking["ends_at"],
         summary=f"Luukku: {booking['service_name']}",
         description=f"Varaus {booking['reference']}",
-        video_url=booking["video_url"] if booking["channel"] == "video" else "",
+        video_url=video_url,
         last_modified=booking["updated_at"],
     )
 
@@ -140,7 +155,9 @@ async def _claim(target: _Target, booking_id: int, now: datetime) -> dict[str, A
     return claimed[0] if claimed else None
 
 
-async def _push_one(target: _Target, booking_id: int, fetcher: Fetcher, now: datetime) -> bool:
+async def _push_one(
+    target: _Target, booking_id: int, fetcher: Fetcher, settings: Settings, now: datetime
+) -> bool:
     """Write or delete one booking's event; whether a request was made. Raises FetchError."""
     push = await _claim(target, booking_id, now)
     if push is None:
@@ -156,7 +173,7 @@ async def _push_one(target: _Target, booking_id: int, fetcher: Fetcher, now: dat
                 etag = await put_event(
                     fetcher,
                     href,
-                    event_ics(_event(booking)),
+                    event_ics(_event(booking, settings)),
                     etag="" if push["deleted"] else push["etag"],
                     auth=target.auth,
                 )
@@ -198,7 +215,9 @@ async def _clear_failure(calendar_id: int) -> None:
     )
 
 
-async def push_calendar(target: _Target, fetcher: Fetcher, now: datetime) -> int:
+async def push_calendar(
+    target: _Target, fetcher: Fetcher, settings: Settings, now: datetime
+) -> int:
     """Bring one calendar up to date; the number of events written or deleted. Stops at the
     first failure, which is recorded on the calendar."""
     due = await _work(target, now)
@@ -208,7 +227,7 @@ async def push_calendar(target: _Target, fetcher: Fetcher, now: datetime) -> int
     written = 0
     for booking_id in due:
         try:
-            written += await _push_one(target, booking_id, fetcher, now)
+            written += await _push_one(target, booking_id, fetcher, settings, now)
         except FetchError as exc:
             logger.info("bookings not written to calendar %s: %s", target.calendar_id, exc)
             await _record_failure(target.calendar_id, str(exc), now)
@@ -217,7 +236,7 @@ async def push_calendar(target: _Target, fetcher: Fetcher, now: datetime) -> int
     return written
 
 
-async def push_bookings(fetcher: Fetcher, now: datetime) -> int:
+async def push_bookings(fetcher: Fetcher, settings: Settings, now: datetime) -> int:
     """The periodic job: every CalDAV calendar with `write_bookings` brought up to date, one
     after another. The number of events written or deleted."""
     rows = await ExternalCalendar.select(
@@ -235,5 +254,5 @@ async def push_bookings(fetcher: Fetcher, now: datetime) -> int:
             url=row["url"],
             auth=(row["username"], row["password"]) if row["username"] else None,
         )
-        written += await push_calendar(target, fetcher, now)
+        written += await push_calendar(target, fetcher, settings, now)
     return written

@@ -145,6 +145,7 @@ def check_channel_and_language(
 _EXPERT_COLUMNS = (
     Expert.id,
     Expert.name,
+    Expert.email,
     Expert.agency,
     Expert.timezone,
     Expert.languages,
@@ -164,6 +165,7 @@ def _profile(row: dict[str, Any]) -> ExpertProfile:
         channels=tuple(row["channels"]),
         topics=tuple(row["topics"]),
         observe_holidays=bool(row["observe_holidays"]),
+        email=row["email"],
     )
 
 

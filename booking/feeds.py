@@ -35,6 +35,7 @@ from booking.bookings import hash_token
 from booking.catalogue import Localized
 from booking.joint_feed import joint_events, joint_fingerprint
 from booking.tables import Booking
+from booking.video import expert_attendee, meeting_link
 from calendars.ical import EventStatus, FeedCalendar, FeedEvent, event_uid, render_feed
 from calendars.tables import Expert, FeedToken
 from luukku.problems import NotFound
@@ -135,6 +136,7 @@ class _ExpertShown:
     name: str
     location: str
     privacy: str
+    email: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +280,7 @@ async def _subscription(token: str) -> _Subscription:
             FeedToken.expert,
             FeedToken.agency,
             FeedToken.expert.name.as_alias("expert_name"),
+            FeedToken.expert.email.as_alias("expert_email"),
             FeedToken.expert.location.as_alias("expert_location"),
             FeedToken.expert.feed_shows_customer.as_alias("expert_privacy"),
             _staff_language(),
@@ -295,7 +298,10 @@ async def _subscription(token: str) -> _Subscription:
         name = row["expert_name"]
         experts = {
             row["expert"]: _ExpertShown(
-                row["expert_name"], row["expert_location"], row["expert_privacy"]
+                row["expert_name"],
+                row["expert_location"],
+                row["expert_privacy"],
+                row["expert_email"],
             )
         }
     else:
@@ -303,10 +309,10 @@ async def _subscription(token: str) -> _Subscription:
         name = row[f"agency_{language}"] or row["agency_fi"]
         experts = {
             expert["id"]: _ExpertShown(
-                expert["name"], expert["location"], expert["feed_shows_customer"]
+                expert["name"], expert["location"], expert["feed_shows_customer"], expert["email"]
             )
             for expert in await Expert.select(
-                Expert.id, Expert.name, Expert.location, Expert.feed_shows_customer
+                Expert.id, Expert.name, Expert.location, Expert.feed_shows_customer, Expert.email
             ).where(Expert.agency == row["agency"])
         }
     return _Subscription(
@@ -400,6 +406,7 @@ async def _feed_rows(subscription: _Subscription, window: _Window) -> list[dict[
             Booking.sequence,
             Booking.updated_at,
             Booking.video_url,
+            Booking.video_room,
             Booking.customer_name,
             Booking.customer_company,
             Booking.customer_business_id,
@@ -471,7 +478,16 @@ def _event(
     title = " – ".join(
         part for part in (service, expert.name if for_agency else "", customer) if part
     )
-    video_url: str = row["video_url"]
+    video_url = ""
+    if row["channel"] == "video" and not for_agency:
+        video_url = meeting_link(
+            settings,
+            row["video_room"],
+            row["video_url"],
+            expert_attendee(row["expert"], expert.name, expert.email),
+            row["starts_at"],
+            row["ends_at"],
+        )
     staff_link = f"{settings.public_base_url}/staff/bookings/{row['reference']}"
     lines = [
         f"{wording.service}: {service}",

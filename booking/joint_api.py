@@ -27,8 +27,8 @@ from booking.joint_sessions import (
     cancel_joint_session,
     check_point_access,
     get_joint_session,
-    meeting_for,
 )
+from booking.meetings import meeting_for
 from booking.schemas import AwareDateTime, CustomerIn, Slug
 from calendars.accounts import StaffMember
 from luukku.auth import requires_role

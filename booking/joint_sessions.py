@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from booking.availability import free_among
 from booking.bookings import new_reference
@@ -35,19 +34,17 @@ from booking.reservations import booking_transaction, expert_resource, lock_reso
 from booking.tables import JointParticipant, JointSession, Reservation
 from booking.video import (
     Attendee,
+    customer_attendee,
+    expert_attendee,
     join_token,
     join_url,
-    join_window,
-    meeting_url,
     new_room_name,
-    read_join_token,
 )
 from calendars.accounts import StaffMember
 from calendars.schedules import ExpertProfile
 from luukku.problems import (
     Conflict,
     FieldError,
-    Gone,
     InvalidInput,
     NotAllowed,
     NotFound,
@@ -57,7 +54,6 @@ from luukku.settings import Settings
 from notifications.outbox import Change
 
 LONGEST_SESSION = timedelta(hours=8)
-CUSTOMER = "customer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,11 +290,11 @@ async def session_view(row: dict[str, Any], settings: Settings) -> JointSessionV
             name=p["name"],
             agency=p["agency_slug"],
             role=p["role"],
-            join_url=link(Attendee(f"expert-{p['expert']}", p["name"], p["email"], staff=True)),
+            join_url=link(expert_attendee(p["expert"], p["name"], p["email"])),
         )
         for p in participants
     ]
-    customer = Attendee(CUSTOMER, row["customer_name"], row["customer_email"], staff=False)
+    customer = customer_attendee(row["customer_name"], row["customer_email"])
     return JointSessionView(
         reference=row["reference"],
         status=row["status"],
@@ -363,42 +359,6 @@ async def cancel_joint_session(
         await Reservation.delete().where(Reservation.joint_session == current["id"])
         await notify_joint_change(Change.CANCELLED, current["id"], settings, now)
     return await _view(row["reference"], settings)
-
-
-async def meeting_for(token: str, settings: Settings, now: datetime) -> str:
-    """Where a join link leads now: refused when it was never valid (404), when the session
-    was cancelled, moved or is over (410), or before it opens (403)."""
-    claims = read_join_token(settings, token)
-    row = (
-        await JointSession.select(
-            JointSession.id,
-            JointSession.status,
-            JointSession.starts_at,
-            JointSession.ends_at,
-            JointSession.service_point.timezone.as_alias("timezone"),
-        )
-        .where(JointSession.video_room == claims.room)
-        .first()
-    )
-    if row is None:
-        raise NotFound("This meeting link is not valid.")
-    if claims.attendee_id != CUSTOMER:
-        expert_id = claims.attendee_id.removeprefix("expert-")
-        if not expert_id.isdigit() or not await JointParticipant.exists().where(
-            (JointParticipant.joint_session == row["id"])
-            & (JointParticipant.expert == int(expert_id))
-        ):
-            raise NotFound("This meeting link is not valid.")
-    if row["status"] == "cancelled":
-        raise Gone("This meeting was cancelled.")
-    if (claims.opens, claims.closes) != join_window(row["starts_at"], row["ends_at"]):
-        raise Gone("The meeting has moved; use the link sent with the new time.")
-    if now > claims.closes:
-        raise Gone("This meeting has ended.")
-    if now < claims.opens:
-        opens = claims.opens.astimezone(ZoneInfo(row["timezone"]))
-        raise NotAllowed(f"The meeting opens at {opens:%Y-%m-%d %H:%M} ({row['timezone']}).")
-    return meeting_url(settings, claims.room, token)
 
 
 async def joint_sessions_of_expert(

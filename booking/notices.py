@@ -6,11 +6,14 @@ messages commit or roll back with the change itself.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
 from booking.catalogue import Localized, ServiceInfo
+from booking.video import customer_attendee, expert_attendee, meeting_link
 from calendars.tables import Expert, StaffUser
+from luukku.settings import Settings
 from notifications.outbox import BookingSnapshot, Change, Person, record_change
 
 
@@ -45,13 +48,23 @@ async def notify_change(
     change: Change,
     booking: dict[str, Any],
     service: ServiceInfo,
+    settings: Settings,
     now: datetime,
     previous_expert_id: int | None = None,
 ) -> None:
     """Record the messages `change` of `booking` (its row after the change) causes."""
     expert, expert_row = await _expert(booking["expert"])
     previous = (await _expert(previous_expert_id))[0] if previous_expert_id is not None else None
-    video = booking["video_url"] if booking["channel"] == "video" else ""
+    video = ""
+    if booking["channel"] == "video":
+        video = meeting_link(
+            settings,
+            booking["video_room"],
+            booking["video_url"],
+            customer_attendee(booking["customer_name"], booking["customer_email"]),
+            booking["starts_at"],
+            booking["ends_at"],
+        )
     snapshot = BookingSnapshot(
         reference=booking["reference"],
         sequence=booking["sequence"],
@@ -75,4 +88,21 @@ async def notify_change(
         reminder_minutes=service.reminder_minutes,
         previous_expert=previous,
     )
-    await record_change(change, snapshot, now)
+    staff_video = ""
+    if booking["channel"] == "video":
+        staff_video = meeting_link(
+            settings,
+            booking["video_room"],
+            booking["video_url"],
+            expert_attendee(booking["expert"], expert.name, expert.email),
+            booking["starts_at"],
+            booking["ends_at"],
+        )
+    audiences = {
+        "expert": dataclasses.replace(
+            snapshot, video_url=staff_video, location=staff_video or snapshot.location
+        ),
+        # The expert who no longer has the booking keeps no way into its meeting.
+        "previous-expert": dataclasses.replace(snapshot, video_url="", location=""),
+    }
+    await record_change(change, snapshot, now, audiences)

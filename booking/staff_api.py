@@ -53,7 +53,7 @@ class MyBookingsController(Controller):
         problems = await delivery_problems([view.reference for view in views])
         entries = [
             msgspec.structs.replace(
-                booking_out(view, settings),
+                booking_out(view, settings, for_expert=True),
                 delivery_problems=[
                     DeliveryProblemOut(
                         kind=problem.kind,
@@ -128,13 +128,15 @@ class AbsenceBookingsController(Controller):
         absence_id: FromPath[int],
     ) -> list[BookingOut]:
         views = await bookings_inside_absence(request.user, absence_id)
-        return [booking_out(view, settings) for view in views]
+        return [booking_out(view, settings, for_expert=True) for view in views]
 
     @post("/move-to-substitute", summary="Move them all to the substitute", status_code=200)
     async def move(
         self,
         request: Request[StaffMember, Token, Any],
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
         absence_id: FromPath[int],
     ) -> MovedOut:
-        return MovedOut(moved=await move_to_substitute(request.user, absence_id, clock.now()))
+        moved = await move_to_substitute(request.user, absence_id, settings, clock.now())
+        return MovedOut(moved=moved)

@@ -24,6 +24,7 @@ from calendars.accounts import StaffMember
 from calendars.directory import expert_in_scope
 from calendars.tables import Absence
 from luukku.problems import FieldError, InvalidInput, NotFound, SlotTaken
+from luukku.settings import Settings
 from notifications.outbox import Change
 
 
@@ -63,7 +64,9 @@ async def bookings_inside_absence(member: StaffMember, absence_id: int) -> list[
     ]
 
 
-async def move_to_substitute(member: StaffMember, absence_id: int, now: datetime) -> list[str]:
+async def move_to_substitute(
+    member: StaffMember, absence_id: int, settings: Settings, now: datetime
+) -> list[str]:
     """Move every future confirmed booking inside the absence to its substitute, all or none.
 
     The substitute must be free (their reservations, buffers included); a clash answers 409
@@ -110,6 +113,7 @@ async def move_to_substitute(member: StaffMember, absence_id: int, now: datetime
                 Change.REASSIGNED,
                 {**row, "expert": substitute, "sequence": row["sequence"] + 1},
                 await get_service_by_id(row["service"]),
+                settings,
                 now,
                 previous_expert_id=absence.expert_id,
             )

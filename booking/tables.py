@@ -81,6 +81,9 @@ class Booking(Table):
     privacy_notice_version = Varchar(length=32)
     manage_token_hash = Varchar(length=64)
     video_url = Varchar(length=300, default="")
+    """A plain meeting link, on bookings made before meeting rooms (`video_room`)."""
+    video_room = Varchar(length=100, default="")
+    """A video booking's unguessable meeting room; each side joins by its own link."""
     reschedule_count = Integer(default=0)
     sequence = Integer(default=0)
     """iCalendar SEQUENCE: rises on every change the attendees should see."""

@@ -29,6 +29,8 @@ AUDIENCE = "jitsi"
 _LUUKKU_ISSUER = "luukku"
 _ALGORITHM = "HS256"
 _BAD_LINK = "This meeting link is not valid."
+CUSTOMER = "customer"
+"""The attendee id of a meeting's customer; staff are `expert-<id>`."""
 
 
 def new_room_name() -> str:
@@ -55,6 +57,29 @@ class JoinClaims:
     attendee_id: str
     opens: datetime
     closes: datetime
+
+
+def customer_attendee(name: str, email: str) -> Attendee:
+    return Attendee(CUSTOMER, name, email, staff=False)
+
+
+def expert_attendee(expert_id: int, name: str, email: str) -> Attendee:
+    return Attendee(f"expert-{expert_id}", name, email, staff=True)
+
+
+def meeting_link(
+    settings: Settings,
+    room: str,
+    plain_url: str,
+    attendee: Attendee,
+    start: datetime,
+    end: datetime,
+) -> str:
+    """The attendee's link to a meeting: a personal `/join` link for a meeting room, or the
+    plain link of a booking made before meeting rooms (empty when there is neither)."""
+    if not room:
+        return plain_url
+    return join_url(settings, join_token(settings, room, attendee, start, end))
 
 
 def _signing(settings: Settings) -> tuple[str, str, str]:

@@ -25,6 +25,7 @@ class ExpertProfile:
     channels: tuple[str, ...]
     topics: tuple[str, ...]
     observe_holidays: bool
+    email: str = ""
     stands_in: tuple[tuple[datetime, datetime], ...] | None = None
     """For a substitute who does not give the service: the absences they cover, the only
     times they take its bookings. None for an expert who gives the service."""

@@ -10,7 +10,7 @@ booking: a later change drops the pending ones (recorded as `dropped`) and plans
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -180,18 +180,31 @@ async def _drop_timed(reference: str, reason: str) -> None:
     )
 
 
-async def record_change(change: Change, booking: BookingSnapshot, now: datetime) -> int:
+async def record_change(
+    change: Change,
+    booking: BookingSnapshot,
+    now: datetime,
+    audiences: Mapping[str, BookingSnapshot] | None = None,
+) -> int:
     """Inside the change's write transaction: drop what the change voids, add what it causes.
 
-    Answers the number of messages added (0 when this change was recorded before).
+    `audiences` tells how the booking reads to each (`expert`, `previous-expert`) where that
+    differs from `booking`, the customer's view (their own meeting link). Answers the number of
+    messages added (0 when this change was recorded before).
     """
     planned = plan_messages(change, booking, now)
+    views = audiences or {}
     return await record_planned(
         booking.reference,
-        [(message, booking) for message in planned],
+        [(message, views.get(audience(message.key), booking)) for message in planned],
         now,
         voids=None if change is Change.CREATED else f"booking {change}",
     )
+
+
+def audience(key: str) -> str:
+    """Whom a message is for, from its key: `customer`, `expert`, `expert-<id>`, …"""
+    return key.split(":")[3]
 
 
 async def record_planned(

@@ -13,9 +13,11 @@ import pytest
 
 from booking.calendar_push import ERROR_PREFIX, push_bookings
 from booking.tables import CalendarPush
+from booking.video import read_join_token
 from calendars.caldav_push import event_href
 from calendars.fetching import Fetcher
 from calendars.tables import ExternalCalendar
+from luukku.settings import Settings
 from tests.calendars.conftest import RADICALE_PASSWORD, RADICALE_USER, radicale  # noqa: F401
 from tests.conftest import NOW
 from tests.factories import booking_body, make_agency, make_expert, make_service
@@ -99,6 +101,7 @@ async def test_a_booking_is_written_updated_and_removed(
     advisor: int,
     radicale: str,  # noqa: F811
     fetcher: Fetcher,
+    settings: Settings,
     transport: CountingTransport,
 ):
     collection = await _collection(radicale)
@@ -108,7 +111,7 @@ async def test_a_booking_is_written_updated_and_removed(
     auth = {"Authorization": f"Bearer {created['manage_token']}"}
     href = event_href(collection, reference)
 
-    assert await push_bookings(fetcher, NOW) == 1
+    assert await push_bookings(fetcher, settings, NOW) == 1
     status, event = await _event(href)
     assert status == 200
     assert event is not None
@@ -117,12 +120,16 @@ async def test_a_booking_is_written_updated_and_removed(
     assert event.decoded("DTSTART") == _utc("2026-11-24T10:00:00+02:00")
     assert event.decoded("DTEND") == _utc("2026-11-24T11:00:00+02:00")
     assert str(event["SUMMARY"]) == "Luukku: Rahoitusneuvonta"
-    if created.get("video_url"):
-        assert str(event["LOCATION"]) == created["video_url"]
+    # The expert's own meeting link, not the customer's.
+    location = str(event["LOCATION"])
+    assert location.startswith("https://luukku.test/join/")
+    assert location != created["video_url"]
+    claims = read_join_token(settings, location.rsplit("/", 1)[1])
+    assert claims.attendee_id == f"expert-{advisor}"
 
     # Nothing changed: no request at all.
     transport.requests.clear()
-    assert await push_bookings(fetcher, NOW) == 0
+    assert await push_bookings(fetcher, settings, NOW) == 0
     assert transport.requests == []
 
     moved = await client.post(
@@ -131,7 +138,7 @@ async def test_a_booking_is_written_updated_and_removed(
         headers=auth,
     )
     assert moved.status_code == 200, moved.text
-    assert await push_bookings(fetcher, NOW) == 1
+    assert await push_bookings(fetcher, settings, NOW) == 1
     status, event = await _event(href)
     assert status == 200
     assert event is not None
@@ -145,14 +152,14 @@ async def test_a_booking_is_written_updated_and_removed(
         f"{BOOKINGS}/{reference}/cancel", json={"reason": "Sairastuin"}, headers=auth
     )
     assert cancelled.status_code == 200, cancelled.text
-    assert await push_bookings(fetcher, NOW) == 1
+    assert await push_bookings(fetcher, settings, NOW) == 1
     status, _ = await _event(href)
     assert status == 404
     [record] = await CalendarPush.select(CalendarPush.deleted)
     assert record["deleted"] is True
 
     transport.requests.clear()
-    assert await push_bookings(fetcher, NOW) == 0
+    assert await push_bookings(fetcher, settings, NOW) == 0
     assert transport.requests == []
 
 
@@ -161,6 +168,7 @@ async def test_an_event_changed_on_the_server_is_overwritten(
     advisor: int,
     radicale: str,  # noqa: F811
     fetcher: Fetcher,
+    settings: Settings,
 ):
     collection = await _collection(radicale)
     await _writable_calendar(advisor, collection)
@@ -180,7 +188,7 @@ async def test_an_event_changed_on_the_server_is_overwritten(
         )
         assert put.status_code == 201, put.text
 
-    assert await push_bookings(fetcher, NOW) == 1
+    assert await push_bookings(fetcher, settings, NOW) == 1
     _, event = await _event(href)
     assert event is not None
     assert event.decoded("DTSTART") == _utc("2026-11-24T10:00:00+02:00")
@@ -191,12 +199,13 @@ async def test_a_refused_write_is_recorded_and_retried(
     advisor: int,
     radicale: str,  # noqa: F811
     fetcher: Fetcher,
+    settings: Settings,
 ):
     collection = await _collection(radicale)
     calendar_id = await _writable_calendar(advisor, collection, password="wrong")
     created = (await client.post(BOOKINGS, json=booking_body("2026-11-24T10:00:00+02:00"))).json()
 
-    assert await push_bookings(fetcher, NOW) == 0
+    assert await push_bookings(fetcher, settings, NOW) == 0
     row = await ExternalCalendar.select().where(ExternalCalendar.id == calendar_id).first()
     assert row is not None
     assert row["last_error"].startswith(ERROR_PREFIX)
@@ -206,7 +215,7 @@ async def test_a_refused_write_is_recorded_and_retried(
     await ExternalCalendar.update({ExternalCalendar.password: RADICALE_PASSWORD}).where(
         ExternalCalendar.id == calendar_id
     )
-    assert await push_bookings(fetcher, NOW) == 1
+    assert await push_bookings(fetcher, settings, NOW) == 1
     status, _ = await _event(event_href(collection, created["reference"]))
     assert status == 200
     row = await ExternalCalendar.select().where(ExternalCalendar.id == calendar_id).first()
@@ -215,11 +224,15 @@ async def test_a_refused_write_is_recorded_and_retried(
 
 
 async def test_calendars_without_write_bookings_are_left_alone(
-    client: httpx.AsyncClient, advisor: int, fetcher: Fetcher, transport: CountingTransport
+    client: httpx.AsyncClient,
+    advisor: int,
+    fetcher: Fetcher,
+    transport: CountingTransport,
+    settings: Settings,
 ):
     calendar = ExternalCalendar(expert=advisor, kind="caldav", url="http://127.0.0.1:9/cal/")
     await calendar.save()
     await client.post(BOOKINGS, json=booking_body("2026-11-24T10:00:00+02:00"))
 
-    assert await push_bookings(fetcher, NOW) == 0
+    assert await push_bookings(fetcher, settings, NOW) == 0
     assert transport.requests == []

@@ -28,6 +28,7 @@ from booking.feeds import (
     MAX_FEED_EVENTS,
 )
 from booking.tables import Booking, Service
+from booking.video import read_join_token
 from calendars.ical import (
     PRODID,
     FeedCalendar,
@@ -250,14 +251,19 @@ async def test_event_names_the_service_channel_video_link_and_staff_page(
     client: Client, advisor: int, ical_js: Path, settings: Settings
 ):
     created = await book(client, WINTER_START)
-    reference, video_url = str(created["reference"]), str(created["video_url"])
+    reference = str(created["reference"])
     token = await issue_feed_token(advisor, NOW, settings)
 
     feed = await get_feed(client, token, ical_js)
 
     event = feed.events[f"{reference}@luukku"]
     assert (event.status, event.sequence) == ("CONFIRMED", 0)
-    assert event.url == video_url
+    # The expert's own link into the booking's meeting room, not the customer's.
+    video_url = event.url
+    customer = read_join_token(settings, str(created["video_url"]).rsplit("/", 1)[1])
+    expert = read_join_token(settings, video_url.rsplit("/", 1)[1])
+    assert video_url != created["video_url"]
+    assert (expert.room, expert.attendee_id) == (customer.room, f"expert-{advisor}")
     assert event.location == video_url
     assert f"CONFERENCE;VALUE=URI;FEATURE=VIDEO:{video_url}" in feed.unfolded()
     assert "Palvelu: Rahoitusneuvonta" in event.description
