@@ -77,8 +77,11 @@ def create_app(
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
+    smtp = SmtpConfig.from_settings(settings)
     delivery = Delivery(
-        mailer=mailer or SmtpMailer(SmtpConfig.from_settings(settings)),
+        mailers=(mailer,)
+        if mailer is not None
+        else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
     )
     jobs = periodic_jobs(fetcher, delivery)

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from booking.tables import Service
+from calendars.accounts import create_staff_user
 from notifications.outbox import FEEDBACK_AFTER_END
 from notifications.tables import OutboxMessage
 from tests.factories import booking_body
@@ -125,3 +126,43 @@ async def test_a_refused_booking_writes_no_messages(client: Client, advisor: int
     taken = await client.post("/api/v1/bookings", json=booking_body("2026-11-24T10:00:00+02:00"))
     assert taken.status_code == 409
     assert len(await _outbox()) == before
+
+
+async def test_an_admin_sets_a_service_s_reminder_offsets_and_bad_ones_are_refused(
+    client: Client, advisor: int
+):
+    await create_staff_user(
+        email="admin@example.fi", password="correct horse battery", name="A", roles=["admin"]
+    )
+    login = await client.post(
+        "/api/v1/auth/login",
+        json={"email": "admin@example.fi", "password": "correct horse battery"},
+    )
+    admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    body = {
+        "slug": "permit-advice",
+        "agency": "city-business",
+        "name": {"fi": "Lupaneuvonta", "sv": "Tillståndsrådgivning", "en": "Permit advice"},
+        "duration_minutes": 45,
+        "channels": ["video"],
+    }
+    bad = await client.post(
+        "/api/v1/admin/services", json=body | {"reminder_minutes": [0]}, headers=admin
+    )
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"].startswith("reminder_minutes")
+    made = await client.post(
+        "/api/v1/admin/services", json=body | {"reminder_minutes": [30, 60 * 72]}, headers=admin
+    )
+    assert made.status_code == 201, made.text
+    default = await client.post(
+        "/api/v1/admin/services", json=body | {"slug": "other"}, headers=admin
+    )
+    assert default.status_code == 201
+    rows = await Service.select(Service.slug, Service.reminder_minutes).where(
+        Service.slug.is_in(["permit-advice", "other"])
+    )
+    assert {row["slug"]: row["reminder_minutes"] for row in rows} == {
+        "permit-advice": [60 * 72, 30],
+        "other": [24 * 60, 2 * 60],
+    }
