@@ -154,7 +154,14 @@ def create_app(
         openapi_config=OpenAPIConfig(
             title="Luukku", version="1", description="Booking for Finnish one-stop public services"
         ),
-        state=State({"periodic_jobs": jobs, "clock": clock}),
+        state=State(
+            {
+                "periodic_jobs": jobs,
+                "clock": clock,
+                "engine": engine,
+                "pool_size": settings.database_pool_size,
+            }
+        ),
         debug=False,
     )
 
