@@ -81,8 +81,11 @@ def create_app(
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
+    smtp = SmtpConfig.from_settings(settings)
     delivery = Delivery(
-        mailer=mailer or SmtpMailer(SmtpConfig.from_settings(settings)),
+        mailers=(mailer,)
+        if mailer is not None
+        else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
     )
     jobs = periodic_jobs(fetcher, delivery, settings)
@@ -160,7 +163,14 @@ def create_app(
         openapi_config=OpenAPIConfig(
             title="Luukku", version="1", description="Booking for Finnish one-stop public services"
         ),
-        state=State({"periodic_jobs": jobs, "clock": clock}),
+        state=State(
+            {
+                "periodic_jobs": jobs,
+                "clock": clock,
+                "engine": engine,
+                "pool_size": settings.database_pool_size,
+            }
+        ),
         debug=False,
     )
 

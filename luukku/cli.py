@@ -28,10 +28,23 @@ class LuukkuCLIPlugin(CLIPluginProtocol):
             help="Send due notifications and run periodic jobs (calendar sync) until stopped.",
         )
         def worker(app: Litestar) -> None:
+            from piccolo.engine.postgres import PostgresEngine
+
             from luukku.worker import run_forever
 
+            async def work() -> None:
+                # The app's lifespan, which would start the pool, does not run for a command.
+                engine = app.state.engine
+                if isinstance(engine, PostgresEngine):
+                    await engine.start_connection_pool(min_size=1, max_size=app.state.pool_size)
+                try:
+                    await run_forever(app.state.periodic_jobs, app.state.clock)
+                finally:
+                    if isinstance(engine, PostgresEngine):
+                        await engine.close_connection_pool()
+
             click.echo("Luukku worker running; Ctrl-C stops it.")
-            asyncio.run(run_forever(app.state.periodic_jobs, app.state.clock))
+            asyncio.run(work())
 
         @cli.command(name="create-admin", help="Create an administrator (no prompt; idempotent).")
         @click.option("--email", required=True)

@@ -74,6 +74,8 @@ class Settings:
     smtp_password: str = ""
     smtp_tls: str = "none"
     """`none`, `starttls` (upgrade after connecting) or `tls` (TLS from the first byte)."""
+    smtp_connections: int = 4
+    """SMTP connections one worker keeps open and sends over side by side."""
     smtp_timeout_seconds: float = 30.0
     """How long one SMTP command may take before the attempt counts as a transient failure."""
     mail_from: str = "Luukku <luukku@localhost>"
@@ -130,6 +132,7 @@ class Settings:
             smtp_username=env.get("SMTP_USERNAME", ""),
             smtp_password=env.get("SMTP_PASSWORD", ""),
             smtp_tls=_choice("SMTP_TLS", env.get("SMTP_TLS") or "none", SMTP_TLS_MODES),
+            smtp_connections=max(1, int(env.get("SMTP_CONNECTIONS") or defaults.smtp_connections)),
             smtp_timeout_seconds=float(
                 env.get("SMTP_TIMEOUT_SECONDS") or defaults.smtp_timeout_seconds
             ),

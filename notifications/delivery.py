@@ -1,11 +1,13 @@
 """The sender: claims due outbox rows, sends them, records what happened.
 
 Exactly once in normal operation: a row is claimed (`sending`, with a lease) in a short
-transaction before anything is sent, and marked `sent` right after the server accepts it, one
-row at a time. Several workers never claim the same row: PostgreSQL claims with
-`FOR UPDATE SKIP LOCKED`, SQLite in an IMMEDIATE transaction (one writer at a time). A worker
-killed mid-batch leaves its rows `sending`; when the lease runs out another worker takes them.
-Only the one message in flight at the kill can go twice, and then with the same Message-ID.
+transaction before anything is sent, and marked `sent` right after the server accepts it.
+A worker sends over several SMTP connections side by side (lanes; one booking's messages keep
+to one lane, in order); each lane waits for its message's mark before sending the next.
+Several workers never claim the same row: PostgreSQL claims with `FOR UPDATE SKIP LOCKED`,
+SQLite in an IMMEDIATE transaction (one writer at a time). A worker killed mid-batch leaves its
+rows `sending`; when the lease runs out another worker takes them. Only the messages in flight
+at the kill (one per lane at most) can go twice, and then with the same Message-ID.
 
 Transient failures go back to `pending` with exponential backoff and jitter; an unreachable
 server ends the run without counting attempts against the rest of the batch. Permanent
@@ -14,8 +16,10 @@ failures, and transient ones after `max_attempts`, are `failed` and shown to sta
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -58,7 +62,9 @@ class RetryPolicy:
 class Delivery:
     """What the sender needs: where mail goes, who it is from, when to try again."""
 
-    mailer: Mailer
+    mailers: tuple[Mailer, ...]
+    """One per SMTP connection the worker keeps open; all messages about one booking take the
+    same connection, so they arrive in the order they were written."""
     sender: Sender
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     batch_size: int = BATCH_SIZE
@@ -162,7 +168,47 @@ class Outcome(StrEnum):
     """The server could not be reached: the run ends."""
 
 
-async def _send_one(row: dict[str, Any], delivery: Delivery, now: datetime) -> Outcome:
+class SentMarks:
+    """Group commit of `sent` marks: the lanes' messages accepted while one UPDATE runs are
+    marked together by the next. Each lane waits for its own mark before sending on, so at
+    most one message per lane is ever accepted but not yet recorded."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.waiting: dict[int, asyncio.Future[None]] = {}
+        self.writer: asyncio.Task[None] | None = None
+
+    async def sent(self, row_id: int) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self.waiting[row_id] = done
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting, {}
+            try:
+                await OutboxMessage.update(
+                    {
+                        OutboxMessage.status: "sent",
+                        OutboxMessage.sent_at: self.now,
+                        OutboxMessage.attempts: OutboxMessage.attempts + 1,
+                        OutboxMessage.last_error: "",
+                        OutboxMessage.claimed_until: None,
+                    }
+                ).where(OutboxMessage.id.is_in(list(batch)) & (OutboxMessage.status == "sending"))
+            except Exception as exc:  # each waiting lane sees the failure as its own
+                for done in batch.values():
+                    done.set_exception(exc)
+            else:
+                for done in batch.values():
+                    done.set_result(None)
+
+
+async def _send_one(
+    row: dict[str, Any], mailer: Mailer, marks: SentMarks, delivery: Delivery, now: datetime
+) -> Outcome:
     """Send one claimed row and record the outcome."""
     outgoing = _outgoing(row)
     if outgoing.kind is Kind.REMINDER and outgoing.booking.start <= now:
@@ -180,36 +226,69 @@ async def _send_one(row: dict[str, Any], delivery: Delivery, now: datetime) -> O
     except UndeliverableAddress as exc:
         await _failed(row, DeliveryFailure(str(exc), permanent=True), delivery.retry, now)
         return Outcome.SETTLED
+    except Exception as exc:  # a message that cannot be built must not hold up the others
+        logger.exception("message %s cannot be built", row["idempotency_key"])
+        failure = DeliveryFailure(f"cannot build the message: {exc!r}", permanent=True)
+        await _failed(row, failure, delivery.retry, now)
+        return Outcome.SETTLED
     try:
-        await delivery.mailer.send(message)
+        await mailer.send(message)
     except DeliveryFailure as failure:
         await _failed(row, failure, delivery.retry, now)
         return Outcome.UNREACHABLE if failure.connection else Outcome.SETTLED
-    await _finish(
-        row["id"],
-        {
-            OutboxMessage.status: "sent",
-            OutboxMessage.sent_at: now,
-            OutboxMessage.attempts: row["attempts"] + 1,
-            OutboxMessage.last_error: "",
-        },
-    )
+    await marks.sent(row["id"])
     return Outcome.SENT
+
+
+def _lanes(rows: list[dict[str, Any]], count: int) -> list[list[dict[str, Any]]]:
+    """The batch split by connection: a booking's messages stay in one lane, in due order."""
+    lanes: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+    for row in rows:
+        lanes[zlib.crc32(row["booking_reference"].encode()) % count].append(row)
+    return lanes
+
+
+async def _send_lane(
+    rows: list[dict[str, Any]],
+    mailer: Mailer,
+    marks: SentMarks,
+    delivery: Delivery,
+    now: datetime,
+    unreachable: asyncio.Event,
+) -> int:
+    sent = 0
+    for index, row in enumerate(rows):
+        if unreachable.is_set():
+            await _release(rows[index:])
+            break
+        outcome = await _send_one(row, mailer, marks, delivery, now)
+        if outcome is Outcome.UNREACHABLE:
+            unreachable.set()
+            await _release(rows[index + 1 :])
+            break
+        sent += outcome is Outcome.SENT
+    return sent
 
 
 async def send_due(delivery: Delivery, now: datetime) -> int:
     """The periodic job: send every message due at `now`, batch after batch, until none is
     left or the server cannot be reached. The number of messages the server accepted."""
     sent = 0
+    unreachable = asyncio.Event()
+    marks = SentMarks(now)
     try:
-        while rows := await claim(now, delivery.batch_size):
-            for index, row in enumerate(rows):
-                outcome = await _send_one(row, delivery, now)
-                if outcome is Outcome.UNREACHABLE:
-                    await _release(rows[index + 1 :])
-                    return sent
-                sent += outcome is Outcome.SENT
+        while not unreachable.is_set() and (rows := await claim(now, delivery.batch_size)):
+            lanes = _lanes(rows, len(delivery.mailers))
+            counts = await asyncio.gather(
+                *(
+                    _send_lane(lane, mailer, marks, delivery, now, unreachable)
+                    for lane, mailer in zip(lanes, delivery.mailers, strict=True)
+                    if lane
+                )
+            )
+            sent += sum(counts)
         return sent
     finally:
         # An idle connection would be dropped by the server before the next run.
-        await delivery.mailer.close()
+        for mailer in delivery.mailers:
+            await mailer.close()

@@ -116,7 +116,7 @@ def message_key(kind: Kind, booking: BookingSnapshot, recipient: str, *rest: obj
 
 
 def timed_messages(booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:
-    """Reminders still ahead and the feedback request; an offset already past is skipped."""
+    """Reminders still ahead and the feedback request; an offset already reached is skipped."""
     planned = [
         PlannedMessage(
             message_key(Kind.REMINDER, booking, "customer", minutes),
@@ -125,7 +125,8 @@ def timed_messages(booking: BookingSnapshot, now: datetime) -> list[PlannedMessa
             booking.start - timedelta(minutes=minutes),
         )
         for minutes in sorted(set(booking.reminder_minutes), reverse=True)
-        if booking.start - timedelta(minutes=minutes) >= now
+        # One due at the change itself would arrive with the confirmation: skipped too.
+        if booking.start - timedelta(minutes=minutes) > now
     ]
     planned.append(
         PlannedMessage(
@@ -161,10 +162,10 @@ def plan_messages(change: Change, booking: BookingSnapshot, now: datetime) -> li
             now_to(Kind.RESCHEDULE, "expert", expert),
         ]
     else:
-        immediate = [now_to(Kind.RESCHEDULE, "customer", customer)]
-        immediate.append(
-            now_to(Kind.NEW_BOOKING, "expert", expert, booking.business_services_email)
-        )
+        immediate = [
+            now_to(Kind.RESCHEDULE, "customer", customer),
+            now_to(Kind.NEW_BOOKING, "expert", expert, booking.business_services_email),
+        ]
         if booking.previous_expert is not None:
             immediate.append(now_to(Kind.CANCELLATION, "previous-expert", booking.previous_expert))
     return immediate + timed_messages(booking, now)

@@ -93,7 +93,9 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture
 def delivery(smtp_server: SmtpServer) -> Delivery:
     return Delivery(
-        mailer=SmtpMailer(SmtpConfig(host="127.0.0.1", port=smtp_server.port, timeout_seconds=5)),
+        mailers=(
+            SmtpMailer(SmtpConfig(host="127.0.0.1", port=smtp_server.port, timeout_seconds=5)),
+        ),
         sender=Sender.from_mail_from("Luukku <luukku@luukku.test>", "https://luukku.test"),
         retry=RetryPolicy(jitter=lambda: 1.0),
     )

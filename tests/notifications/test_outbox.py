@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from booking.tables import Service
+from calendars.accounts import create_staff_user
 from notifications.outbox import FEEDBACK_AFTER_END
 from notifications.tables import OutboxMessage
 from tests.factories import booking_body
@@ -47,10 +48,8 @@ async def test_booking_writes_confirmation_expert_notice_reminders_and_feedback(
     assert notice["recipient"] == "aino.virtanen@example.fi"
     assert notice["copy_to"] == "yrityspalvelut@example.fi"
     assert notice["language"] == "en"  # the expert's own language, not the customer's
-    assert sorted(r["due_at"] for r in kinds["reminder"]) == [
-        START - timedelta(hours=24),
-        START - timedelta(hours=2),
-    ]
+    # Booked exactly 24 hours ahead: a "24 h before" reminder would come with the confirmation.
+    assert [r["due_at"] for r in kinds["reminder"]] == [START - timedelta(hours=2)]
     [feedback] = kinds["feedback_request"]
     assert feedback["due_at"] == START + timedelta(hours=1) + FEEDBACK_AFTER_END
     assert len({row["idempotency_key"] for row in await _outbox()}) == len(await _outbox())
@@ -77,7 +76,7 @@ async def test_reminder_offsets_come_from_the_service(client: Client, advisor: i
 
 
 async def test_reschedule_moves_reminders_and_notifies_both(client: Client, advisor: int):
-    created, auth = await book(client)
+    created, auth = await book(client, "2026-11-24T11:00:00+02:00")
     response = await client.post(
         f"/api/v1/bookings/{created['reference']}/reschedule",
         json={"start": "2026-11-25T12:00:00+02:00"},
@@ -103,7 +102,7 @@ async def test_reschedule_moves_reminders_and_notifies_both(client: Client, advi
 async def test_cancel_drops_reminders_and_feedback_and_sends_the_reason(
     client: Client, advisor: int
 ):
-    created, auth = await book(client)
+    created, auth = await book(client, "2026-11-24T11:00:00+02:00")
     response = await client.post(
         f"/api/v1/bookings/{created['reference']}/cancel",
         json={"reason": "Asia hoitui puhelimessa"},
@@ -125,3 +124,43 @@ async def test_a_refused_booking_writes_no_messages(client: Client, advisor: int
     taken = await client.post("/api/v1/bookings", json=booking_body("2026-11-24T10:00:00+02:00"))
     assert taken.status_code == 409
     assert len(await _outbox()) == before
+
+
+async def test_an_admin_sets_a_service_s_reminder_offsets_and_bad_ones_are_refused(
+    client: Client, advisor: int
+):
+    await create_staff_user(
+        email="admin@example.fi", password="correct horse battery", name="A", roles=["admin"]
+    )
+    login = await client.post(
+        "/api/v1/auth/login",
+        json={"email": "admin@example.fi", "password": "correct horse battery"},
+    )
+    admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    body = {
+        "slug": "permit-advice",
+        "agency": "city-business",
+        "name": {"fi": "Lupaneuvonta", "sv": "Tillståndsrådgivning", "en": "Permit advice"},
+        "duration_minutes": 45,
+        "channels": ["video"],
+    }
+    bad = await client.post(
+        "/api/v1/admin/services", json=body | {"reminder_minutes": [0]}, headers=admin
+    )
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"].startswith("reminder_minutes")
+    made = await client.post(
+        "/api/v1/admin/services", json=body | {"reminder_minutes": [30, 60 * 72]}, headers=admin
+    )
+    assert made.status_code == 201, made.text
+    default = await client.post(
+        "/api/v1/admin/services", json=body | {"slug": "other"}, headers=admin
+    )
+    assert default.status_code == 201
+    rows = await Service.select(Service.slug, Service.reminder_minutes).where(
+        Service.slug.is_in(["permit-advice", "other"])
+    )
+    assert {row["slug"]: row["reminder_minutes"] for row in rows} == {
+        "permit-advice": [60 * 72, 30],
+        "other": [24 * 60, 2 * 60],
+    }
