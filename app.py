@@ -34,6 +34,8 @@ from calendars.staff_api import (
     retrieve_staff_member,
 )
 from calendars.tables import TABLES as CALENDAR_TABLES
+from frontend.routes import csrf_config, web_routers
+from frontend.templating import template_config
 from luukku.auth import TokenIssuer, staff_auth
 from luukku.cli import LuukkuCLIPlugin
 from luukku.clock import Clock, SystemClock
@@ -46,6 +48,8 @@ from luukku.problems import (
 )
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
+
+LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/staff/login"})
 
 
 def periodic_jobs(fetcher: Fetcher) -> list[PeriodicJob]:
@@ -101,7 +105,9 @@ def create_app(
     tokens = TokenIssuer(auth)
     login_rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.login_attempts_per_minute),
-        check_throttle_handler=lambda request: request.url.path == "/api/v1/auth/login",
+        check_throttle_handler=lambda request: (
+            request.method == "POST" and request.url.path in LOGIN_PATHS
+        ),
         set_rate_limit_headers=True,
     )
 
@@ -119,6 +125,7 @@ def create_app(
             OwnCalendarController,
             ExternalCalendarController,
             ServicesAdminController,
+            *web_routers(),
         ],
         on_app_init=[auth.on_app_init],
         middleware=[login_rate_limit.middleware],
@@ -131,6 +138,8 @@ def create_app(
         },
         lifespan=[database],
         plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
+        template_config=template_config(),
+        csrf_config=csrf_config(settings),
         exception_handlers={
             RecursionError: nesting_error_handler,
             Exception: internal_error_handler,

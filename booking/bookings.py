@@ -323,6 +323,18 @@ async def bookings_of_expert(expert_id: int, start: datetime, end: datetime) -> 
     return [_view(row, services[row["service"]], expert) for row in rows]
 
 
+async def expert_booking(expert_id: int, reference: str) -> BookingView:
+    """One of the expert's own bookings by reference; NotFound for anyone else's."""
+    row = (
+        await Booking.select()
+        .where((Booking.reference == _reference(reference)) & (Booking.expert == expert_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such booking of yours.")
+    return await _view_of(row)
+
+
 async def get_booking(reference: str, token: str, now: datetime) -> BookingView:
     return await _view_of(await _authorized(reference, token, now))
 

@@ -1,0 +1,31 @@
+"""Errors on pages answered as pages, in the page's language, with the right status code."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect
+
+from frontend.templating import page
+from luukku.problems import DomainError
+
+
+def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, DomainError):
+        status = exc.status_code
+    elif isinstance(exc, ValidationException):
+        status = 400
+    elif isinstance(exc, HTTPException):
+        status = exc.status_code
+    else:
+        status = 500
+    return page(request, "error.html", status_code=status, status=status)
+
+
+def to_login(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    """A staff page without a valid session sends the browser to the login form."""
+    back = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return Redirect(f"/staff/login?next={back}", status_code=303)
