@@ -309,3 +309,40 @@ async def delete_override(expert_id: int, override_id: int) -> None:
     )
     if not deleted:
         raise NotFound(f"No date override {override_id}.")
+
+
+async def colleagues(expert_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the other active experts of the expert's agency: possible substitutes."""
+    own = await Expert.select(Expert.agency).where(Expert.id == expert_id).first()
+    if own is None:
+        raise NotFound(f"No expert {expert_id}.")
+    rows = (
+        await Expert.select(Expert.id, Expert.name)
+        .where((Expert.agency == own["agency"]) & (Expert.id != expert_id) & Expert.active.eq(True))
+        .order_by(Expert.name)
+    )
+    return [(row["id"], row["name"]) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyView:
+    id: int
+    slug: str
+    names: dict[str, str]
+
+
+async def agencies_for(member: StaffMember) -> list[AgencyView]:
+    """The agencies `member` administers: all for admins, their own for agency admins."""
+    query = Agency.select(
+        Agency.id, Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en
+    ).order_by(Agency.slug)
+    if not member.has_role("admin"):
+        query = query.where(Agency.id == (member.agency_id or 0))
+    return [
+        AgencyView(
+            row["id"],
+            row["slug"],
+            {"fi": row["name_fi"], "sv": row["name_sv"], "en": row["name_en"]},
+        )
+        for row in await query
+    ]

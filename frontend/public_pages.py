@@ -107,6 +107,34 @@ def _customer_errors(form: dict[str, str], language: str) -> dict[str, str]:
     return {}
 
 
+def _booking_body(
+    form: dict[str, str],
+    service: ServiceInfo,
+    filters: BookingFilters,
+    start: datetime,
+    customer_language: str,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The form as the API's booking request, so both are checked by the same Struct."""
+    return {
+        "service": service.slug,
+        "start": start.isoformat(),
+        "channel": filters.channel,
+        "language": filters.language,
+        "expert_id": filters.expert,
+        "customer": {
+            "name": form.get("name", ""),
+            "email": form.get("email", ""),
+            "phone": text_field(form, "phone"),
+            "company": text_field(form, "company"),
+            "business_id": text_field(form, "business_id"),
+            "language": customer_language,
+        },
+        "message": text_field(form, "message"),
+        "privacy_notice_version": settings.privacy_notice_version,
+    }
+
+
 class CataloguePages(Controller):
     path = "/"
     include_in_schema = False
@@ -211,23 +239,7 @@ class ServicePages(Controller):
         if not form.get("privacy"):
             errors["privacy"] = "required"
         if not errors:
-            body = {
-                "service": service.slug,
-                "start": start.isoformat(),
-                "channel": filters.channel,
-                "language": filters.language,
-                "expert_id": filters.expert,
-                "customer": {
-                    "name": form.get("name", ""),
-                    "email": form.get("email", ""),
-                    "phone": text_field(form, "phone"),
-                    "company": text_field(form, "company"),
-                    "business_id": text_field(form, "business_id"),
-                    "language": page_language(request),
-                },
-                "message": text_field(form, "message"),
-                "privacy_notice_version": settings.privacy_notice_version,
-            }
+            body = _booking_body(form, service, filters, start, page_language(request), settings)
             try:
                 created = await create_booking(
                     msgspec.convert(body, BookingCreate), settings, clock.now()

@@ -15,6 +15,7 @@ from frontend.booking_pages import BookingPages
 from frontend.error_pages import error_page, to_login
 from frontend.info_pages import InfoPages
 from frontend.public_pages import CataloguePages, ServicePages
+from frontend.schedule_pages import SchedulePages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
 from luukku.problems import DomainError
 from luukku.settings import Settings
@@ -54,7 +55,7 @@ def web_routers() -> list[ControllerRouterHandler]:
     )
     staff = Router(
         path="/",
-        route_handlers=[StaffSessionPages, StaffCalendarPages],
+        route_handlers=[StaffSessionPages, StaffCalendarPages, SchedulePages],
         exception_handlers={NotAuthorizedException: to_login, **_PAGE_ERRORS},
         include_in_schema=False,
     )

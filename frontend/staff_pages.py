@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
+from booking import substitutes
 from booking.bookings import BookingView, bookings_of_expert, expert_booking
 from calendars import directory
 from calendars.accounts import StaffMember, authenticate, revoke_token
@@ -25,7 +26,7 @@ from frontend.time_grid import Entry, lay_out
 from frontend.week import WEEK, monday_of
 from luukku.auth import TokenIssuer, token_expiry
 from luukku.clock import Clock
-from luukku.problems import InvalidInput, NotAuthenticated
+from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 
 Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"
@@ -153,8 +154,13 @@ class StaffCalendarPages(Controller):
         )
 
     @get("/absences", name="staff-absences")
-    async def absences(self, request: Member, done: FromQuery[str | None] = None) -> Template:
-        return await self._absences_page(request, done=done)
+    async def absences(
+        self,
+        request: Member,
+        done: FromQuery[str | None] = None,
+        count: FromQuery[int | None] = None,
+    ) -> Template:
+        return await self._absences_page(request, done=done, count=count)
 
     @post("/absences", name="staff-add-absence")
     async def add_absence(self, request: Member) -> Template | Redirect:
@@ -163,13 +169,29 @@ class StaffCalendarPages(Controller):
         try:
             start = _local_moment(form, "start")
             end = _local_moment(form, "end")
+            substitute = form.get("substitute", "")
             await directory.add_absence(
-                request.user, expert, start, end, form.get("reason", "").strip()[:200]
+                request.user,
+                expert,
+                start,
+                end,
+                form.get("reason", "").strip()[:200],
+                int(substitute) if substitute.isdigit() and len(substitute) < 10 else None,
             )
-        except InvalidInput as error:
+        except (InvalidInput, NotFound) as error:
             errors = from_domain_error(error, "start")
             return await self._absences_page(request, form=form, errors=errors, status_code=422)
         return Redirect("/staff/absences?done=added", status_code=303)
+
+    @post("/absences/{absence_id:int}/move-to-substitute", name="staff-move-to-substitute")
+    async def move_to_substitute(
+        self, request: Member, absence_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> Redirect:
+        try:
+            moved = await substitutes.move_to_substitute(request.user, absence_id, clock.now())
+        except (SlotTaken, InvalidInput):
+            return Redirect("/staff/absences?done=move-failed", status_code=303)
+        return Redirect(f"/staff/absences?done=moved&count={len(moved)}", status_code=303)
 
     @post("/absences/{absence_id:int}/delete", name="staff-delete-absence")
     async def delete_absence(self, request: Member, absence_id: FromPath[int]) -> Redirect:
@@ -181,18 +203,22 @@ class StaffCalendarPages(Controller):
         request: Member,
         *,
         done: str | None = None,
+        count: int | None = None,
         form: dict[str, str] | None = None,
         errors: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Template:
-        absences = await directory.absences_of(directory.own_expert(request.user))
+        expert = directory.own_expert(request.user)
+        absences = await directory.absences_of(expert)
         return page(
             request,
             "staff/absences.html",
             status_code=status_code,
             member=request.user,
             absences=absences,
+            colleagues=dict(await directory.colleagues(expert)),
             done=done,
+            count=count,
             form=form or {},
             errors=errors or {},
         )

@@ -9,8 +9,9 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from tests.factories import make_agency, make_expert, make_service
+from tests.factories import make_agency, make_expert, make_expert_login, make_service
 
+EXPERT_PASSWORD = "expert-password-2026"
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
@@ -42,3 +43,20 @@ async def browser_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def signed_in(browser_client: httpx.AsyncClient, advisor: int) -> httpx.AsyncClient:
+    """The browser client signed in as the advisor (in Finnish)."""
+    await make_expert_login(advisor, "aino@example.fi", EXPERT_PASSWORD)
+    form = await browser_client.get("/staff/login", params={"lang": "fi"})
+    response = await browser_client.post(
+        "/staff/login",
+        data={
+            "_csrf_token": csrf_token(form.text),
+            "email": "aino@example.fi",
+            "password": EXPERT_PASSWORD,
+        },
+    )
+    assert response.status_code == 303
+    return browser_client

@@ -4,33 +4,29 @@ absences, each only for the signed-in expert."""
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from booking.tables import Booking
-from calendars.tables import Absence
-from tests.factories import booking_body, make_expert_login
-from tests.frontend.conftest import csrf_token, found
+from calendars.tables import Absence, Expert
+from tests.factories import booking_body, make_expert, make_expert_login
+from tests.frontend.conftest import EXPERT_PASSWORD, csrf_token, found
 
 Client = httpx.AsyncClient
-PASSWORD = "expert-password-2026"
 
 
-@pytest.fixture
-async def signed_in(browser_client: Client, advisor: int) -> Client:
-    await make_expert_login(advisor, "aino@example.fi", PASSWORD)
+async def test_sign_in_goes_back_to_the_page_asked_for(browser_client: Client, advisor: int):
+    await make_expert_login(advisor, "aino@example.fi", EXPERT_PASSWORD)
     form = await browser_client.get("/staff/login")
     response = await browser_client.post(
         "/staff/login",
         data={
             "_csrf_token": csrf_token(form.text),
             "email": "aino@example.fi",
-            "password": PASSWORD,
+            "password": EXPERT_PASSWORD,
             "next": "/staff/calendar?week=2026-11-23",
         },
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/staff/calendar?week=2026-11-23"
-    return browser_client
 
 
 async def test_staff_pages_send_an_anonymous_visitor_to_sign_in(browser_client: Client, db: None):
@@ -131,3 +127,37 @@ async def test_sign_out_ends_the_session(signed_in: Client):
     assert response.status_code == 303
     again = await signed_in.get("/staff/calendar")
     assert again.status_code == 303
+
+
+async def test_bookings_inside_an_absence_move_to_the_named_substitute(
+    signed_in: Client, advisor: int
+):
+    agency = await Expert.select(Expert.agency).where(Expert.id == advisor).first()
+    assert agency
+    substitute = await make_expert(agency["agency"], "Bertil Sjöberg")
+    booked = await signed_in.post(
+        "/api/v1/bookings",
+        json=booking_body("2026-11-24T10:00:00+02:00", expert_id=advisor),
+    )
+    assert booked.status_code == 201
+    page = await signed_in.get("/staff/absences", params={"lang": "fi"})
+    assert f'<option value="{substitute}">Bertil Sjöberg</option>' in page.text
+    added = await signed_in.post(
+        "/staff/absences",
+        data={
+            "_csrf_token": csrf_token(page.text),
+            "start_date": "2026-11-24",
+            "start_time": "08:00",
+            "end_date": "2026-11-24",
+            "end_time": "17:00",
+            "substitute": str(substitute),
+        },
+    )
+    assert added.status_code == 303
+    listed = await signed_in.get("/staff/absences")
+    move = found(r'action="(/staff/absences/\d+/move-to-substitute)"', listed.text)
+    moved = await signed_in.post(move, data={"_csrf_token": csrf_token(listed.text)})
+    assert moved.headers["location"] == "/staff/absences?done=moved&count=1"
+    after = await signed_in.get(moved.headers["location"])
+    assert "1 varaus siirrettiin sijaiselle." in after.text
+    assert await Booking.select(Booking.expert).first() == {"expert": substitute}

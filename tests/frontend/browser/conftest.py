@@ -17,12 +17,12 @@ from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
 from tests.conftest import ROOT
 from tests.factories import booking_body, make_expert_login
+from tests.frontend.conftest import EXPERT_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 DESKTOP = ViewportSize(width=1280, height=900)
 NARROW = ViewportSize(width=320, height=720)
-EXPERT_PASSWORD = "expert-password-2026"
 
 
 def _free_port() -> int:

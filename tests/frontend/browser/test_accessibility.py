@@ -9,11 +9,11 @@ from playwright.async_api import Page
 
 from tests.frontend.browser.conftest import (
     DESKTOP,
-    EXPERT_PASSWORD,
     NARROW,
     book_by_api,
     screenshot,
 )
+from tests.frontend.conftest import EXPERT_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +101,8 @@ async def test_every_staff_page_passes_axe_wcag_a_and_aa(
         "calendar-day": "/staff/calendar?day=2026-11-24",
         "booking": f"/staff/bookings/{booking['reference']}",
         "absences": "/staff/absences",
+        "working-hours": "/staff/working-hours",
+        "external-calendars": "/staff/external-calendars",
     }.items():
         await page.goto(path)
         if report := await _violations(page):

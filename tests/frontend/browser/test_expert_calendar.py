@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.frontend.browser.conftest import EXPERT_PASSWORD, book_by_api, screenshot
+from tests.frontend.browser.conftest import book_by_api, screenshot
+from tests.frontend.conftest import EXPERT_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +46,7 @@ async def test_expert_sees_the_booking_adds_an_absence_and_the_times_are_gone(
     await expect(page.get_by_role("status")).to_contain_text("Poissaolo lisättiin.")
     await screenshot(page, "staff-absences")
 
-    await page.get_by_role("link", name="Kalenteri").click()
+    await page.get_by_role("link", name="Kalenteri", exact=True).click()
     await expect(grid.locator(".event.absence")).to_contain_text("Koulutus")
 
     await page.goto("/services/funding-advice?week=2026-11-23")
