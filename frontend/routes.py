@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
+from frontend.admin_pages import AdminPages
 from frontend.booking_pages import BookingPages
 from frontend.error_pages import error_page, to_login
 from frontend.info_pages import InfoPages
@@ -55,7 +56,7 @@ def web_routers() -> list[ControllerRouterHandler]:
     )
     staff = Router(
         path="/",
-        route_handlers=[StaffSessionPages, StaffCalendarPages, SchedulePages],
+        route_handlers=[StaffSessionPages, StaffCalendarPages, SchedulePages, AdminPages],
         exception_handlers={NotAuthorizedException: to_login, **_PAGE_ERRORS},
         include_in_schema=False,
     )

@@ -45,18 +45,19 @@ async def browser_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-@pytest.fixture
-async def signed_in(browser_client: httpx.AsyncClient, advisor: int) -> httpx.AsyncClient:
-    """The browser client signed in as the advisor (in Finnish)."""
-    await make_expert_login(advisor, "aino@example.fi", EXPERT_PASSWORD)
-    form = await browser_client.get("/staff/login", params={"lang": "fi"})
-    response = await browser_client.post(
+async def sign_in(client: httpx.AsyncClient, email: str) -> None:
+    """Sign `client` in on the staff login form (in Finnish) with EXPERT_PASSWORD."""
+    form = await client.get("/staff/login", params={"lang": "fi"})
+    response = await client.post(
         "/staff/login",
-        data={
-            "_csrf_token": csrf_token(form.text),
-            "email": "aino@example.fi",
-            "password": EXPERT_PASSWORD,
-        },
+        data={"_csrf_token": csrf_token(form.text), "email": email, "password": EXPERT_PASSWORD},
     )
     assert response.status_code == 303
+
+
+@pytest.fixture
+async def signed_in(browser_client: httpx.AsyncClient, advisor: int) -> httpx.AsyncClient:
+    """The browser client signed in as the advisor."""
+    await make_expert_login(advisor, "aino@example.fi", EXPERT_PASSWORD)
+    await sign_in(browser_client, "aino@example.fi")
     return browser_client

@@ -7,6 +7,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
+from calendars.accounts import create_staff_user
 from tests.frontend.browser.conftest import (
     DESKTOP,
     NARROW,
@@ -73,7 +74,7 @@ async def _sign_in(page: Page, email: str) -> None:
     await page.locator("#email").fill(email)
     await page.locator("#password").fill(EXPERT_PASSWORD)
     await page.locator("button[type=submit]").click()
-    await page.wait_for_url("**/staff/calendar")
+    await page.wait_for_url("**/staff/calendar*")
 
 
 @pytest.mark.parametrize("width", ["desktop", "320px"])
@@ -109,4 +110,29 @@ async def test_every_staff_page_passes_axe_wcag_a_and_aa(
             failures[name] = report
         if language == "fi":
             await screenshot(page, f"staff-{name}-{width}")
+    assert not failures, "\n\n".join(f"{name}:\n{report}" for name, report in failures.items())
+
+
+@pytest.mark.parametrize("width", ["desktop", "320px"])
+@pytest.mark.parametrize("language", ["fi", "sv"])
+async def test_administration_pages_pass_axe_wcag_a_and_aa(
+    page: Page, advisor: int, language: str, width: str
+):
+    await create_staff_user(
+        email="admin@example.fi", password=EXPERT_PASSWORD, name="Admin", roles=["admin"]
+    )
+    await page.set_viewport_size(DESKTOP if width == "desktop" else NARROW)
+    await page.goto(f"/staff/login?lang={language}")
+    await _sign_in(page, "admin@example.fi")
+    await page.goto("/staff/admin/services")
+    failures = {}
+    if report := await _violations(page):
+        failures["admin-services"] = report
+    if language == "fi":
+        await screenshot(page, f"admin-services-{width}")
+    await page.locator("#slug").fill("Not A Slug")
+    await page.locator("form[action='/staff/admin/services'] button[type=submit]").click()
+    await page.wait_for_selector(".error-summary")
+    if report := await _violations(page):
+        failures["admin-services-errors"] = report
     assert not failures, "\n\n".join(f"{name}:\n{report}" for name, report in failures.items())

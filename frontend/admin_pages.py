@@ -1,0 +1,132 @@
+"""Administration pages: the services of the agencies one administers, and a new service
+with its Finnish, Swedish and English texts side by side. They post the admin API's Struct
+to the same use case (`booking.catalogue.create_service`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from litestar.security.jwt import Token
+
+from booking.admin_api import ServiceIn, new_service
+from booking.catalogue import create_service, list_services
+from calendars.accounts import StaffMember
+from calendars.directory import agencies_for, check_agency_scope
+from calendars.tables import CHANNELS, LANGUAGES
+from frontend.form_errors import from_domain_error, from_msgspec_error
+from frontend.templating import page
+from luukku.auth import requires_role
+from luukku.problems import DomainError, InvalidInput
+
+Member = Request[StaffMember, Token, Any]
+NUMBERS = (
+    "duration_minutes",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "min_notice_minutes",
+    "slot_interval_minutes",
+    "horizon_days",
+)
+DEFAULTS = {
+    "duration_minutes": "45",
+    "buffer_before_minutes": "0",
+    "buffer_after_minutes": "10",
+    "min_notice_minutes": "1440",
+    "slot_interval_minutes": "30",
+    "horizon_days": "60",
+}
+
+
+def _number(text: str) -> int | str:
+    """Digits as a number; anything else is left for the Struct to refuse, naming the field."""
+    return int(text) if text.strip().isdigit() and len(text.strip()) < 7 else text
+
+
+def service_request(form: FormMultiDict) -> dict[str, Any]:
+    """The service form as the admin API's request body."""
+    texts = {key: str(value).strip() for key, value in form.items()}
+    body: dict[str, Any] = {
+        "slug": texts.get("slug", ""),
+        "agency": texts.get("agency", ""),
+        "name": {lang: texts.get(f"name_{lang}", "") for lang in LANGUAGES},
+        "description": {lang: texts.get(f"description_{lang}", "") for lang in LANGUAGES},
+        "channels": [str(c) for c in form.getall("channels", [])],
+        "languages": [str(c) for c in form.getall("languages", [])],
+        "topics": [t.strip() for t in texts.get("topics", "").split(",") if t.strip()],
+    }
+    body |= {field: _number(texts.get(field, "")) for field in NUMBERS}
+    return body
+
+
+def _form_errors(error: Exception) -> dict[str, str]:
+    """Errors by form field: `name.fi` is the form's `name_fi`."""
+    if isinstance(error, msgspec.ValidationError):
+        raw = from_msgspec_error(error, "slug")
+    elif isinstance(error, DomainError):
+        raw = from_domain_error(error, "slug")
+    else:
+        raise error
+    return {field.replace(".", "_"): message for field, message in raw.items()}
+
+
+class AdminPages(Controller):
+    path = "/staff/admin"
+    include_in_schema = False
+    guards = (requires_role("admin", "agency_admin"),)
+
+    @get("/services", name="admin-services")
+    async def services(self, request: Member, done: FromQuery[str | None] = None) -> Template:
+        return await self._services_page(request, done=done)
+
+    @post("/services", name="admin-add-service")
+    async def add_service(self, request: Member) -> Template | Redirect:
+        form = await request.form()
+        body = service_request(form)
+        agencies = {a.slug: a.id for a in await agencies_for(request.user)}
+        try:
+            if body["agency"] not in agencies:
+                raise InvalidInput.field("agency", "unknown agency")
+            check_agency_scope(request.user, agencies[body["agency"]])
+            data = msgspec.convert(body, ServiceIn)
+            await create_service(new_service(data, agencies[data.agency]))
+        except (msgspec.ValidationError, DomainError) as error:
+            if isinstance(error, DomainError) and error.status_code >= 500:
+                raise
+            values = {key: str(value) for key, value in form.items()}
+            values["channels"] = ",".join(body["channels"])
+            values["languages"] = ",".join(body["languages"])
+            return await self._services_page(
+                request, form=values, errors=_form_errors(error), status_code=422
+            )
+        return Redirect("/staff/admin/services?done=added", status_code=303)
+
+    @staticmethod
+    async def _services_page(
+        request: Member,
+        *,
+        done: str | None = None,
+        form: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        agencies = await agencies_for(request.user)
+        ids = {agency.id for agency in agencies}
+        services = [s for s in await list_services() if s.agency_id in ids]
+        return page(
+            request,
+            "staff/admin_services.html",
+            status_code=status_code,
+            member=request.user,
+            agencies=agencies,
+            services=services,
+            channels=CHANNELS,
+            languages=LANGUAGES,
+            form=form or {**DEFAULTS, "channels": ",".join(CHANNELS), "languages": "fi,sv,en"},
+            errors=errors or {},
+            done=done,
+        )

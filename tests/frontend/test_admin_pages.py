@@ -1,0 +1,76 @@
+"""Administration pages: a new service with its three languages side by side, within the
+agencies one administers."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from calendars.accounts import create_staff_user
+from tests.factories import make_agency
+from tests.frontend.conftest import EXPERT_PASSWORD, csrf_token, sign_in
+
+Client = httpx.AsyncClient
+SERVICE = {
+    "slug": "premises-advice",
+    "agency": "city-business",
+    "name_fi": "Toimitilaneuvonta",
+    "name_sv": "Lokalrådgivning",
+    "name_en": "Premises advice",
+    "description_fi": "Apua toimitilan etsimiseen.",
+    "duration_minutes": "45",
+    "slot_interval_minutes": "30",
+    "buffer_before_minutes": "0",
+    "buffer_after_minutes": "10",
+    "min_notice_minutes": "120",
+    "horizon_days": "60",
+    "topics": "premises, permits",
+}
+
+
+@pytest.fixture
+async def admin(browser_client: Client, db: None) -> Client:
+    await make_agency()
+    await create_staff_user(
+        email="admin@example.fi", password=EXPERT_PASSWORD, name="Admin", roles=["admin"]
+    )
+    await sign_in(browser_client, "admin@example.fi")
+    return browser_client
+
+
+async def _post_service(client: Client, **changes: str) -> httpx.Response:
+    page = await client.get("/staff/admin/services")
+    data: dict[str, str | list[str]] = {
+        "_csrf_token": csrf_token(page.text),
+        **SERVICE,
+        **changes,
+        "channels": ["video", "phone"],
+        "languages": ["fi", "sv"],
+    }
+    return await client.post("/staff/admin/services", data=data)
+
+
+async def test_a_service_added_on_the_form_is_in_the_catalogue_in_every_language(admin: Client):
+    response = await _post_service(admin)
+    assert response.status_code == 303
+    catalogue = await admin.get("/api/v1/services", params={"lang": "sv"})
+    [service] = catalogue.json()
+    assert service["name"] == "Lokalrådgivning"
+    assert service["channels"] == ["video", "phone"]
+    assert service["languages"] == ["fi", "sv"]
+    assert service["topics"] == ["premises", "permits"]
+    listed = await admin.get("/staff/admin/services")
+    assert "Toimitilaneuvonta" in listed.text
+
+
+async def test_a_missing_swedish_name_is_pointed_out_next_to_it(admin: Client):
+    response = await _post_service(admin, name_sv="")
+    assert response.status_code == 422
+    assert 'id="name_sv-error"' in response.text
+    assert "Anna nimi ruotsiksi." in response.text
+    assert 'value="Toimitilaneuvonta"' in response.text, "the other fields keep their values"
+
+
+async def test_an_expert_may_not_administer_services(signed_in: Client):
+    page = await signed_in.get("/staff/admin/services")
+    assert page.status_code == 403
