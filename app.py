@@ -12,6 +12,7 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from piccolo.engine.base import Engine
@@ -34,6 +35,7 @@ from calendars.staff_api import (
     retrieve_staff_member,
 )
 from calendars.tables import TABLES as CALENDAR_TABLES
+from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
 from frontend.templating import template_config
 from luukku.auth import TokenIssuer, staff_auth
@@ -141,6 +143,7 @@ def create_app(
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         exception_handlers={
+            NotFoundException: not_found,
             RecursionError: nesting_error_handler,
             Exception: internal_error_handler,
         },

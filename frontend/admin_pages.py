@@ -1,6 +1,6 @@
-"""Administration pages: the services of the agencies one administers, and a new service
-with its Finnish, Swedish and English texts side by side. They post the admin API's Struct
-to the same use case (`booking.catalogue.create_service`)."""
+"""Administration pages: agencies, and the services of the agencies one administers, each new
+one with its Finnish, Swedish and English texts side by side. They post the admin API's
+Structs to the same use cases (`create_agency`, `create_service`)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from litestar.security.jwt import Token
 from booking.admin_api import ServiceIn, new_service
 from booking.catalogue import create_service, list_services
 from calendars.accounts import StaffMember
-from calendars.directory import agencies_for, check_agency_scope
+from calendars.admin_api import AgencyIn
+from calendars.directory import agencies_for, check_agency_scope, create_agency
 from calendars.tables import CHANNELS, LANGUAGES
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
 from luukku.auth import requires_role
-from luukku.problems import DomainError, InvalidInput
+from luukku.problems import Conflict, DomainError, InvalidInput
 
 Member = Request[StaffMember, Token, Any]
 NUMBERS = (
@@ -105,28 +106,64 @@ class AdminPages(Controller):
             )
         return Redirect("/staff/admin/services?done=added", status_code=303)
 
+    @get("/agencies", name="admin-agencies")
+    async def agencies(self, request: Member, done: FromQuery[str | None] = None) -> Template:
+        return await self._agencies_page(request, done=done)
+
+    @post("/agencies", name="admin-add-agency", guards=[requires_role("admin")])
+    async def add_agency(self, request: Member) -> Template | Redirect:
+        texts = {key: str(value).strip() for key, value in (await request.form()).items()}
+        body = {
+            "slug": texts.get("slug", ""),
+            "name": {lang: texts.get(f"name_{lang}", "") for lang in LANGUAGES},
+        }
+        try:
+            data = msgspec.convert(body, AgencyIn)
+            await create_agency(data.slug, data.name.as_dict())
+        except (msgspec.ValidationError, Conflict) as error:
+            return await self._agencies_page(
+                request, form=texts, errors=_form_errors(error), status_code=422
+            )
+        return Redirect("/staff/admin/agencies?done=added", status_code=303)
+
     @staticmethod
-    async def _services_page(
-        request: Member,
-        *,
-        done: str | None = None,
-        form: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        status_code: int = 200,
-    ) -> Template:
-        agencies = await agencies_for(request.user)
-        ids = {agency.id for agency in agencies}
-        services = [s for s in await list_services() if s.agency_id in ids]
-        return page(
+    async def _agencies_page(request: Member, **context: Any) -> Template:
+        return await _admin_page(request, "staff/admin_agencies.html", **context)
+
+    @staticmethod
+    async def _services_page(request: Member, **context: Any) -> Template:
+        agencies = {agency.id for agency in await agencies_for(request.user)}
+        return await _admin_page(
             request,
             "staff/admin_services.html",
-            status_code=status_code,
-            member=request.user,
-            agencies=agencies,
-            services=services,
+            services=[s for s in await list_services() if s.agency_id in agencies],
             channels=CHANNELS,
-            languages=LANGUAGES,
-            form=form or {**DEFAULTS, "channels": ",".join(CHANNELS), "languages": "fi,sv,en"},
-            errors=errors or {},
-            done=done,
+            defaults={**DEFAULTS, "channels": ",".join(CHANNELS), "languages": "fi,sv,en"},
+            **context,
         )
+
+
+async def _admin_page(
+    request: Member,
+    template: str,
+    *,
+    done: str | None = None,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    defaults: dict[str, str] | None = None,
+    **context: Any,
+) -> Template:
+    """An administration page: the caller's agencies, the form as posted or its defaults."""
+    return page(
+        request,
+        template,
+        status_code=status_code,
+        member=request.user,
+        agencies=await agencies_for(request.user),
+        languages=LANGUAGES,
+        form=form or defaults or {},
+        errors=errors or {},
+        done=done,
+        **context,
+    )

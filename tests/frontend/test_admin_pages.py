@@ -74,3 +74,46 @@ async def test_a_missing_swedish_name_is_pointed_out_next_to_it(admin: Client):
 async def test_an_expert_may_not_administer_services(signed_in: Client):
     page = await signed_in.get("/staff/admin/services")
     assert page.status_code == 403
+
+
+async def _post_agency(client: Client, **fields: str) -> httpx.Response:
+    page = await client.get("/staff/admin/agencies")
+    return await client.post(
+        "/staff/admin/agencies", data={"_csrf_token": csrf_token(page.text), **fields}
+    )
+
+
+async def test_an_agency_is_added_with_its_three_names(admin: Client):
+    names = {"name_fi": "Verohallinto", "name_sv": "Skatteförvaltningen", "name_en": "Tax"}
+    response = await _post_agency(admin, slug="vero", **names)
+    assert response.status_code == 303
+    listed = await admin.get("/staff/admin/agencies")
+    assert '<td lang="sv">Skatteförvaltningen</td>' in listed.text
+
+
+async def test_a_taken_agency_address_is_pointed_out(admin: Client):
+    names = {"name_fi": "Toinen", "name_sv": "Annan", "name_en": "Other"}
+    response = await _post_agency(admin, slug="city-business", **names)
+    assert response.status_code == 422
+    assert 'id="slug-error"' in response.text
+
+
+async def test_an_agency_admin_sees_only_their_agency_and_cannot_add_one(
+    browser_client: Client, db: None
+):
+    own = await make_agency("own-agency")
+    await make_agency("other-agency")
+    await create_staff_user(
+        email="boss@example.fi",
+        password=EXPERT_PASSWORD,
+        name="Boss",
+        roles=["agency_admin"],
+        agency_id=own,
+    )
+    await sign_in(browser_client, "boss@example.fi")
+    listed = await browser_client.get("/staff/admin/agencies")
+    assert "own-agency" in listed.text
+    assert "other-agency" not in listed.text
+    assert 'action="/staff/admin/agencies"' not in listed.text
+    refused = await _post_agency(browser_client, slug="mine", name_fi="a", name_sv="b", name_en="c")
+    assert refused.status_code == 403

@@ -208,3 +208,14 @@ async def test_a_malformed_address_answers_an_html_page_not_json(
     page = await browser_client.get(FORM_PATH, params={"start": "yesterday"})
     assert page.status_code == 400
     assert page.headers["content-type"].startswith("text/html")
+
+
+async def test_an_unknown_address_is_a_page_for_people_and_a_problem_for_machines(
+    browser_client: Client, db: None
+):
+    page = await browser_client.get("/no-such-page", params={"lang": "sv"})
+    assert page.status_code == 404
+    assert "<h1>Sidan hittades inte</h1>" in page.text
+    api = await browser_client.get("/api/v1/no-such-route")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"

@@ -124,12 +124,13 @@ async def test_administration_pages_pass_axe_wcag_a_and_aa(
     await page.set_viewport_size(DESKTOP if width == "desktop" else NARROW)
     await page.goto(f"/staff/login?lang={language}")
     await _sign_in(page, "admin@example.fi")
-    await page.goto("/staff/admin/services")
     failures = {}
-    if report := await _violations(page):
-        failures["admin-services"] = report
-    if language == "fi":
-        await screenshot(page, f"admin-services-{width}")
+    for name in ("agencies", "services"):
+        await page.goto(f"/staff/admin/{name}")
+        if report := await _violations(page):
+            failures[f"admin-{name}"] = report
+        if language == "fi":
+            await screenshot(page, f"admin-{name}-{width}")
     await page.locator("#slug").fill("Not A Slug")
     await page.locator("form[action='/staff/admin/services'] button[type=submit]").click()
     await page.wait_for_selector(".error-summary")
