@@ -346,3 +346,33 @@ async def agencies_for(member: StaffMember) -> list[AgencyView]:
         )
         for row in await query
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertListing:
+    id: int
+    name: str
+    email: str
+    agency_slug: str
+    languages: tuple[str, ...]
+
+
+async def experts_of(agency_ids: Sequence[int]) -> list[ExpertListing]:
+    """The active experts of these agencies, by name."""
+    if not agency_ids:
+        return []
+    rows = (
+        await Expert.select(
+            Expert.id,
+            Expert.name,
+            Expert.email,
+            Expert.agency.slug.as_alias("agency_slug"),
+            Expert.languages,
+        )
+        .where(Expert.agency.is_in(list(agency_ids)) & Expert.active.eq(True))
+        .order_by(Expert.name)
+    )
+    return [
+        ExpertListing(r["id"], r["name"], r["email"], r["agency_slug"], tuple(r["languages"]))
+        for r in rows
+    ]

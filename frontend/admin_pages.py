@@ -16,8 +16,13 @@ from litestar.security.jwt import Token
 from booking.admin_api import ServiceIn, new_service
 from booking.catalogue import create_service, list_services
 from calendars.accounts import StaffMember
-from calendars.admin_api import AgencyIn
-from calendars.directory import agencies_for, check_agency_scope, create_agency
+from calendars.admin_api import AgencyIn, ExpertIn, create_expert_from
+from calendars.directory import (
+    agencies_for,
+    check_agency_scope,
+    create_agency,
+    experts_of,
+)
 from calendars.tables import CHANNELS, LANGUAGES
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
@@ -64,6 +69,26 @@ def service_request(form: FormMultiDict) -> dict[str, Any]:
     return body
 
 
+def expert_request(form: FormMultiDict) -> dict[str, Any]:
+    """The expert form as the admin API's request body; the hours apply Monday to Friday."""
+    texts = {key: str(value).strip() for key, value in form.items()}
+    start, end = texts.get("hours_start", ""), texts.get("hours_end", "")
+    return {
+        "agency": texts.get("agency", ""),
+        "name": texts.get("name", ""),
+        "email": texts.get("email", ""),
+        "password": str(form.get("password", "")),
+        "languages": [str(c) for c in form.getall("languages", [])],
+        "channels": [str(c) for c in form.getall("channels", [])],
+        "topics": [t.strip() for t in texts.get("topics", "").split(",") if t.strip()],
+        "working_hours": (
+            [{"weekday": day, "start": start, "end": end} for day in range(5)]
+            if start or end
+            else []
+        ),
+    }
+
+
 def _form_errors(error: Exception) -> dict[str, str]:
     """Errors by form field: `name.fi` is the form's `name_fi`."""
     if isinstance(error, msgspec.ValidationError):
@@ -72,7 +97,10 @@ def _form_errors(error: Exception) -> dict[str, str]:
         raw = from_domain_error(error, "slug")
     else:
         raise error
-    return {field.replace(".", "_"): message for field, message in raw.items()}
+    return {
+        "working_hours" if field.startswith("working_hours") else field.replace(".", "_"): message
+        for field, message in raw.items()
+    }
 
 
 class AdminPages(Controller):
@@ -125,6 +153,44 @@ class AdminPages(Controller):
                 request, form=texts, errors=_form_errors(error), status_code=422
             )
         return Redirect("/staff/admin/agencies?done=added", status_code=303)
+
+    @get("/experts", name="admin-experts")
+    async def experts(self, request: Member, done: FromQuery[str | None] = None) -> Template:
+        return await self._experts_page(request, done=done)
+
+    @post("/experts", name="admin-add-expert")
+    async def add_expert(self, request: Member) -> Template | Redirect:
+        form = await request.form()
+        body = expert_request(form)
+        try:
+            await create_expert_from(request.user, msgspec.convert(body, ExpertIn))
+        except (msgspec.ValidationError, DomainError) as error:
+            if isinstance(error, DomainError) and error.status_code >= 500:
+                raise
+            values = {key: str(value) for key, value in form.items() if key != "password"}
+            values["channels"] = ",".join(body["channels"])
+            values["languages"] = ",".join(body["languages"])
+            return await self._experts_page(
+                request, form=values, errors=_form_errors(error), status_code=422
+            )
+        return Redirect("/staff/admin/experts?done=added", status_code=303)
+
+    @staticmethod
+    async def _experts_page(request: Member, **context: Any) -> Template:
+        agencies = [agency.id for agency in await agencies_for(request.user)]
+        return await _admin_page(
+            request,
+            "staff/admin_experts.html",
+            experts=await experts_of(agencies),
+            channels=CHANNELS,
+            defaults={
+                "channels": ",".join(CHANNELS),
+                "languages": "fi,sv,en",
+                "hours_start": "09:00",
+                "hours_end": "16:00",
+            },
+            **context,
+        )
 
     @staticmethod
     async def _agencies_page(request: Member, **context: Any) -> Template:

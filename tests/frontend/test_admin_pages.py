@@ -117,3 +117,46 @@ async def test_an_agency_admin_sees_only_their_agency_and_cannot_add_one(
     assert 'action="/staff/admin/agencies"' not in listed.text
     refused = await _post_agency(browser_client, slug="mine", name_fi="a", name_sv="b", name_en="c")
     assert refused.status_code == 403
+
+
+async def test_an_expert_added_on_the_form_can_be_booked_and_sign_in(admin: Client):
+    page = await admin.get("/staff/admin/experts")
+    form = {
+        "_csrf_token": csrf_token(page.text),
+        "agency": "city-business",
+        "name": "Bertil Sjöberg",
+        "email": "bertil@example.fi",
+        "password": "a-long-enough-password",
+        "languages": ["sv", "fi"],
+        "channels": ["video"],
+        "topics": "funding",
+        "hours_start": "09:00",
+        "hours_end": "12:00",
+    }
+    response = await admin.post("/staff/admin/experts", data=form)
+    assert response.status_code == 303
+    listed = await admin.get("/staff/admin/experts")
+    assert "bertil@example.fi" in listed.text
+    login = await admin.post(
+        "/api/v1/auth/login",
+        json={"email": "bertil@example.fi", "password": "a-long-enough-password"},
+    )
+    assert login.status_code == 200
+
+
+async def test_a_short_password_and_bad_hours_are_pointed_out(admin: Client):
+    page = await admin.get("/staff/admin/experts")
+    form = {
+        "_csrf_token": csrf_token(page.text),
+        "agency": "city-business",
+        "name": "Bertil",
+        "email": "bertil@example.fi",
+        "password": "short",
+        "channels": ["video"],
+        "hours_start": "12:00",
+        "hours_end": "09:00",
+    }
+    response = await admin.post("/staff/admin/experts", data=form)
+    assert response.status_code == 422
+    assert 'id="password-error"' in response.text
+    assert 'value="short"' not in response.text, "a password is never sent back"
