@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's Chromium (never a downloaded one).
+CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_POSTGRES_URL ?=
@@ -10,7 +12,7 @@ ifeq ($(CI),true)
 TEST_POSTGRES_URL := $(or $(TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/test)
 endif
 
-.PHONY: run test test-sqlite test-postgres lint bench migrate seed clean
+.PHONY: run test test-sqlite test-postgres lint bench migrate seed clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +41,13 @@ $(ICAL_JS): tests/ical/package-lock.json
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(STAMP) $(ICAL_JS)
+$(CHROMIUM):
+	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
+
+test-sqlite: $(STAMP) $(CHROMIUM) $(ICAL_JS)
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP) $(ICAL_JS)
+test-postgres: $(STAMP) $(CHROMIUM) $(ICAL_JS)
 ifneq ($(TEST_POSTGRES_URL),)
 	LUUKKU_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
 else
@@ -53,6 +58,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+# Page texts: extract from the templates, merge into the fi/sv/en catalogues (then translate;
+# the tests fail while a Finnish or Swedish text is missing, empty or fuzzy). The app compiles
+# the .po files in memory when it starts, so there is no .mo step.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F frontend/babel.cfg -o frontend/locales/messages.pot \
+		--no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i frontend/locales/messages.pot -d frontend/locales \
+		--omit-header --no-fuzzy-matching
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.slots

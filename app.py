@@ -12,6 +12,7 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from piccolo.engine.base import Engine
@@ -36,6 +37,9 @@ from calendars.staff_api import (
     retrieve_staff_member,
 )
 from calendars.tables import TABLES as CALENDAR_TABLES
+from frontend.error_pages import not_found
+from frontend.routes import csrf_config, web_routers
+from frontend.templating import template_config
 from luukku.auth import TokenIssuer, staff_auth
 from luukku.cli import LuukkuCLIPlugin
 from luukku.clock import Clock, SystemClock
@@ -52,6 +56,8 @@ from notifications.delivery import SEND_EVERY, Delivery, send_due
 from notifications.messages import Sender
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from notifications.tables import TABLES as NOTIFICATION_TABLES
+
+LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/staff/login"})
 
 
 def periodic_jobs(fetcher: Fetcher, delivery: Delivery, settings: Settings) -> list[PeriodicJob]:
@@ -118,7 +124,9 @@ def create_app(
     tokens = TokenIssuer(auth)
     login_rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.login_attempts_per_minute),
-        check_throttle_handler=lambda request: request.url.path == "/api/v1/auth/login",
+        check_throttle_handler=lambda request: (
+            request.method == "POST" and request.url.path in LOGIN_PATHS
+        ),
         set_rate_limit_headers=True,
     )
 
@@ -141,6 +149,7 @@ def create_app(
             AgencyFeedController,
             JointSessionController,
             join_meeting,
+            *web_routers(),
         ],
         on_app_init=[auth.on_app_init],
         middleware=[login_rate_limit.middleware],
@@ -153,7 +162,10 @@ def create_app(
         },
         lifespan=[database],
         plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
+        template_config=template_config(),
+        csrf_config=csrf_config(settings),
         exception_handlers={
+            NotFoundException: not_found,
             RecursionError: nesting_error_handler,
             Exception: internal_error_handler,
         },

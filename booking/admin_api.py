@@ -50,6 +50,33 @@ class ServiceIn(msgspec.Struct, forbid_unknown_fields=True):
     """Minutes before the appointment the customer is reminded; default 24 h and 2 h, [] none."""
 
 
+def new_service(data: ServiceIn, agency: int) -> NewService:
+    """The request as the catalogue's NewService (the admin pages post the same Struct)."""
+    description = data.description or Descriptions()
+    return NewService(
+        slug=data.slug,
+        agency_id=agency,
+        name=Localized(data.name.fi, data.name.sv, data.name.en),
+        description=Localized(description.fi, description.sv, description.en),
+        duration_minutes=data.duration_minutes,
+        buffer_before_minutes=data.buffer_before_minutes,
+        buffer_after_minutes=data.buffer_after_minutes,
+        min_notice_minutes=data.min_notice_minutes,
+        horizon_days=data.horizon_days,
+        slot_interval_minutes=data.slot_interval_minutes,
+        channels=tuple(data.channels),
+        languages=tuple(data.languages or ()),
+        topics=tuple(data.topics or ()),
+        expert_ids=tuple(data.experts or ()),
+        daily_limit=data.daily_limit,
+        reminder_minutes=(
+            DEFAULT_REMINDER_MINUTES
+            if data.reminder_minutes is None
+            else tuple(data.reminder_minutes)
+        ),
+    )
+
+
 class ServicesAdminController(Controller):
     path = "/api/v1/admin/services"
     tags = ("administration",)  # type: ignore[assignment]
@@ -60,29 +87,5 @@ class ServicesAdminController(Controller):
     ) -> Created:
         agency = await agency_id(data.agency)
         check_agency_scope(request.user, agency)
-        description = data.description or Descriptions()
-        service_id = await create_service(
-            NewService(
-                slug=data.slug,
-                agency_id=agency,
-                name=Localized(data.name.fi, data.name.sv, data.name.en),
-                description=Localized(description.fi, description.sv, description.en),
-                duration_minutes=data.duration_minutes,
-                buffer_before_minutes=data.buffer_before_minutes,
-                buffer_after_minutes=data.buffer_after_minutes,
-                min_notice_minutes=data.min_notice_minutes,
-                horizon_days=data.horizon_days,
-                slot_interval_minutes=data.slot_interval_minutes,
-                channels=tuple(data.channels),
-                languages=tuple(data.languages or ()),
-                topics=tuple(data.topics or ()),
-                expert_ids=tuple(data.experts or ()),
-                daily_limit=data.daily_limit,
-                reminder_minutes=(
-                    DEFAULT_REMINDER_MINUTES
-                    if data.reminder_minutes is None
-                    else tuple(data.reminder_minutes)
-                ),
-            )
-        )
+        service_id = await create_service(new_service(data, agency))
         return Created(id=service_id)

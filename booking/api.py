@@ -26,7 +26,6 @@ from booking.schemas import (
     SlotOut,
 )
 from booking.slots import search_slots
-from booking.video import customer_attendee, expert_attendee, meeting_link
 from luukku.clock import Clock
 from luukku.languages import request_language
 from luukku.problems import InvalidInput, NotAuthenticated
@@ -86,14 +85,7 @@ def booking_out(
     the reader's own."""
     zone = ZoneInfo(view.timezone)
     customer = view.customer
-    attendee = (
-        expert_attendee(view.expert_id, view.expert_name, view.expert_email)
-        if for_expert
-        else customer_attendee(customer.name, customer.email)
-    )
-    video_url = meeting_link(
-        settings, view.video_room, view.video_url, attendee, view.start, view.end
-    )
+    video_url = bookings.video_link(view, settings, for_expert=for_expert)
     return BookingOut(
         reference=view.reference,
         status=view.status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import re
@@ -39,7 +40,7 @@ from booking.reservations import (
 from booking.schemas import BookingCreate
 from booking.slots import expert_schedules
 from booking.tables import Booking
-from booking.video import new_room_name
+from booking.video import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
@@ -254,6 +255,22 @@ async def _insert_booking(
     return CreatedBooking(booking=view, manage_token=token)
 
 
+def video_link(view: BookingView, settings: Settings, *, for_expert: bool = False) -> str:
+    """The reader's own link into a video booking's meeting (the customer's, or `for_expert`
+    the expert's); empty for other channels."""
+    attendee = (
+        expert_attendee(view.expert_id, view.expert_name, view.expert_email)
+        if for_expert
+        else customer_attendee(view.customer.name, view.customer.email)
+    )
+    return meeting_link(settings, view.video_room, view.video_url, attendee, view.start, view.end)
+
+
+def as_read_by(view: BookingView, settings: Settings, *, for_expert: bool = False) -> BookingView:
+    """The view with `video_url` set to the reader's own meeting link (for pages)."""
+    return dataclasses.replace(view, video_url=video_link(view, settings, for_expert=for_expert))
+
+
 def _view(row: dict[str, Any], service: ServiceInfo, expert: ExpertProfile) -> BookingView:
     return BookingView(
         reference=row["reference"],
@@ -331,6 +348,18 @@ async def bookings_of_expert(expert_id: int, start: datetime, end: datetime) -> 
     expert = await expert_profile(expert_id)
     services = {sid: await get_service_by_id(sid) for sid in {row["service"] for row in rows}}
     return [_view(row, services[row["service"]], expert) for row in rows]
+
+
+async def expert_booking(expert_id: int, reference: str) -> BookingView:
+    """One of the expert's own bookings by reference; NotFound for anyone else's."""
+    row = (
+        await Booking.select()
+        .where((Booking.reference == _reference(reference)) & (Booking.expert == expert_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such booking of yours.")
+    return await _view_of(row)
 
 
 async def get_booking(reference: str, token: str, now: datetime) -> BookingView:

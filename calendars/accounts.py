@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from pwdlib import PasswordHash
 
-from calendars.tables import Agency, StaffUser
+from calendars.tables import Agency, RevokedToken, StaffUser
 from luukku.problems import FieldError, InvalidInput, NotAuthenticated
 
 ROLES = ("admin", "agency_admin", "expert", "service_point_clerk")
@@ -124,3 +125,10 @@ async def agency_slug(agency_id: int | None) -> str | None:
         return None
     row = await Agency.select(Agency.slug).where(Agency.id == agency_id).first()
     return str(row["slug"]) if row else None
+
+
+async def revoke_token(jti: str, expires_at: datetime) -> None:
+    """Sign-out: the token is refused from now on, until it would have expired anyway."""
+    await RevokedToken.insert(RevokedToken(jti=jti, expires_at=expires_at)).on_conflict(
+        action="DO NOTHING"
+    )

@@ -81,8 +81,26 @@ class Created(msgspec.Struct):
     id: int
 
 
-def _hours(rows: list[HoursIn]) -> list[tuple[int, str, str]]:
+def hour_rows(rows: list[HoursIn]) -> list[tuple[int, str, str]]:
+    """Weekly hours as the directory takes them: (weekday, "HH:MM", "HH:MM")."""
     return [(h.weekday, h.start, h.end) for h in rows]
+
+
+async def create_expert_from(member: StaffMember, data: ExpertIn) -> int:
+    """An expert from the admin API's request (the admin pages post the same Struct)."""
+    return await directory.create_expert(
+        member,
+        agency_slug=data.agency,
+        name=data.name,
+        email=data.email,
+        password=data.password,
+        languages=data.languages,
+        channels=data.channels,
+        topics=data.topics,
+        working_hours=hour_rows(data.working_hours),
+        timezone=data.timezone,
+        kind=data.kind,
+    )
 
 
 class CalendarsAdminController(Controller):
@@ -97,19 +115,7 @@ class CalendarsAdminController(Controller):
     async def create_expert(
         self, request: Request[StaffMember, Token, Any], data: JSONBody[ExpertIn]
     ) -> Created:
-        expert_id = await directory.create_expert(
-            request.user,
-            agency_slug=data.agency,
-            name=data.name,
-            email=data.email,
-            password=data.password,
-            languages=data.languages,
-            channels=data.channels,
-            topics=data.topics,
-            working_hours=_hours(data.working_hours),
-            timezone=data.timezone,
-            kind=data.kind,
-        )
+        expert_id = await create_expert_from(request.user, data)
         return Created(id=expert_id)
 
     @post(
@@ -135,6 +141,6 @@ class CalendarsAdminController(Controller):
             names=data.name.as_dict(),
             address=data.address,
             rooms=[(room.slug, room.name) for room in data.rooms],
-            opening_hours=_hours(data.opening_hours),
+            opening_hours=hour_rows(data.opening_hours),
         )
         return Created(id=point_id)

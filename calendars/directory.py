@@ -323,3 +323,70 @@ async def delete_override(expert_id: int, override_id: int) -> None:
     )
     if not deleted:
         raise NotFound(f"No date override {override_id}.")
+
+
+async def colleagues(expert_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the other active experts of the expert's agency: possible substitutes."""
+    own = await Expert.select(Expert.agency).where(Expert.id == expert_id).first()
+    if own is None:
+        raise NotFound(f"No expert {expert_id}.")
+    rows = (
+        await Expert.select(Expert.id, Expert.name)
+        .where((Expert.agency == own["agency"]) & (Expert.id != expert_id) & Expert.active.eq(True))
+        .order_by(Expert.name)
+    )
+    return [(row["id"], row["name"]) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyView:
+    id: int
+    slug: str
+    names: dict[str, str]
+
+
+async def agencies_for(member: StaffMember) -> list[AgencyView]:
+    """The agencies `member` administers: all for admins, their own for agency admins."""
+    query = Agency.select(
+        Agency.id, Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en
+    ).order_by(Agency.slug)
+    if not member.has_role("admin"):
+        query = query.where(Agency.id == (member.agency_id or 0))
+    return [
+        AgencyView(
+            row["id"],
+            row["slug"],
+            {"fi": row["name_fi"], "sv": row["name_sv"], "en": row["name_en"]},
+        )
+        for row in await query
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertListing:
+    id: int
+    name: str
+    email: str
+    agency_slug: str
+    languages: tuple[str, ...]
+
+
+async def experts_of(agency_ids: Sequence[int]) -> list[ExpertListing]:
+    """The active experts of these agencies, by name."""
+    if not agency_ids:
+        return []
+    rows = (
+        await Expert.select(
+            Expert.id,
+            Expert.name,
+            Expert.email,
+            Expert.agency.slug.as_alias("agency_slug"),
+            Expert.languages,
+        )
+        .where(Expert.agency.is_in(list(agency_ids)) & Expert.active.eq(True))
+        .order_by(Expert.name)
+    )
+    return [
+        ExpertListing(r["id"], r["name"], r["email"], r["agency_slug"], tuple(r["languages"]))
+        for r in rows
+    ]

@@ -526,3 +526,17 @@ async def remove_external_calendar(expert_id: int, calendar_id: int) -> None:
     """The calendar and its busy times go together (ExternalBusy cascades)."""
     await owned_calendar(expert_id, calendar_id)
     await ExternalCalendar.delete().where(ExternalCalendar.id == calendar_id)
+
+
+async def busy_times_of(expert_id: int, start: datetime, end: datetime) -> list[Interval]:
+    """Busy times read from the expert's own calendars that overlap [start, end), by start."""
+    rows = (
+        await ExternalBusy.select(ExternalBusy.starts_at, ExternalBusy.ends_at)
+        .where(
+            (ExternalBusy.expert == expert_id)
+            & (ExternalBusy.starts_at < end)
+            & (ExternalBusy.ends_at > start)
+        )
+        .order_by(ExternalBusy.starts_at)
+    )
+    return [(row["starts_at"], row["ends_at"]) for row in rows]

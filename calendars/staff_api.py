@@ -7,14 +7,19 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
-from calendars.accounts import StaffMember, agency_slug, authenticate, staff_member
+from calendars.accounts import (
+    StaffMember,
+    agency_slug,
+    authenticate,
+    revoke_token,
+    staff_member,
+)
 from calendars.tables import RevokedToken
-from luukku.auth import COOKIE, TokenIssuer, token_expiry
+from luukku.auth import TokenIssuer, token_expiry
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,28 +65,14 @@ class AuthController(Controller):
                 token_type="bearer",  # noqa: S106 - the OAuth token type, not a secret
                 expires_in=seconds,
             ),
-            cookies=[
-                Cookie(
-                    key=COOKIE,
-                    value=f"Bearer {token}",
-                    max_age=seconds,
-                    httponly=True,
-                    samesite="strict",
-                    secure=tokens.secure_cookie,
-                    path="/",
-                )
-            ],
+            cookies=[tokens.session_cookie(token)],
         )
 
     @post("/logout", summary="End this token now", status_code=204)
     async def logout(self, request: Request[StaffMember, Token, Any]) -> Response[None]:
         token = request.auth
-        await RevokedToken.insert(
-            RevokedToken(jti=token.jti or "", expires_at=token_expiry(token))
-        ).on_conflict(action="DO NOTHING")
-        return Response(
-            None, status_code=204, cookies=[Cookie(key=COOKIE, value="", max_age=0, path="/")]
-        )
+        await revoke_token(str(token.jti or ""), token_expiry(token))
+        return Response(None, status_code=204, cookies=[TokenIssuer.cleared_cookie()])
 
 
 class StaffController(Controller):

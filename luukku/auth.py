@@ -15,6 +15,7 @@ from typing import Any
 
 import jwt
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTCookieAuth, Token
@@ -125,6 +126,22 @@ class TokenIssuer:
             jti=jti,
         )
         return token.encode(self._auth.token_secret, ALGORITHM)
+
+    def session_cookie(self, token: str) -> Cookie:
+        """The HttpOnly cookie that carries `token` for the web pages."""
+        return Cookie(
+            key=COOKIE,
+            value=f"Bearer {token}",
+            max_age=int(self.lifetime.total_seconds()),
+            httponly=True,
+            samesite="strict",
+            secure=self.secure_cookie,
+            path="/",
+        )
+
+    @staticmethod
+    def cleared_cookie() -> Cookie:
+        return Cookie(key=COOKIE, value="", max_age=0, path="/")
 
 
 def requires_role(

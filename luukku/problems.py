@@ -144,6 +144,11 @@ def _from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     return _problem(exc.status_code, str(exc.detail), str(exc.detail))
 
 
+def http_problem_response(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """The problem-details answer for a framework HTTP error (as the plugin gives it)."""
+    return _from_http_exception(exc).to_response(request)
+
+
 def nesting_error_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
     """JSON nested deeper than the decoder can follow is bad input, not a server fault."""
     return _problem(400, "Invalid request", "The request body is nested too deeply.").to_response(

@@ -176,3 +176,20 @@ async def make_due_messages(
     for chunk in range(0, len(rows), 500):
         await OutboxMessage.insert(*rows[chunk : chunk + 500])
     return keys
+
+
+async def make_expert_login(expert_id: int, email: str, password: str) -> int:
+    """A staff login for an expert, in the expert's agency, as an administrator creates it."""
+    from calendars.accounts import create_staff_user
+
+    row = await Expert.select(Expert.agency, Expert.name).where(Expert.id == expert_id).first()
+    assert row is not None
+    user_id, _ = await create_staff_user(
+        email=email,
+        password=password,
+        name=row["name"],
+        roles=["expert"],
+        agency_id=row["agency"],
+        expert_id=expert_id,
+    )
+    return user_id

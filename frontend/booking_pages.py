@@ -1,0 +1,206 @@
+"""A booked time as its customer sees it: confirmation, calendar file, manage, cancel, move.
+
+The manage token travels in the address (`?token=`), as in the manage link the API and the
+emails give; these pages answer with `Referrer-Policy: no-referrer` so it never leaks on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from booking import bookings
+from booking.bookings import BookingView
+from booking.slots import search_slots
+from calendars.ical import FeedCalendar, FeedEvent, event_uid, render_feed
+from frontend.formatting import local
+from frontend.templating import page, page_language
+from frontend.week import WEEK, chosen_week, days_of_week, week_range
+from luukku.clock import Clock
+from luukku.problems import Conflict, InvalidInput, SlotTaken
+from luukku.settings import Settings
+
+NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def manage_path(request: Request[Any, Any, Any], reference: str, token: str) -> str:
+    return f"{request.app.route_reverse('manage', reference=reference)}?token={token}"
+
+
+def _changeable(view: BookingView, now: datetime) -> bool:
+    return view.status == "confirmed" and view.start > now
+
+
+def _calendar_file(view: BookingView, language: str, manage_url: str) -> bytes:
+    event = FeedEvent(
+        uid=event_uid(view.reference),
+        sequence=0,
+        status="CONFIRMED",
+        start=view.start,
+        end=view.end,
+        summary=view.service_name.get(language),
+        description=f"{view.reference}\n{manage_url}",
+        location=view.video_url,
+        url=manage_url,
+        conference_url=view.video_url,
+        last_modified=view.start,
+    )
+    return render_feed(FeedCalendar(name=view.service_name.get(language), events=(event,))).body
+
+
+class BookingPages(Controller):
+    path = "/bookings/{reference:str}"
+    include_in_schema = False
+
+    @get("/confirmation", name="confirmation")
+    async def confirmation(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        token: FromQuery[str],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template:
+        view = bookings.as_read_by(
+            await bookings.get_booking(reference, token, clock.now()), settings
+        )
+        return page(
+            request,
+            "confirmation.html",
+            headers=NO_REFERRER,
+            booking=view,
+            token=token,
+            manage_url=settings.public_base_url + manage_path(request, view.reference, token),
+        )
+
+    @get("/calendar.ics", name="calendar-file")
+    async def calendar_file(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        token: FromQuery[str],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Response[bytes]:
+        view = bookings.as_read_by(
+            await bookings.get_booking(reference, token, clock.now()), settings
+        )
+        manage_url = settings.public_base_url + manage_path(request, view.reference, token)
+        return Response(
+            _calendar_file(view, page_language(request), manage_url),
+            media_type="text/calendar; charset=utf-8",
+            headers={
+                **NO_REFERRER,
+                "Content-Disposition": f'attachment; filename="{view.reference}.ics"',
+            },
+        )
+
+    @get("/manage", name="manage")
+    async def manage(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        token: FromQuery[str],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        now = clock.now()
+        view = bookings.as_read_by(await bookings.get_booking(reference, token, now), settings)
+        return page(
+            request,
+            "manage.html",
+            headers=NO_REFERRER,
+            booking=view,
+            token=token,
+            done=done,
+            changeable=_changeable(view, now),
+            may_reschedule=view.reschedule_count < settings.max_customer_reschedules,
+            errors={},
+        )
+
+    @post("/cancel", name="cancel")
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Redirect:
+        form = await request.form()
+        token = str(form.get("token", ""))
+        reason = str(form.get("reason", "")).strip()[:1000]
+        view = await bookings.cancel_booking(
+            reference, token, reason or None, settings, clock.now()
+        )
+        return Redirect(
+            manage_path(request, view.reference, token) + "&done=cancelled", status_code=303
+        )
+
+    @get("/reschedule", name="reschedule-times")
+    async def reschedule_times(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        token: FromQuery[str],
+        clock: NamedDependency[Clock],
+        week: FromQuery[date | None] = None,
+        error: FromQuery[str | None] = None,
+    ) -> Template:
+        now = clock.now()
+        view = await bookings.get_booking(reference, token, now)
+        this_week = chosen_week(None, local(now).date())
+        monday = chosen_week(week, local(now).date())
+        start, end = week_range(monday)
+        slots = await search_slots(
+            view.service_slug, start, end, now, view.channel, view.language, view.expert_id
+        )
+        return page(
+            request,
+            "reschedule.html",
+            headers=NO_REFERRER,
+            booking=view,
+            token=token,
+            error=error,
+            monday=monday,
+            previous_week=monday - WEEK if monday > this_week else None,
+            next_week=monday + WEEK,
+            days=days_of_week(monday, slots),
+        )
+
+    @post("/reschedule", name="reschedule")
+    async def reschedule(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Redirect:
+        form = await request.form()
+        token = str(form.get("token", ""))
+        try:
+            start = datetime.fromisoformat(str(form.get("start", "")))
+            if start.tzinfo is None:
+                raise ValueError("a time without its offset")
+            view = await bookings.reschedule_booking(reference, token, start, settings, clock.now())
+        except SlotTaken:
+            return self._back_to_times(request, reference, token, "taken")
+        except (ValueError, InvalidInput):
+            return self._back_to_times(request, reference, token, "invalid")
+        except Conflict:
+            return self._back_to_times(request, reference, token, "locked")
+        return Redirect(
+            manage_path(request, view.reference, token) + "&done=rescheduled", status_code=303
+        )
+
+    @staticmethod
+    def _back_to_times(
+        request: Request[Any, Any, Any], reference: str, token: str, error: str
+    ) -> Redirect:
+        times = request.app.route_reverse("reschedule-times", reference=reference)
+        return Redirect(f"{times}?token={token}&error={error}", status_code=303)

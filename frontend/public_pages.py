@@ -1,0 +1,269 @@
+"""Public pages: the catalogue, a service's free times, the booking form and the confirmation.
+
+Every handler calls the same use cases as the JSON API (`booking.catalogue`, `booking.slots`,
+`booking.bookings`); nothing here decides what is free or bookable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from booking.availability import Slot
+from booking.bookings import create_booking
+from booking.catalogue import ServiceInfo, eligible_experts, get_service, list_services
+from booking.customers import clean_customer
+from booking.schemas import BookingCreate
+from booking.slots import search_slots
+from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
+from frontend.formatting import local
+from frontend.templating import page, page_language
+from frontend.week import WEEK, chosen_week, days_of_week, week_range
+from luukku.clock import Clock
+from luukku.problems import DomainError, InvalidInput, SlotTaken
+from luukku.settings import Settings
+
+NEXT_FREE_COUNT = 6
+NEXT_FREE_SEARCH = timedelta(days=28)
+
+
+def _matches(service: ServiceInfo, words: Sequence[str], language: str) -> bool:
+    text = " ".join(
+        (service.name.get(language), service.description.get(language), *service.topics)
+    ).casefold()
+    return all(word in text for word in words)
+
+
+def _by_topic(services: Sequence[ServiceInfo]) -> list[tuple[str, list[ServiceInfo]]]:
+    """Services under their first topic, topics in catalogue order, the topicless last."""
+    groups: dict[str, list[ServiceInfo]] = {}
+    for service in services:
+        groups.setdefault(service.topics[0] if service.topics else "", []).append(service)
+    return sorted(groups.items(), key=lambda group: group[0] == "")
+
+
+class BookingFilters(msgspec.Struct, frozen=True):
+    """What the customer chose on the service page; every slot link carries it on."""
+
+    channel: str
+    language: str
+    expert: int | None
+
+    def query(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"channel": self.channel, "language": self.language}
+        if self.expert is not None:
+            values["expert"] = self.expert
+        return values
+
+
+def _expert_id(value: str | None) -> int | None:
+    """The expert picked in the filter; "" is the form's "any expert"."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _filters(
+    service: ServiceInfo,
+    page_lang: str,
+    channel: str | None,
+    language: str | None,
+    expert: int | None,
+) -> BookingFilters:
+    """The customer's choices, defaulting to the page's language and the first channel."""
+    if channel not in service.channels:
+        channel = service.channels[0]
+    if language not in service.languages:
+        language = page_lang if page_lang in service.languages else service.languages[0]
+    return BookingFilters(channel=channel, language=language, expert=expert)
+
+
+async def _slots(
+    service: ServiceInfo, filters: BookingFilters, start: datetime, end: datetime, now: datetime
+) -> list[Slot]:
+    return await search_slots(
+        service.slug, start, end, now, filters.channel, filters.language, filters.expert
+    )
+
+
+def _customer_errors(form: dict[str, str], language: str) -> dict[str, str]:
+    """Every problem of the customer's details at once, by the rules booking applies."""
+    try:
+        clean_customer(
+            name=form.get("name", ""),
+            email=form.get("email", ""),
+            phone=text_field(form, "phone"),
+            company=text_field(form, "company"),
+            business_id=text_field(form, "business_id"),
+            language=language,
+        )
+    except InvalidInput as error:
+        return from_domain_error(error, "name")
+    return {}
+
+
+def _booking_body(
+    form: dict[str, str],
+    service: ServiceInfo,
+    filters: BookingFilters,
+    start: datetime,
+    customer_language: str,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The form as the API's booking request, so both are checked by the same Struct."""
+    return {
+        "service": service.slug,
+        "start": start.isoformat(),
+        "channel": filters.channel,
+        "language": filters.language,
+        "expert_id": filters.expert,
+        "customer": {
+            "name": form.get("name", ""),
+            "email": form.get("email", ""),
+            "phone": text_field(form, "phone"),
+            "company": text_field(form, "company"),
+            "business_id": text_field(form, "business_id"),
+            "language": customer_language,
+        },
+        "message": text_field(form, "message"),
+        "privacy_notice_version": settings.privacy_notice_version,
+    }
+
+
+class CataloguePages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", name="catalogue")
+    async def catalogue(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
+        language = page_language(request)
+        words = q.casefold().split()
+        services = [s for s in await list_services() if _matches(s, words, language)]
+        return page(
+            request, "catalogue.html", query=q, count=len(services), groups=_by_topic(services)
+        )
+
+
+class ServicePages(Controller):
+    path = "/services/{slug:str}"
+    include_in_schema = False
+
+    @get("/", name="service")
+    async def service(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        clock: NamedDependency[Clock],
+        week: FromQuery[date | None] = None,
+        channel: FromQuery[str | None] = None,
+        language: FromQuery[str | None] = None,
+        expert: FromQuery[str | None] = None,
+    ) -> Template:
+        service = await get_service(slug)
+        now = clock.now()
+        filters = _filters(service, page_language(request), channel, language, _expert_id(expert))
+        experts = await eligible_experts(service, filters.channel, filters.language)
+        if filters.expert not in {None, *(e.id for e in experts)}:
+            filters = msgspec.structs.replace(filters, expert=None)
+        monday = chosen_week(week, local(now).date())
+        week_start, week_end = week_range(monday)
+        slots = await _slots(service, filters, week_start, week_end, now)
+        next_free = (await _slots(service, filters, now, now + NEXT_FREE_SEARCH, now))[
+            :NEXT_FREE_COUNT
+        ]
+        return page(
+            request,
+            "service.html",
+            service=service,
+            filters=filters,
+            experts=experts,
+            monday=monday,
+            previous_week=monday - WEEK if monday > chosen_week(None, local(now).date()) else None,
+            next_week=monday + WEEK,
+            days=days_of_week(monday, slots),
+            next_free=next_free,
+        )
+
+    @get("/book", name="booking-form")
+    async def booking_form(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        start: FromQuery[datetime],
+        channel: FromQuery[str | None] = None,
+        language: FromQuery[str | None] = None,
+        expert: FromQuery[str | None] = None,
+    ) -> Template:
+        service = await get_service(slug)
+        filters = _filters(service, page_language(request), channel, language, _expert_id(expert))
+        return page(
+            request,
+            "booking_form.html",
+            service=service,
+            filters=filters,
+            start=start,
+            end=start + service.rules.duration,
+            form={},
+            errors={},
+            privacy_notice_version=settings.privacy_notice_version,
+        )
+
+    @post("/book", name="book")
+    async def book(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        service = await get_service(slug)
+        form = {key: str(value) for key, value in (await request.form()).items()}
+        filters = _filters(
+            service,
+            page_language(request),
+            form.get("channel"),
+            form.get("language"),
+            _expert_id(form.get("expert")),
+        )
+        try:
+            start = datetime.fromisoformat(form.get("start", ""))
+        except ValueError:
+            raise InvalidInput.field("start", "not a time") from None
+        errors = _customer_errors(form, filters.language)
+        if not form.get("privacy"):
+            errors["privacy"] = "required"
+        if not errors:
+            body = _booking_body(form, service, filters, start, page_language(request), settings)
+            try:
+                created = await create_booking(
+                    msgspec.convert(body, BookingCreate), settings, clock.now()
+                )
+            except msgspec.ValidationError as error:
+                errors = from_msgspec_error(error, "start")
+            except SlotTaken:
+                errors = {"start": "taken"}
+            except DomainError as error:
+                errors = from_domain_error(error, "start")
+            else:
+                confirmation = request.app.route_reverse(
+                    "confirmation", reference=created.booking.reference
+                )
+                return Redirect(f"{confirmation}?token={created.manage_token}", status_code=303)
+        return page(
+            request,
+            "booking_form.html",
+            status_code=409 if errors.get("start") == "taken" else 422,
+            service=service,
+            filters=filters,
+            start=start,
+            end=start + service.rules.duration,
+            form=form,
+            errors=errors,
+            privacy_notice_version=settings.privacy_notice_version,
+        )

@@ -1,0 +1,64 @@
+"""The web pages as routers, and the page-side settings they need (templates, CSRF)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from litestar import Router
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
+
+from frontend.admin_pages import AdminPages
+from frontend.booking_pages import BookingPages
+from frontend.error_pages import error_page, to_login
+from frontend.info_pages import InfoPages
+from frontend.public_pages import CataloguePages, ServicePages
+from frontend.schedule_pages import SchedulePages
+from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
+from luukku.problems import DomainError
+from luukku.settings import Settings
+
+STATIC = Path(__file__).resolve().parent / "static"
+CSRF_COOKIE = "luukku_csrf"
+# Routes that never take a form posted with the session cookie: bearer-token JSON and files.
+CSRF_EXEMPT = ["^/api/", "^/feeds/", "^/schema", "^/healthz", "^/readyz", "^/static/"]
+# Named one by one: the problem-details plugin's app-wide handlers would otherwise win for
+# the exception classes it maps itself.
+_PAGE_ERRORS: ExceptionHandlersMap = {
+    DomainError: error_page,
+    ValidationException: error_page,
+    HTTPException: error_page,
+}
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    secret = hashlib.sha256(f"luukku-csrf:{settings.signing_secret()}".encode()).hexdigest()
+    return CSRFConfig(
+        secret=secret,
+        cookie_name=CSRF_COOKIE,
+        cookie_httponly=True,
+        cookie_samesite="strict",
+        cookie_secure=settings.public_base_url.startswith("https://"),
+        exclude=CSRF_EXEMPT,
+    )
+
+
+def web_routers() -> list[ControllerRouterHandler]:
+    public = Router(
+        path="/",
+        route_handlers=[CataloguePages, ServicePages, BookingPages, InfoPages],
+        opt={"public": True},
+        exception_handlers=_PAGE_ERRORS,
+        include_in_schema=False,
+    )
+    staff = Router(
+        path="/",
+        route_handlers=[StaffSessionPages, StaffCalendarPages, SchedulePages, AdminPages],
+        exception_handlers={NotAuthorizedException: to_login, **_PAGE_ERRORS},
+        include_in_schema=False,
+    )
+    static = create_static_files_router(path="/static", directories=[STATIC], opt={"public": True})
+    return [public, staff, static]

@@ -1,0 +1,35 @@
+"""Serves the app with a fixed clock on a loopback port: `python -m tests.frontend.live_server
+--port N` with DATABASE_URL set. The browser tests start it as a real uvicorn process."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import uvicorn
+
+from app import create_app
+from luukku.clock import FixedClock
+from luukku.settings import Settings
+from tests.conftest import NOW
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    port = parser.parse_args().port
+    settings = Settings(
+        database_url=os.environ["DATABASE_URL"],
+        secret_key="browser-test-secret-that-is-long-enough",
+        demo_mode=False,
+        public_base_url=f"http://127.0.0.1:{port}",
+        video_base_url="https://video.test",
+        run_worker_in_app=False,
+        login_attempts_per_minute=100,
+    )
+    app = create_app(settings, clock=FixedClock(NOW))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
