@@ -64,9 +64,9 @@ lint: $(STAMP)
 # the .po files in memory when it starts, so there is no .mo step.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F frontend/babel.cfg -o frontend/locales/messages.pot \
-		--no-location --sort-output --omit-header .
+		--no-location --sort-output .
 	$(BIN)/pybabel update -i frontend/locales/messages.pot -d frontend/locales \
-		--omit-header --no-fuzzy-matching
+		--no-fuzzy-matching
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.slots
