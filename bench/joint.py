@@ -178,7 +178,12 @@ async def bench_engine(name: str, version: str, url: str) -> Run:
             "start": NOW.date().isoformat(),
             "end": (NOW + timedelta(days=DAYS - 1)).date().isoformat(),
         }
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        # The app's lifespan as in production: WAL on SQLite, start-up objects frozen out of
+        # the collector's full passes.
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+        ):
             login = await client.post(
                 "/api/v1/auth/login", json={"email": "clerk@bench.invalid", "password": PASSWORD}
             )
