@@ -75,6 +75,8 @@ class BookingView:
     expert_email: str
     cancel_reason: str
     reschedule_count: int
+    staff_notes: str = ""
+    """Staff only: pages and APIs for the customer never show it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +300,7 @@ def _view(row: dict[str, Any], service: ServiceInfo, expert: ExpertProfile) -> B
         expert_email=expert.email,
         cancel_reason=row["cancel_reason"],
         reschedule_count=row["reschedule_count"],
+        staff_notes=row["staff_notes"],
     )
 
 
@@ -360,6 +363,19 @@ async def expert_booking(expert_id: int, reference: str) -> BookingView:
     if row is None:
         raise NotFound("No such booking of yours.")
     return await _view_of(row)
+
+
+MAX_STAFF_NOTES = 4000
+
+
+async def set_staff_notes(expert_id: int, reference: str, notes: str) -> None:
+    """Replace the expert's notes on one of their own bookings (NotFound for anyone else's).
+    Notes change nothing the customer or a calendar sees, so the booking's SEQUENCE stays."""
+    notes = notes.replace("\x00", "").strip()
+    if len(notes) > MAX_STAFF_NOTES:
+        raise InvalidInput.field("notes", f"at most {MAX_STAFF_NOTES} characters")
+    view = await expert_booking(expert_id, reference)
+    await Booking.update({Booking.staff_notes: notes}).where(Booking.reference == view.reference)
 
 
 async def get_booking(reference: str, token: str, now: datetime) -> BookingView:

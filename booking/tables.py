@@ -78,6 +78,8 @@ class Booking(Table):
     customer_business_id = Varchar(length=9, default="")
     customer_language = Varchar(length=8, default="fi")
     message = Text(default="")
+    staff_notes = Text(default="")
+    """The expert's own notes on the appointment; never shown to the customer or in feeds."""
     privacy_notice_version = Varchar(length=32)
     manage_token_hash = Varchar(length=64)
     video_url = Varchar(length=300, default="")

@@ -15,7 +15,14 @@ from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
 from booking import substitutes
-from booking.bookings import BookingView, as_read_by, bookings_of_expert, expert_booking
+from booking.bookings import (
+    MAX_STAFF_NOTES,
+    BookingView,
+    as_read_by,
+    bookings_of_expert,
+    expert_booking,
+    set_staff_notes,
+)
 from calendars import directory
 from calendars.accounts import StaffMember, authenticate, revoke_token
 from calendars.external import busy_times_of
@@ -145,7 +152,11 @@ class StaffCalendarPages(Controller):
 
     @get("/bookings/{reference:str}", name="staff-booking")
     async def booking(
-        self, request: Member, reference: FromPath[str], settings: NamedDependency[Settings]
+        self,
+        request: Member,
+        reference: FromPath[str],
+        settings: NamedDependency[Settings],
+        done: FromQuery[str | None] = None,
     ) -> Template:
         view = as_read_by(
             await expert_booking(directory.own_expert(request.user), reference),
@@ -157,8 +168,17 @@ class StaffCalendarPages(Controller):
             "staff/booking.html",
             member=request.user,
             booking=view,
+            done=done,
             monday=monday_of(local(view.start).date()),
         )
+
+    @post("/bookings/{reference:str}/notes", name="staff-booking-notes")
+    async def save_notes(self, request: Member, reference: FromPath[str]) -> Redirect:
+        form = await request.form()
+        expert = directory.own_expert(request.user)
+        notes = str(form.get("notes", ""))[: MAX_STAFF_NOTES + 1]
+        await set_staff_notes(expert, reference, notes[:MAX_STAFF_NOTES])
+        return Redirect(f"/staff/bookings/{reference}?done=notes-saved", status_code=303)
 
     @get("/absences", name="staff-absences")
     async def absences(

@@ -161,3 +161,28 @@ async def test_bookings_inside_an_absence_move_to_the_named_substitute(
     after = await signed_in.get(moved.headers["location"])
     assert "1 varaus siirrettiin sijaiselle." in after.text
     assert await Booking.select(Booking.expert).first() == {"expert": substitute}
+
+
+async def test_staff_notes_are_saved_and_never_reach_the_customer(signed_in: Client):
+    created = (
+        await signed_in.post("/api/v1/bookings", json=booking_body("2026-11-24T10:00:00+02:00"))
+    ).json()
+    reference, token = created["reference"], created["manage_token"]
+    page = await signed_in.get(f"/staff/bookings/{reference}")
+    saved = await signed_in.post(
+        f"/staff/bookings/{reference}/notes",
+        data={"_csrf_token": csrf_token(page.text), "notes": "Tuo tilinpäätös <mukaan>"},
+    )
+    assert saved.status_code == 303
+    shown = await signed_in.get(saved.headers["location"])
+    assert "Muistiinpanot tallennettiin." in shown.text
+    assert "Tuo tilinpäätös &lt;mukaan&gt;" in shown.text
+    [row] = await Booking.select(Booking.sequence).where(Booking.reference == reference)
+    assert row["sequence"] == 0  # nothing the customer or a calendar sees changed
+
+    api = await signed_in.get(
+        f"/api/v1/bookings/{reference}", headers={"Authorization": f"Bearer {token}"}
+    )
+    manage = await signed_in.get(f"/bookings/{reference}/manage", params={"token": token})
+    for customer_view in (api.text, manage.text):
+        assert "tilinpäätös" not in customer_view
