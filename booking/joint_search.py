@@ -356,3 +356,36 @@ async def _search(point: ServicePointInfo, query: JointQuery, now: datetime) -> 
         )
         for found in starts
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class DeskChoices:
+    """What a clerk can ask for at their service point: its rooms, the agencies with video
+    advisors (slug and fi/sv/en names) and the languages interpreters interpret."""
+
+    point: ServicePointInfo
+    agencies: tuple[tuple[str, dict[str, str]], ...]
+    interpreter_languages: tuple[str, ...]
+
+
+async def desk_choices(point_id: int) -> DeskChoices:
+    row = await ServicePoint.select(ServicePoint.slug).where(ServicePoint.id == point_id).first()
+    if row is None:
+        raise NotFound(f"No service point {point_id}.")
+    point = await service_point_info(row["slug"])
+    advisors = await active_experts_where(Expert.kind == "advisor")
+    with_video = sorted({e.agency_id for e in advisors if "video" in e.channels})
+    agencies = (
+        await Agency.select(Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en)
+        .where(Agency.id.is_in(with_video or [0]))
+        .order_by(Agency.slug)
+    )
+    interpreters = await active_experts_where(Expert.kind == INTERPRETER)
+    return DeskChoices(
+        point=point,
+        agencies=tuple(
+            (a["slug"], {"fi": a["name_fi"], "sv": a["name_sv"], "en": a["name_en"]})
+            for a in agencies
+        ),
+        interpreter_languages=tuple(sorted({lang for i in interpreters for lang in i.languages})),
+    )

@@ -379,3 +379,21 @@ async def joint_sessions_of_expert(
         .order_by(JointParticipant.joint_session.starts_at)
     ]
     return [await _view(reference, settings) for reference in references]
+
+
+async def upcoming_at_point(
+    point_id: int, now: datetime, until: datetime, settings: Settings
+) -> list[JointSessionView]:
+    """The service point's confirmed joint sessions not yet over, starting before `until`."""
+    references = [
+        row["reference"]
+        for row in await JointSession.select(JointSession.reference)
+        .where(
+            (JointSession.service_point == point_id)
+            & (JointSession.status == "confirmed")
+            & (JointSession.ends_at > now)
+            & (JointSession.starts_at < until)
+        )
+        .order_by(JointSession.starts_at)
+    ]
+    return [await _view(reference, settings) for reference in references]

@@ -390,3 +390,39 @@ async def experts_of(agency_ids: Sequence[int]) -> list[ExpertListing]:
         ExpertListing(r["id"], r["name"], r["email"], r["agency_slug"], tuple(r["languages"]))
         for r in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePointListing:
+    slug: str
+    names: dict[str, str]
+    address: str
+    rooms: tuple[str, ...]
+    """Room names."""
+    hours: tuple[tuple[int, time, time], ...]
+    """(weekday, opens, closes), Monday 0."""
+
+
+async def service_points() -> list[ServicePointListing]:
+    """Every service point with its rooms and opening hours; three queries."""
+    points = await ServicePoint.select().order_by(ServicePoint.slug)
+    rooms: dict[int, list[str]] = {}
+    for room in await Room.select(Room.service_point, Room.name).order_by(Room.id):
+        rooms.setdefault(room["service_point"], []).append(room["name"])
+    hours: dict[int, list[tuple[int, time, time]]] = {}
+    for row in await ServicePointHours.select().order_by(
+        ServicePointHours.weekday, ServicePointHours.start_time
+    ):
+        hours.setdefault(row["service_point"], []).append(
+            (row["weekday"], row["start_time"], row["end_time"])
+        )
+    return [
+        ServicePointListing(
+            slug=point["slug"],
+            names={"fi": point["name_fi"], "sv": point["name_sv"], "en": point["name_en"]},
+            address=point["address"],
+            rooms=tuple(rooms.get(point["id"], ())),
+            hours=tuple(hours.get(point["id"], ())),
+        )
+        for point in points
+    ]

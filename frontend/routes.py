@@ -13,10 +13,12 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
 from frontend.admin_pages import AdminPages
 from frontend.booking_pages import BookingPages
+from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
 from frontend.info_pages import InfoPages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.schedule_pages import SchedulePages
+from frontend.service_point_pages import ServicePointPages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
 from luukku.problems import DomainError
 from luukku.settings import Settings
@@ -56,7 +58,14 @@ def web_routers() -> list[ControllerRouterHandler]:
     )
     staff = Router(
         path="/",
-        route_handlers=[StaffSessionPages, StaffCalendarPages, SchedulePages, AdminPages],
+        route_handlers=[
+            StaffSessionPages,
+            StaffCalendarPages,
+            SchedulePages,
+            AdminPages,
+            DeskPages,
+            ServicePointPages,
+        ],
         exception_handlers={NotAuthorizedException: to_login, **_PAGE_ERRORS},
         include_in_schema=False,
     )

@@ -160,3 +160,41 @@ async def test_a_short_password_and_bad_hours_are_pointed_out(admin: Client):
     assert response.status_code == 422
     assert 'id="password-error"' in response.text
     assert 'value="short"' not in response.text, "a password is never sent back"
+
+
+POINT = {
+    "slug": "kirjasto",
+    "name_fi": "Kirjaston yhteispalvelupiste",
+    "name_sv": "Bibliotekets samservicekontor",
+    "name_en": "Library joint service point",
+    "address": "Kirjastokatu 1",
+    "opens": "09:00",
+    "closes": "15:00",
+    "room_slug_0": "etahuone-1",
+    "room_name_0": "Etähuone 1",
+}
+
+
+async def test_an_admin_adds_a_service_point_with_its_rooms(admin: Client):
+    page = await admin.get("/staff/admin/service-points")
+    assert "Asiointipisteitä ei ole vielä." in page.text
+    added = await admin.post(
+        "/staff/admin/service-points", data={"_csrf_token": csrf_token(page.text), **POINT}
+    )
+    assert added.status_code == 303
+    listed = await admin.get(added.headers["location"])
+    assert "Asiointipiste lisättiin." in listed.text
+    assert "Kirjaston yhteispalvelupiste (kirjasto)" in listed.text
+    assert "Etähuone 1" in listed.text
+    assert "Perjantai 09:00–15:00" in listed.text or "perjantai 09:00–15:00" in listed.text
+
+    again = await admin.post(
+        "/staff/admin/service-points",
+        data={"_csrf_token": csrf_token(listed.text), **POINT, "name_sv": ""},
+    )
+    assert again.status_code == 422
+    assert 'id="name_sv-error"' in again.text
+
+
+async def test_only_administrators_manage_service_points(signed_in: Client):
+    assert (await signed_in.get("/staff/admin/service-points")).status_code == 403

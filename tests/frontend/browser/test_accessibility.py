@@ -146,7 +146,7 @@ async def test_administration_pages_pass_axe_wcag_a_and_aa(
     await page.goto(f"/staff/login?lang={language}")
     await _sign_in(page, "admin@example.fi")
     failures = {}
-    for name in ("agencies", "experts", "services"):
+    for name in ("agencies", "experts", "service-points", "services"):
         await page.goto(f"/staff/admin/{name}")
         if report := await _violations(page):
             failures[f"admin-{name}"] = report
