@@ -23,6 +23,7 @@ from booking.bookings import (
     expert_booking,
     set_staff_notes,
 )
+from booking.joint_sessions import JointSessionView, joint_sessions_of_expert
 from calendars import directory
 from calendars.accounts import StaffMember, authenticate, revoke_token
 from calendars.external import busy_times_of
@@ -46,6 +47,12 @@ def _safe_next(target: str) -> str:
     if parts.scheme or parts.netloc or not parts.path.startswith("/staff/"):
         return HOME
     return target
+
+
+def _own_link(session: JointSessionView, expert_id: int) -> str:
+    """The expert's own join link of a joint session they take part in."""
+    people = [*session.participants, *([session.interpreter] if session.interpreter else [])]
+    return next(p.join_url for p in people if p.expert_id == expert_id)
 
 
 def _booking_entry(view: BookingView, language: str) -> Entry:
@@ -109,6 +116,7 @@ class StaffCalendarPages(Controller):
         self,
         request: Member,
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
         week: FromQuery[date | None] = None,
         day: FromQuery[date | None] = None,
     ) -> Template:
@@ -128,6 +136,17 @@ class StaffCalendarPages(Controller):
         language = page_language(request)
         views = await bookings_of_expert(expert, start, end)
         entries = [_booking_entry(view, language) for view in views]
+        entries += [
+            Entry(
+                "joint",
+                session.start,
+                session.end,
+                title=session.customer_name,
+                href=_own_link(session, expert),
+                cancelled=session.status == "cancelled",
+            )
+            for session in await joint_sessions_of_expert(expert, start, end, settings)
+        ]
         entries += [
             Entry("absence", a.start, a.end, title=a.reason)
             for a in await directory.absences_of(expert)

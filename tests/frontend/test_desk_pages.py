@@ -21,15 +21,11 @@ SEARCH = {
 }
 
 
-async def _clerk(client: Client) -> None:
+async def _sign_in(client: Client, email: str = "clerk@example.fi") -> None:
     form = await client.get("/staff/login", params={"lang": "fi"})
     signed = await client.post(
         "/staff/login",
-        data={
-            "_csrf_token": csrf_token(form.text),
-            "email": "clerk@example.fi",
-            "password": STAFF_PASSWORD,
-        },
+        data={"_csrf_token": csrf_token(form.text), "email": email, "password": STAFF_PASSWORD},
     )
     assert signed.status_code == 303
 
@@ -37,7 +33,7 @@ async def _clerk(client: Client) -> None:
 async def test_a_clerk_books_a_joint_session_at_the_desk(
     browser_client: Client, world: dict[str, Any]
 ):
-    await _clerk(browser_client)
+    await _sign_in(browser_client)
     desk = await browser_client.get("/desk")
     assert desk.status_code == 200
     assert "Järjestä yhteinen etäasiointi" in desk.text
@@ -71,11 +67,17 @@ async def test_a_clerk_books_a_joint_session_at_the_desk(
     assert "Yusuf Ali" in listed.text
     assert "/join/" in listed.text
 
+    # Each expert taking part sees it in their own week, linked to their own meeting link.
+    await _sign_in(browser_client, "aino@example.fi")
+    week = await browser_client.get("/staff/calendar", params={"week": "2026-11-30"})
+    assert "Yhteinen etäasiointi: Yusuf Ali" in week.text
+    assert '<a href="https://luukku.test/join/' in week.text
+
 
 async def test_desk_input_errors_are_named_on_the_form(
     browser_client: Client, world: dict[str, Any]
 ):
-    await _clerk(browser_client)
+    await _sign_in(browser_client)
     none_chosen = await browser_client.get("/desk/slots", params={**SEARCH, "agencies": []})
     assert none_chosen.status_code == 422
     assert "Valitse vähintään yksi viranomainen." in none_chosen.text
