@@ -246,16 +246,19 @@ async def hold(
     )
 
 
+def _session_rows() -> Any:
+    """Joint sessions with what their views name: the point's slug and zone, the room's slug."""
+    return JointSession.select(
+        *JointSession.all_columns(),
+        JointSession.service_point.slug.as_alias("point_slug"),
+        JointSession.service_point.timezone.as_alias("point_timezone"),
+        JointSession.room.slug.as_alias("room_slug"),
+    )
+
+
 async def session_row(reference: str) -> dict[str, Any]:
-    row = (
-        await JointSession.select(
-            *JointSession.all_columns(),
-            JointSession.service_point.slug.as_alias("point_slug"),
-            JointSession.service_point.timezone.as_alias("point_timezone"),
-            JointSession.room.slug.as_alias("room_slug"),
-        )
-        .where(JointSession.reference == reference.strip().upper())
-        .first()
+    row: dict[str, Any] | None = (
+        await _session_rows().where(JointSession.reference == reference.strip().upper()).first()
     )
     if row is None:
         raise NotFound(f"No joint session {reference}.")
@@ -366,28 +369,27 @@ async def joint_sessions_of_expert(
 ) -> list[JointSessionView]:
     """The joint sessions an expert (or interpreter) takes part in, starting in [start, end),
     cancelled ones included, by start."""
-    references = [
-        row["reference"]
-        for row in await JointParticipant.select(
-            JointParticipant.joint_session.reference.as_alias("reference")
-        )
+    taking_part = JointParticipant.select(JointParticipant.joint_session).where(
+        JointParticipant.expert == expert_id
+    )
+    rows = await (
+        _session_rows()
         .where(
-            (JointParticipant.expert == expert_id)
-            & (JointParticipant.joint_session.starts_at >= start)
-            & (JointParticipant.joint_session.starts_at < end)
+            JointSession.id.is_in(taking_part)
+            & (JointSession.starts_at >= start)
+            & (JointSession.starts_at < end)
         )
-        .order_by(JointParticipant.joint_session.starts_at)
-    ]
-    return [await _view(reference, settings) for reference in references]
+        .order_by(JointSession.starts_at)
+    )
+    return [await session_view(row, settings) for row in rows]
 
 
 async def upcoming_at_point(
     point_id: int, now: datetime, until: datetime, settings: Settings
 ) -> list[JointSessionView]:
     """The service point's confirmed joint sessions not yet over, starting before `until`."""
-    references = [
-        row["reference"]
-        for row in await JointSession.select(JointSession.reference)
+    rows = await (
+        _session_rows()
         .where(
             (JointSession.service_point == point_id)
             & (JointSession.status == "confirmed")
@@ -395,5 +397,5 @@ async def upcoming_at_point(
             & (JointSession.starts_at < until)
         )
         .order_by(JointSession.starts_at)
-    ]
-    return [await _view(reference, settings) for reference in references]
+    )
+    return [await session_view(row, settings) for row in rows]

@@ -31,7 +31,7 @@ from booking.joint_sessions import (
     upcoming_at_point,
 )
 from calendars.accounts import StaffMember
-from calendars.tables import Expert
+from calendars.tables import Expert, ServicePoint
 from frontend.form_errors import from_domain_error
 from frontend.templating import page
 from luukku.auth import requires_role
@@ -111,6 +111,17 @@ def parse_slot(value: str) -> JointSlot:
         )
     except ValueError as exc:
         raise InvalidInput.field("slot", "choose one of the times") from exc
+
+
+async def _point_slug(member: StaffMember) -> str:
+    row = (
+        await ServicePoint.select(ServicePoint.slug)
+        .where(ServicePoint.id == _point(member))
+        .first()
+    )
+    if row is None:
+        raise NotAllowed("Your service point no longer exists.")
+    return str(row["slug"])
 
 
 async def _names(slots: list[JointSlot]) -> dict[int, str]:
@@ -230,7 +241,7 @@ class DeskPages(Controller):
             )
             booked = await book_joint_session(
                 JointRequest(
-                    service_point=(await desk_choices(_point(request.user))).point.slug,
+                    service_point=await _point_slug(request.user),
                     start=slot.start,
                     end=slot.end,
                     room=slot.room,
