@@ -91,6 +91,10 @@ class Booking(Table):
     """iCalendar SEQUENCE: rises on every change the attendees should see."""
     cancel_reason = Text(default="")
     cancelled_at = Timestamptz(null=True, default=None)
+    outcome = Varchar(length=16, default="", index=True)
+    """After the appointment, as staff mark it: `completed`, `no_show`, or empty (not marked).
+    Only completed appointments get the feedback request."""
+    outcome_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -154,6 +158,85 @@ class Reservation(Table):
     joint_session = ForeignKey(JointSession, on_delete=OnDelete.cascade, null=True, index=True)
 
 
+class KeyCustomer(Table):
+    """An agency's key-customer manager (avainasiakasvastaava) for a company (Y-tunnus): the
+    company's bookings of the agency's services prefer them and its contact requests go to
+    them (or to their substitute while they are away). One per agency and company."""
+
+    id: Serial  # added by Piccolo; declared for the type checker
+
+    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, index=True)
+    business_id = Varchar(length=9, index=True)
+    company = Varchar(length=200, default="")
+    expert = ForeignKey(Expert, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ContactRequest(Table):
+    """A question without a time (yhteydenottopyyntö), answered within 24 working hours.
+
+    `status`: `open`, `answered` (replied from Luukku), `converted` (into a booking, kept in
+    `booking`) or `closed`. `routing` says why it went where it did: `key_customer`,
+    `substitute` (the key-customer manager is away) or `queue` (the agency's topic queue).
+    """
+
+    id: Serial  # added by Piccolo; declared for the type checker
+
+    reference = Varchar(length=16, unique=True, index=True)
+    agency = ForeignKey(Agency, on_delete=OnDelete.restrict, index=True)
+    topic = Varchar(length=64, default="")
+    question = Text()
+    channel = Varchar(length=16)
+    """How the customer wants the answer: `email`, `phone` or `video`."""
+    language = Varchar(length=8)
+    customer_name = Varchar(length=200)
+    customer_email = Varchar(length=254)
+    customer_phone = Varchar(length=32, default="")
+    customer_company = Varchar(length=200, default="")
+    customer_business_id = Varchar(length=9, default="", index=True)
+    privacy_notice_version = Varchar(length=32, default="")
+    status = Varchar(length=16, default="open", index=True)
+    routing = Varchar(length=16, default="queue")
+    expert = ForeignKey(Expert, on_delete=OnDelete.set_null, null=True, default=None, index=True)
+    """Whose the request is (assigned or claimed); none while it waits in the topic queue."""
+    created_at = Timestamptz()
+    due_at = Timestamptz(index=True)
+    """24 working hours after `created_at` in the agency's hours, holidays excluded."""
+    escalate_at = Timestamptz(index=True)
+    """When 75 % of the time has passed: unanswered, the agency admins are told."""
+    escalated_at = Timestamptz(null=True, default=None)
+    answered_at = Timestamptz(null=True, default=None)
+    answered_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    booking = ForeignKey(Booking, on_delete=OnDelete.set_null, null=True, default=None)
+    """The booking this request became, when converted."""
+
+
+class ContactReply(Table):
+    """A reply sent to the customer from Luukku (the log of what was said)."""
+
+    id: Serial  # added by Piccolo; declared for the type checker
+
+    contact_request = ForeignKey(ContactRequest, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
+    body = Text()
+    sent_at = Timestamptz()
+
+
+class Feedback(Table):
+    """The customer's answer to the two city-wide questions (1–5) after a completed
+    appointment; one per booking."""
+
+    id: Serial  # added by Piccolo; declared for the type checker
+
+    booking = ForeignKey(Booking, on_delete=OnDelete.cascade, unique=True, index=True)
+    needs_met = Integer()
+    """"The service met my needs" (Palvelu vastasi tarpeisiini), 1–5."""
+    communication = Integer()
+    """"The communication was sufficient and understandable", 1–5."""
+    comment = Text(default="")
+    answered_at = Timestamptz()
+
+
 class CalendarPush(Table):
     """What Luukku last wrote of a booking into an expert's CalDAV calendar (`write_bookings`)."""
 
@@ -178,4 +261,8 @@ TABLES: tuple[type[Table], ...] = (
     JointParticipant,
     Reservation,
     CalendarPush,
+    KeyCustomer,
+    ContactRequest,
+    ContactReply,
+    Feedback,
 )

@@ -129,6 +129,18 @@ class ServicePointHours(Table):
     end_time = Time()
 
 
+class AgencyHours(Table):
+    """Weekly service hours of an agency: the working hours in which contact requests are
+    answered (24 working hours). An agency without rows keeps Monday to Friday 8–16."""
+
+    id: Serial  # added by Piccolo; declared for the type checker
+
+    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, index=True)
+    weekday = Integer()  # Monday 0
+    start_time = Time()
+    end_time = Time()
+
+
 class StaffUser(Table):
     """A staff login: an expert, an agency admin, a service-point clerk or an administrator."""
 
@@ -206,6 +218,7 @@ TABLES: tuple[type[Table], ...] = (
     ServicePoint,
     Room,
     ServicePointHours,
+    AgencyHours,
     StaffUser,
     RevokedToken,
     FeedToken,
