@@ -22,7 +22,14 @@ from piccolo.engine.sqlite import SQLiteEngine
 from booking.admin_api import ServicesAdminController
 from booking.api import BookingController, ServiceController
 from booking.calendar_push import push_bookings
+from booking.contact_api import (
+    ContactRequestController,
+    KeyCustomerController,
+    StaffContactRequestController,
+)
+from booking.contact_requests import escalate_due
 from booking.feed_api import AgencyFeedController, FeedController, MyFeedController
+from booking.feedback_api import FeedbackController, OutcomeController
 from booking.joint_api import JointSessionController, join_meeting
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
@@ -72,6 +79,7 @@ def periodic_jobs(fetcher: Fetcher, delivery: Delivery, settings: Settings) -> l
         PeriodicJob(
             "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
         ),
+        PeriodicJob("contact-escalations", timedelta(minutes=1), escalate_due),
     ]
 
 
@@ -149,6 +157,11 @@ def create_app(
             AgencyFeedController,
             JointSessionController,
             join_meeting,
+            ContactRequestController,
+            StaffContactRequestController,
+            KeyCustomerController,
+            OutcomeController,
+            FeedbackController,
             *web_routers(),
         ],
         on_app_init=[auth.on_app_init],

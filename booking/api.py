@@ -112,6 +112,7 @@ def booking_out(
             if manage_token
             else None
         ),
+        outcome=(view.outcome or None) if for_expert else None,
     )
 
 

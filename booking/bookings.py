@@ -8,7 +8,7 @@ import hmac
 import re
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from booking.catalogue import (
 )
 from booking.cover import with_substitutes
 from booking.customers import Customer, clean_customer
+from booking.key_customers import key_customer_manager
 from booking.notices import notify_change
 from booking.reservations import (
     booking_transaction,
@@ -77,6 +78,8 @@ class BookingView:
     reschedule_count: int
     staff_notes: str = ""
     """Staff only: pages and APIs for the customer never show it."""
+    outcome: str = ""
+    """`completed`, `no_show`, or empty until staff mark it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,20 +150,36 @@ async def _least_loaded(candidates: Sequence[ExpertProfile], start: datetime) ->
 
 
 async def _take_start(
-    service: ServiceInfo, candidates: Sequence[ExpertProfile], start: datetime, now: datetime
+    service: ServiceInfo,
+    candidates: Sequence[ExpertProfile],
+    start: datetime,
+    now: datetime,
+    preferred: int | None = None,
 ) -> ExpertProfile:
     """Inside a booking transaction: the expert who gets `start`, checked by the same engine
-    that lists slots, or the reason nobody can."""
+    that lists slots, or the reason nobody can. The `preferred` expert (the company's
+    key-customer manager) gets it whenever they are free."""
     schedules = await expert_schedules(service, candidates, start, start + service.rules.duration)
     refusals = {e.id: check_start(schedules[e.id], service.rules, start, now) for e in candidates}
     free = [e for e in candidates if refusals[e.id] is None]
     if not free:
         raise _start_error(refusals.values(), service)
+    for expert in free:
+        if expert.id == preferred:
+            return expert
     return free[0] if len(free) == 1 else await _least_loaded(free, start)
 
 
+AfterInsert = Callable[[int], Awaitable[None]]
+"""Runs inside the booking's transaction with the new booking's id (e.g. to link the contact
+request it answers), so both commit or neither does."""
+
+
 async def create_booking(
-    request: BookingCreate, settings: Settings, now: datetime
+    request: BookingCreate,
+    settings: Settings,
+    now: datetime,
+    after_insert: AfterInsert | None = None,
 ) -> CreatedBooking:
     service = await get_service(request.service)
     check_channel_and_language(service, request.channel, request.language)
@@ -196,11 +215,23 @@ async def create_booking(
     candidates = await with_substitutes(
         candidates, start, start + service.rules.duration, request.channel, request.language
     )
+    preferred = (
+        await key_customer_manager(service.agency_id, customer.business_id)
+        if request.expert_id is None
+        else None
+    )
     attempts = 1 if request.expert_id is not None else _ANY_EXPERT_ATTEMPTS
     for attempt in range(1, attempts + 1):
         try:
             return await _insert_booking(
-                request, service, candidates, customer, start, notice, settings, now
+                request,
+                service,
+                candidates,
+                customer,
+                (start, notice, preferred),
+                settings,
+                now,
+                after_insert,
             )
         except SlotTaken:
             if attempt == attempts:
@@ -213,11 +244,12 @@ async def _insert_booking(
     service: ServiceInfo,
     candidates: Sequence[ExpertProfile],
     customer: Customer,
-    start: datetime,
-    notice: str,
+    choice: tuple[datetime, str, int | None],
     settings: Settings,
     now: datetime,
+    after_insert: AfterInsert | None,
 ) -> CreatedBooking:
+    start, notice, preferred = choice
     token = secrets.token_urlsafe(32)
     end = start + service.rules.duration
     video_room = new_room_name() if request.channel == "video" else ""
@@ -225,7 +257,7 @@ async def _insert_booking(
         # Serialises writers per expert: the overlap and daily-limit checks below then see
         # every committed booking; the exclusion constraint stays as the last word.
         await lock_resources(expert_resource(e.id) for e in candidates)
-        expert = await _take_start(service, candidates, start, now)
+        expert = await _take_start(service, candidates, start, now, preferred)
         booking = Booking(
             reference=new_reference(),
             service=service.id,
@@ -253,6 +285,8 @@ async def _insert_booking(
             expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
         )
         await notify_change(Change.CREATED, booking.to_dict(), service, settings, now)
+        if after_insert is not None:
+            await after_insert(booking.id)
     view = _view(booking.to_dict(), service, expert)
     return CreatedBooking(booking=view, manage_token=token)
 
@@ -301,6 +335,7 @@ def _view(row: dict[str, Any], service: ServiceInfo, expert: ExpertProfile) -> B
         cancel_reason=row["cancel_reason"],
         reschedule_count=row["reschedule_count"],
         staff_notes=row["staff_notes"],
+        outcome=row["outcome"],
     )
 
 
@@ -351,6 +386,14 @@ async def bookings_of_expert(expert_id: int, start: datetime, end: datetime) -> 
     expert = await expert_profile(expert_id)
     services = {sid: await get_service_by_id(sid) for sid in {row["service"] for row in rows}}
     return [_view(row, services[row["service"]], expert) for row in rows]
+
+
+async def get_view_by_reference(reference: str) -> BookingView:
+    """A booking by reference, for callers that have checked who may see it."""
+    row = await Booking.select().where(Booking.reference == _reference(reference)).first()
+    if row is None:
+        raise NotFound("No such booking.")
+    return await _view_of(row)
 
 
 async def expert_booking(expert_id: int, reference: str) -> BookingView:

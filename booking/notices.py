@@ -44,15 +44,13 @@ async def _expert(expert_id: int) -> tuple[Person, dict[str, Any]]:
     return person, row
 
 
-async def notify_change(
-    change: Change,
+async def customer_snapshot(
     booking: dict[str, Any],
     service: ServiceInfo,
     settings: Settings,
-    now: datetime,
     previous_expert_id: int | None = None,
-) -> None:
-    """Record the messages `change` of `booking` (its row after the change) causes."""
+) -> tuple[BookingSnapshot, dict[str, Any]]:
+    """The booking (its row) as its customer's messages describe it, and the expert's row."""
     expert, expert_row = await _expert(booking["expert"])
     previous = (await _expert(previous_expert_id))[0] if previous_expert_id is not None else None
     video = ""
@@ -88,6 +86,20 @@ async def notify_change(
         reminder_minutes=service.reminder_minutes,
         previous_expert=previous,
     )
+    return snapshot, expert_row
+
+
+async def notify_change(
+    change: Change,
+    booking: dict[str, Any],
+    service: ServiceInfo,
+    settings: Settings,
+    now: datetime,
+    previous_expert_id: int | None = None,
+) -> None:
+    """Record the messages `change` of `booking` (its row after the change) causes."""
+    snapshot, _ = await customer_snapshot(booking, service, settings, previous_expert_id)
+    expert = snapshot.expert
     staff_video = ""
     if booking["channel"] == "video":
         staff_video = meeting_link(

@@ -138,3 +138,5 @@ class BookingOut(msgspec.Struct, omit_defaults=True):
     joint_session: JointSessionPart | None = None
     delivery_problems: list[DeliveryProblemOut] | None = None
     """Staff views: messages to the customer or the expert that failed for good."""
+    outcome: str | None = None
+    """Staff views: `completed` or `no_show` once marked."""

@@ -219,6 +219,8 @@ class ContactReply(Table):
     contact_request = ForeignKey(ContactRequest, on_delete=OnDelete.cascade, index=True)
     author = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
     body = Text()
+    channel = Varchar(length=16, default="email")
+    """`email`: sent from Luukku; `phone` or `video`: what was agreed, recorded."""
     sent_at = Timestamptz()
 
 

@@ -93,7 +93,7 @@ def staff_auth(
         samesite="strict",
         secure=settings.public_base_url.startswith("https://"),
         exclude=[
-            "^/api/v1/(services|bookings)",
+            "^/api/v1/(services|bookings|contact-requests|feedback)",
             "^/feeds/",
             "^/schema",
             "^/healthz",

@@ -23,12 +23,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from enum import StrEnum
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
 from luukku.database import write_transaction
+from notifications.letters import LETTER_KINDS, Letter, compose_letter
 from notifications.messages import Outgoing, Sender, UndeliverableAddress, compose
 from notifications.outbox import BookingSnapshot, Kind, Person
 from notifications.smtp import DeliveryFailure, Mailer
@@ -160,6 +162,16 @@ def _outgoing(row: dict[str, Any]) -> Outgoing:
     )
 
 
+def _message(row: dict[str, Any], sender: Sender, now: datetime) -> EmailMessage:
+    if row["kind"] in LETTER_KINDS:
+        recipient = Person(
+            name=row["recipient_name"], email=row["recipient"], language=row["language"]
+        )
+        letter = Letter.from_json(row["payload"])
+        return compose_letter(row["idempotency_key"], recipient, letter, sender, now)
+    return compose(_outgoing(row), sender, now)
+
+
 class Outcome(StrEnum):
     SENT = "sent"
     SETTLED = "settled"
@@ -210,19 +222,28 @@ async def _send_one(
     row: dict[str, Any], mailer: Mailer, marks: SentMarks, delivery: Delivery, now: datetime
 ) -> Outcome:
     """Send one claimed row and record the outcome."""
-    outgoing = _outgoing(row)
-    if outgoing.kind is Kind.REMINDER and outgoing.booking.start <= now:
-        # Back from downtime after the appointment began: a reminder would only confuse.
-        await _finish(
-            row["id"],
-            {
-                OutboxMessage.status: "dropped",
-                OutboxMessage.last_error: "appointment already started",
-            },
-        )
-        return Outcome.SETTLED
+    if row["kind"] not in LETTER_KINDS:
+        outgoing = _outgoing(row)
+        if outgoing.kind is Kind.REMINDER and outgoing.booking.start <= now:
+            # Back from downtime after the appointment began: a reminder would only confuse.
+            await _finish(
+                row["id"],
+                {
+                    OutboxMessage.status: "dropped",
+                    OutboxMessage.last_error: "appointment already started",
+                },
+            )
+            return Outcome.SETTLED
+        if outgoing.kind is Kind.FEEDBACK_REQUEST and not outgoing.booking.feedback_url:
+            # Planned at booking time by an earlier version: only completed appointments
+            # get a request now, with a link of their own.
+            await _finish(
+                row["id"],
+                {OutboxMessage.status: "dropped", OutboxMessage.last_error: "no feedback link"},
+            )
+            return Outcome.SETTLED
     try:
-        message = compose(outgoing, delivery.sender, now)
+        message = _message(row, delivery.sender, now)
     except UndeliverableAddress as exc:
         await _failed(row, DeliveryFailure(str(exc), permanent=True), delivery.retry, now)
         return Outcome.SETTLED

@@ -82,7 +82,7 @@ def message_id(key: str, domain: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
 
 
-def _address(name: str, email: str) -> Address:
+def address(name: str, email: str) -> Address:
     try:
         username, _, domain = email.rpartition("@")
         return Address(display_name=one_line(name), username=username, domain=domain)
@@ -182,11 +182,7 @@ def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     subject = one_line(
         text(language, f"{out.kind}.subject", service=service, when=_short_when(booking, language))
     )
-    link = (
-        f"{sender.public_base_url}/feedback/{booking.reference}"
-        if out.kind is Kind.FEEDBACK_REQUEST
-        else ""
-    )
+    link = booking.feedback_url if out.kind is Kind.FEEDBACK_REQUEST else ""
     parts = (
         text(language, "greeting", name=one_line(out.recipient.name)),
         text(language, f"{out.kind}.intro"),
@@ -196,10 +192,10 @@ def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     )
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = _address(sender.name or agency, sender.email)
-    message["To"] = _address(out.recipient.name, out.recipient.email)
+    message["From"] = address(sender.name or agency, sender.email)
+    message["To"] = address(out.recipient.name, out.recipient.email)
     if out.copy_to:
-        message["Cc"] = _address("", out.copy_to)
+        message["Cc"] = address("", out.copy_to)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(out.key, sender.domain)
     message["Auto-Submitted"] = "auto-generated"

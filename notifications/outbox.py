@@ -74,6 +74,8 @@ class BookingSnapshot:
     reminder_minutes: tuple[int, ...] = ()
     previous_expert: Person | None = None
     """On REASSIGNED: the expert who had the booking, told it is no longer theirs."""
+    feedback_url: str = ""
+    """On a feedback request: the customer's one-time link to the feedback form."""
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -116,8 +118,9 @@ def message_key(kind: Kind, booking: BookingSnapshot, recipient: str, *rest: obj
 
 
 def timed_messages(booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:
-    """Reminders still ahead and the feedback request; an offset already reached is skipped."""
-    planned = [
+    """Reminders still ahead; an offset already reached is skipped. (The feedback request
+    waits until staff mark the appointment completed: `feedback_request`.)"""
+    return [
         PlannedMessage(
             message_key(Kind.REMINDER, booking, "customer", minutes),
             Kind.REMINDER,
@@ -128,15 +131,29 @@ def timed_messages(booking: BookingSnapshot, now: datetime) -> list[PlannedMessa
         # One due at the change itself would arrive with the confirmation: skipped too.
         if booking.start - timedelta(minutes=minutes) > now
     ]
-    planned.append(
-        PlannedMessage(
-            message_key(Kind.FEEDBACK_REQUEST, booking, "customer"),
-            Kind.FEEDBACK_REQUEST,
-            booking.customer,
-            booking.end + FEEDBACK_AFTER_END,
-        )
+
+
+def feedback_request(booking: BookingSnapshot, marked_at: datetime) -> PlannedMessage:
+    """The customer's feedback request once the appointment is marked completed (at
+    `marked_at`): an hour after the end, or at once when marked later. Marking again after
+    a change of mind plans a new message, so the key names the marking."""
+    return PlannedMessage(
+        message_key(Kind.FEEDBACK_REQUEST, booking, "customer", int(marked_at.timestamp())),
+        Kind.FEEDBACK_REQUEST,
+        booking.customer,
+        max(booking.end + FEEDBACK_AFTER_END, marked_at),
     )
-    return planned
+
+
+async def drop_feedback_request(reference: str, reason: str) -> None:
+    """Inside a change's transaction: the pending feedback request is no longer wanted."""
+    await OutboxMessage.update(
+        {OutboxMessage.status: "dropped", OutboxMessage.last_error: reason}
+    ).where(
+        (OutboxMessage.booking_reference == reference)
+        & (OutboxMessage.kind == str(Kind.FEEDBACK_REQUEST))
+        & OutboxMessage.status.is_in(["pending", "sending"])
+    )
 
 
 def plan_messages(change: Change, booking: BookingSnapshot, now: datetime) -> list[PlannedMessage]:

@@ -25,6 +25,28 @@ FI: Final = {
         "riittävää ja ymmärrettävää (asteikko 1–5)."
     ),
     "feedback_request.link": "Anna palautetta",
+    "contact_receipt.subject": "Yhteydenottopyyntösi on vastaanotettu ({reference})",
+    "contact_receipt.intro": (
+        "Kiitos yhteydenotostasi. Asiantuntija vastaa sinulle viimeistään {due}."
+    ),
+    "contact_assigned.subject": "Uusi yhteydenottopyyntö: {topic} ({reference})",
+    "contact_assigned.intro": (
+        "Sinulle on ohjattu yhteydenottopyyntö. Vastaathan viimeistään {due}."
+    ),
+    "contact_reply.subject": "Vastaus yhteydenottopyyntöösi ({reference})",
+    "contact_escalation.subject": "Vastaamaton yhteydenottopyyntö: {topic} ({reference})",
+    "contact_escalation.intro": (
+        "Tähän yhteydenottopyyntöön ei ole vastattu, ja 75 % vastausajasta on kulunut. "
+        "Vastausaika päättyy {due}."
+    ),
+    "label.contact_reference": "Tunnus",
+    "label.topic": "Aihe",
+    "label.question": "Kysymys",
+    "label.due": "Vastaus viimeistään",
+    "label.assigned": "Vastuuhenkilö",
+    "label.queue": "aiheen jono",
+    "label.preferred_channel": "Toivottu yhteydenottotapa",
+    "channel.email": "sähköposti",
     "greeting": "Hei {name},",
     "label.when": "Aika",
     "label.service": "Palvelu",
@@ -58,6 +80,26 @@ SV: Final = {
         "kommunikationen var tillräcklig och begriplig (skala 1–5)."
     ),
     "feedback_request.link": "Ge respons",
+    "contact_receipt.subject": "Din kontaktbegäran har tagits emot ({reference})",
+    "contact_receipt.intro": (
+        "Tack för att du kontaktade oss. En sakkunnig svarar dig senast {due}."
+    ),
+    "contact_assigned.subject": "Ny kontaktbegäran: {topic} ({reference})",
+    "contact_assigned.intro": ("En kontaktbegäran har styrts till dig. Svara senast {due}."),
+    "contact_reply.subject": "Svar på din kontaktbegäran ({reference})",
+    "contact_escalation.subject": "Obesvarad kontaktbegäran: {topic} ({reference})",
+    "contact_escalation.intro": (
+        "Denna kontaktbegäran har inte besvarats och 75 % av svarstiden har gått. "
+        "Svarstiden går ut {due}."
+    ),
+    "label.contact_reference": "Nummer",
+    "label.topic": "Ämne",
+    "label.question": "Fråga",
+    "label.due": "Svar senast",
+    "label.assigned": "Ansvarsperson",
+    "label.queue": "ämnets kö",
+    "label.preferred_channel": "Önskat kontaktsätt",
+    "channel.email": "e-post",
     "greeting": "Hej {name},",
     "label.when": "Tid",
     "label.service": "Tjänst",
@@ -92,6 +134,24 @@ EN: Final = {
         "whether the communication was sufficient and understandable (scale 1–5)."
     ),
     "feedback_request.link": "Give feedback",
+    "contact_receipt.subject": "We have received your contact request ({reference})",
+    "contact_receipt.intro": ("Thank you for contacting us. An expert will answer you by {due}."),
+    "contact_assigned.subject": "New contact request: {topic} ({reference})",
+    "contact_assigned.intro": "A contact request has been routed to you. Please answer by {due}.",
+    "contact_reply.subject": "Answer to your contact request ({reference})",
+    "contact_escalation.subject": "Unanswered contact request: {topic} ({reference})",
+    "contact_escalation.intro": (
+        "This contact request has not been answered and 75 % of the answer time has passed. "
+        "The answer is due {due}."
+    ),
+    "label.contact_reference": "Reference",
+    "label.topic": "Topic",
+    "label.question": "Question",
+    "label.due": "Answer due",
+    "label.assigned": "Responsible person",
+    "label.queue": "the topic's queue",
+    "label.preferred_channel": "Preferred contact channel",
+    "channel.email": "email",
     "greeting": "Hello {name},",
     "label.when": "Time",
     "label.service": "Service",

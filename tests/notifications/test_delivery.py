@@ -18,7 +18,7 @@ from luukku.clock import FixedClock
 from luukku.settings import Settings
 from notifications.delivery import Delivery, send_due
 from notifications.tables import OutboxMessage
-from tests.factories import booking_body, make_expert
+from tests.factories import booking_body, make_expert, staff_headers
 from tests.notifications.conftest import SmtpServer, book
 
 Client = httpx.AsyncClient
@@ -133,7 +133,7 @@ async def test_booking_changes_arrive_once_each_as_invitations_with_the_feed_uid
 async def test_reminders_and_feedback_request_arrive_at_their_times_once(
     client: Client, advisor: int, delivery: Delivery, smtp_server: SmtpServer, clock: FixedClock
 ):
-    await book(client, BOOKED, language="en")
+    created, _ = await book(client, BOOKED, language="en")
     start = clock.now() + timedelta(days=2)
     assert await send_due(delivery, clock.now()) == 2
     clock.current = start - timedelta(hours=24, minutes=1)
@@ -144,11 +144,19 @@ async def test_reminders_and_feedback_request_arrive_at_their_times_once(
     assert smtp_server.received[-1].get_content_type() == "multipart/alternative"
     clock.current = start - timedelta(hours=2)
     assert await send_due(delivery, clock.now()) == 1
+    # No feedback request until the expert marks the appointment completed.
     clock.current = start + timedelta(hours=2)
+    assert await send_due(delivery, clock.now()) == 0
+    marked = await client.post(
+        f"/api/v1/staff/bookings/{created['reference']}/outcome",
+        json={"outcome": "completed"},
+        headers=await staff_headers(client, "aino.virtanen@example.fi"),
+    )
+    assert marked.status_code == 200, marked.text
     assert await send_due(delivery, clock.now()) == 1
     feedback = smtp_server.received[-1]
     assert feedback["Subject"].startswith("How did we do?")
-    assert "https://luukku.test/feedback/" in _text(feedback)
+    assert f"https://luukku.test/feedback/{created['reference']}/" in _text(feedback)
     assert await send_due(delivery, clock.now()) == 0
     assert len(smtp_server.received) == 5
 
@@ -170,9 +178,8 @@ async def test_after_downtime_a_reminder_before_its_appointment_goes_late_one_af
     clock.current = second_start + timedelta(minutes=5)  # down until the appointment began
     sent_before = len(smtp_server.received)
     await send_due(delivery, clock.now())
-    # Only the first booking's feedback request is due; no reminder of the second.
-    [late] = smtp_server.received[sent_before:]
-    assert late["Subject"].startswith("Miten onnistuimme?")
+    # No reminder of the second (and no feedback request of the first: not marked completed).
+    assert smtp_server.received[sent_before:] == []
     dropped = await OutboxMessage.select().where(
         (OutboxMessage.kind == "reminder") & (OutboxMessage.status == "dropped")
     )

@@ -10,7 +10,6 @@ import httpx
 
 from booking.tables import Service
 from calendars.accounts import create_staff_user
-from notifications.outbox import FEEDBACK_AFTER_END
 from notifications.tables import OutboxMessage
 from tests.factories import booking_body
 from tests.notifications.conftest import book
@@ -34,7 +33,7 @@ def _by_kind(
     return kinds
 
 
-async def test_booking_writes_confirmation_expert_notice_reminders_and_feedback(
+async def test_booking_writes_confirmation_expert_notice_and_reminders(
     client: Client, advisor: int
 ):
     created, _ = await book(client, language="sv")
@@ -50,8 +49,8 @@ async def test_booking_writes_confirmation_expert_notice_reminders_and_feedback(
     assert notice["language"] == "en"  # the expert's own language, not the customer's
     # Booked exactly 24 hours ahead: a "24 h before" reminder would come with the confirmation.
     assert [r["due_at"] for r in kinds["reminder"]] == [START - timedelta(hours=2)]
-    [feedback] = kinds["feedback_request"]
-    assert feedback["due_at"] == START + timedelta(hours=1) + FEEDBACK_AFTER_END
+    # The feedback request waits until the appointment is marked completed.
+    assert "feedback_request" not in kinds
     assert len({row["idempotency_key"] for row in await _outbox()}) == len(await _outbox())
 
 
