@@ -13,8 +13,10 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
 from frontend.admin_pages import AdminPages
 from frontend.booking_pages import BookingPages
+from frontend.contact_pages import ContactPages, FeedbackPages
 from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
+from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.schedule_pages import SchedulePages
@@ -51,7 +53,14 @@ def csrf_config(settings: Settings) -> CSRFConfig:
 def web_routers() -> list[ControllerRouterHandler]:
     public = Router(
         path="/",
-        route_handlers=[CataloguePages, ServicePages, BookingPages, InfoPages],
+        route_handlers=[
+            CataloguePages,
+            ServicePages,
+            BookingPages,
+            InfoPages,
+            ContactPages,
+            FeedbackPages,
+        ],
         opt={"public": True},
         exception_handlers=_PAGE_ERRORS,
         include_in_schema=False,
@@ -65,6 +74,9 @@ def web_routers() -> list[ControllerRouterHandler]:
             AdminPages,
             DeskPages,
             ServicePointPages,
+            InboxPages,
+            OutcomePages,
+            KeyCustomerPages,
         ],
         exception_handlers={NotAuthorizedException: to_login, **_PAGE_ERRORS},
         include_in_schema=False,

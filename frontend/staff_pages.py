@@ -175,6 +175,7 @@ class StaffCalendarPages(Controller):
         request: Member,
         reference: FromPath[str],
         settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
         done: FromQuery[str | None] = None,
     ) -> Template:
         view = as_read_by(
@@ -188,6 +189,7 @@ class StaffCalendarPages(Controller):
             member=request.user,
             booking=view,
             done=done,
+            now=clock.now(),
             monday=monday_of(local(view.start).date()),
         )
 
@@ -213,8 +215,8 @@ class StaffCalendarPages(Controller):
         expert = directory.own_expert(request.user)
         form = {key: str(value) for key, value in (await request.form()).items()}
         try:
-            start = _local_moment(form, "start")
-            end = _local_moment(form, "end")
+            start = local_moment(form, "start")
+            end = local_moment(form, "end")
             substitute = form.get("substitute", "")
             await directory.add_absence(
                 request.user,
@@ -276,7 +278,7 @@ class StaffCalendarPages(Controller):
         )
 
 
-def _local_moment(form: dict[str, str], field: str) -> datetime:
+def local_moment(form: dict[str, str], field: str) -> datetime:
     """`<field>_date` and `<field>_time` of the form as a Helsinki moment."""
     try:
         day = date.fromisoformat(form.get(f"{field}_date", ""))
