@@ -17,7 +17,7 @@ from booking.bookings import create_booking
 from booking.contact_requests import ContactRequestView, NewContactRequest
 from booking.customers import clean_customer
 from booking.key_customers import KeyCustomerView, key_customers, name_manager, remove_manager
-from booking.schemas import BookingCreate, CustomerIn, CustomerOut, Slug
+from booking.schemas import BookingCreate, CustomerIn, CustomerOut, RowId, Slug
 from calendars.accounts import StaffMember
 from luukku.auth import requires_role
 from luukku.clock import Clock
@@ -82,7 +82,7 @@ class StaffContactRequestOut(msgspec.Struct):
 
 
 class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: int
+    expert_id: RowId
 
 
 class ReplyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -95,7 +95,7 @@ class ConvertIn(msgspec.Struct, forbid_unknown_fields=True):
     service: Slug
     start: Annotated[datetime, msgspec.Meta(tz=True)]
     channel: Choice
-    expert_id: int | None = None
+    expert_id: RowId | None = None
     language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)] | None = None
 
 
@@ -106,7 +106,7 @@ class ConvertOut(msgspec.Struct):
 
 class KeyCustomerIn(msgspec.Struct, forbid_unknown_fields=True):
     business_id: Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=_NO_NUL)]
-    expert_id: int
+    expert_id: RowId
     company: Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)] = ""
 
 

@@ -415,7 +415,11 @@ async def assign(
     view = await visible(member, reference)
     if not (_is_agency_admin(member, view.agency_id) or view.expert_id == member.expert_id):
         raise NotAllowed("Only the assignee or an agency admin can hand this request on.")
-    expert = await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
+    expert = (
+        await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
+        if 0 < expert_id < 2**31
+        else None
+    )
     if expert is None or expert["agency"] != view.agency_id or not expert["active"]:
         raise InvalidInput.field("expert_id", "not an active expert of the request's agency")
     return await _assign(view, expert_id, now)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
-from booking.tables import Service, ServiceExpert
+from booking.tables import KeyCustomer, Service, ServiceExpert
 from calendars.tables import (
     Absence,
     Agency,
@@ -529,6 +529,27 @@ class _Seeder:
             )
 
 
+DEMO_COMPANY = ("2617416-4", "Meikäläinen Oy")
+"""A key customer of the city's business services, managed by Mikko Korhonen: book or ask
+with this Y-tunnus to see the routing."""
+
+
+async def _seed_key_customer(
+    seeder: _Seeder, agencies: dict[str, int], experts: dict[str, int]
+) -> None:
+    business_id, company = DEMO_COMPANY
+    await seeder.ensure(
+        KeyCustomer,
+        (KeyCustomer.agency == agencies[CITY]) & (KeyCustomer.business_id == business_id),
+        {
+            "agency": agencies[CITY],
+            "business_id": business_id,
+            "company": company,
+            "expert": experts["mikko.korhonen@example.fi"],
+        },
+    )
+
+
 async def _seed_agencies(seeder: _Seeder) -> dict[str, int]:
     ids: dict[str, int] = {}
     for spec in AGENCIES:
@@ -702,6 +723,10 @@ async def _summary(created: Counter[str]) -> str:
             f"Service point {point['slug']} ({point['name_en']}), rooms: "
             + ", ".join(r["slug"] for r in rooms)
         )
+    lines.append(
+        f"Key customer {DEMO_COMPANY[1]} ({DEMO_COMPANY[0]}): managed by Mikko Korhonen at "
+        f"{CITY}; ask a question at /contact with this Y-tunnus to see the routing"
+    )
     return "\n".join(lines)
 
 
@@ -713,4 +738,5 @@ async def seed_demo_data() -> str:
         experts = await _seed_experts(seeder, agencies)
         await _seed_services(seeder, agencies, experts)
         await _seed_service_point(seeder)
+        await _seed_key_customer(seeder, agencies, experts)
         return await _summary(seeder.created)

@@ -58,6 +58,8 @@ async def name_manager(
     """Make `expert_id` the manager of the company at the expert's own agency (replacing the
     previous one there); agency admins only within their agency."""
     number = business_id_of(business_id)
+    if not 0 < expert_id < 2**31:
+        raise InvalidInput.field("expert_id", "not an active expert")
     expert = await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
     if expert is None or not expert["active"]:
         raise InvalidInput.field("expert_id", "not an active expert")
@@ -105,6 +107,8 @@ async def key_customers(
 
 
 async def remove_manager(member: StaffMember, key_customer_id: int) -> None:
+    if not 0 < key_customer_id < 2**31:
+        raise NotFound(f"No key customer {key_customer_id}.")
     row = (
         await KeyCustomer.select(KeyCustomer.agency)
         .where(KeyCustomer.id == key_customer_id)

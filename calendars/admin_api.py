@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, post
+from litestar import Controller, Request, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.security.jwt import Token
 
@@ -35,6 +35,12 @@ class HoursIn(msgspec.Struct, forbid_unknown_fields=True):
     weekday: Annotated[int, msgspec.Meta(ge=0, le=6)]
     start: ClockTime
     end: ClockTime
+
+
+class HoursOut(msgspec.Struct):
+    weekday: int
+    start: str
+    end: str
 
 
 class AgencyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -133,6 +139,25 @@ class CalendarsAdminController(Controller):
             request.user, expert_id, data.start, data.end, data.reason, data.substitute_id
         )
         return Created(id=absence_id)
+
+    @put(
+        "/agencies/{slug:str}/service-hours",
+        guards=[requires_role("admin", "agency_admin")],
+        summary="Replace the agency's service hours (the clock of the 24-hour answer promise)",
+    )
+    async def set_service_hours(
+        self,
+        request: Request[StaffMember, Token, Any],
+        slug: FromPath[str],
+        data: JSONBody[Annotated[list[HoursIn], msgspec.Meta(max_length=28)]],
+    ) -> list[HoursOut]:
+        hours = await directory.replace_agency_hours(request.user, slug, hour_rows(data))
+        return [
+            HoursOut(
+                weekday=h.weekday, start=h.start.strftime("%H:%M"), end=h.end.strftime("%H:%M")
+            )
+            for h in hours
+        ]
 
     @post("/service-points", guards=[requires_role("admin")], status_code=201)
     async def create_service_point(self, data: JSONBody[ServicePointIn]) -> Created:

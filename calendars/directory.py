@@ -15,6 +15,7 @@ from calendars.tables import (
     LANGUAGES,
     Absence,
     Agency,
+    AgencyHours,
     DateOverride,
     Expert,
     Room,
@@ -273,6 +274,30 @@ async def replace_weekly_hours(expert_id: int, rows: Sequence[tuple[int, str, st
                     for h in hours
                 )
             )
+
+
+async def replace_agency_hours(
+    member: StaffMember, slug: str, rows: Sequence[tuple[int, str, str]]
+) -> list[WeeklyInterval]:
+    """An agency's service hours (when contact requests are answered), the whole week at
+    once; at least one interval, none overlapping."""
+    agency = await agency_id(slug, "slug")
+    check_agency_scope(member, agency)
+    hours = parse_hours(rows, "service_hours")
+    if not hours:
+        raise InvalidInput.field("service_hours", "give at least one interval")
+    for a, b in itertools.combinations(hours, 2):
+        if a.weekday == b.weekday and a.start < b.end and b.start < a.end:
+            raise InvalidInput.field("service_hours", f"intervals overlap on weekday {a.weekday}")
+    async with write_transaction(AgencyHours._meta.db):
+        await AgencyHours.delete().where(AgencyHours.agency == agency)
+        await AgencyHours.insert(
+            *(
+                AgencyHours(agency=agency, weekday=h.weekday, start_time=h.start, end_time=h.end)
+                for h in hours
+            )
+        )
+    return sorted(hours, key=lambda h: (h.weekday, h.start))
 
 
 async def absences_of(expert_id: int) -> list[AbsenceView]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -19,7 +20,7 @@ from booking.contact_api import ConvertIn, convert
 from booking.key_customers import key_customers, name_manager, remove_manager
 from calendars import directory
 from calendars.accounts import StaffMember
-from frontend.form_errors import from_domain_error
+from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.staff_pages import local_moment
 from frontend.templating import page
 from luukku.auth import requires_role
@@ -157,13 +158,26 @@ class InboxPages(Controller):
         form = await _form(request)
         now = clock.now()
         try:
-            data = ConvertIn(
-                service=form.get("service", ""),
-                start=local_moment(form, "start"),
-                channel=form.get("channel", ""),
-                expert_id=int(form["expert_id"]) if form.get("expert_id") else None,
+            expert = form.get("expert_id", "")
+            data = msgspec.convert(
+                {
+                    "service": form.get("service", ""),
+                    "start": local_moment(form, "start"),
+                    "channel": form.get("channel", ""),
+                    "expert_id": int(expert) if expert.isdigit() else None,
+                },
+                ConvertIn,
             )
             await convert(request.user, reference, data, settings, now)
+        except msgspec.ValidationError as error:
+            return await self._detail(
+                request,
+                reference,
+                now,
+                form=form,
+                errors=from_msgspec_error(error, "start"),
+                status_code=422,
+            )
         except DomainError as error:
             return await self._detail(
                 request,

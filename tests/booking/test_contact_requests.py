@@ -362,3 +362,26 @@ async def test_only_the_assignee_or_an_agency_admin_hands_a_request_on(
         headers=await quality.headers(client, "kelaboss"),
     )
     assert other_admin.status_code == 404
+
+
+async def test_the_agencys_own_service_hours_set_the_due_time(client: Client, quality: Quality):
+    hours = [{"weekday": day, "start": "09:00", "end": "12:00"} for day in range(5)]
+    url = "/api/v1/admin/agencies/city-business/service-hours"
+    saved = await client.put(url, json=hours, headers=await quality.headers(client, "boss"))
+    assert saved.status_code == 200, saved.text
+    assert len(saved.json()) == 5
+    foreign = await client.put(
+        "/api/v1/admin/agencies/kela/service-hours",
+        json=hours,
+        headers=await quality.headers(client, "boss"),
+    )
+    assert foreign.status_code == 403
+    overlapping = await client.put(
+        url,
+        json=[*hours, {"weekday": 0, "start": "11:00", "end": "13:00"}],
+        headers=await quality.headers(client, "boss"),
+    )
+    assert overlapping.status_code == 422
+    # Monday 10:00, 3 hours a day: 2 h on Monday, 7 full days (21 h), 1 h on Thursday 3.12.
+    created = await submit(client)
+    assert created["due_at"] == "2026-12-03T10:00:00+02:00"
