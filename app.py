@@ -24,6 +24,7 @@ from booking.api import BookingController, ServiceController
 from booking.calendar_push import push_bookings
 from booking.feed_api import AgencyFeedController, FeedController, MyFeedController
 from booking.joint_api import JointSessionController, join_meeting
+from booking.report_api import ReportController
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
@@ -144,6 +145,7 @@ def create_app(
             OwnCalendarController,
             ExternalCalendarController,
             ServicesAdminController,
+            ReportController,
             FeedController,
             MyFeedController,
             AgencyFeedController,
