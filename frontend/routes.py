@@ -17,6 +17,7 @@ from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
 from frontend.info_pages import InfoPages
 from frontend.public_pages import CataloguePages, ServicePages
+from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
 from frontend.service_point_pages import ServicePointPages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
@@ -63,6 +64,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             StaffCalendarPages,
             SchedulePages,
             AdminPages,
+            ReportPages,
             DeskPages,
             ServicePointPages,
         ],
