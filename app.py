@@ -31,6 +31,7 @@ from booking.contact_requests import escalate_due
 from booking.feed_api import AgencyFeedController, FeedController, MyFeedController
 from booking.feedback_api import FeedbackController, OutcomeController
 from booking.joint_api import JointSessionController, join_meeting
+from booking.report_api import ReportController
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
@@ -152,6 +153,7 @@ def create_app(
             OwnCalendarController,
             ExternalCalendarController,
             ServicesAdminController,
+            ReportController,
             FeedController,
             MyFeedController,
             AgencyFeedController,

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -47,3 +48,8 @@ def full_moment(moment: datetime, language: str) -> str:
 def hour_mark(hour: int, language: str) -> str:
     """A time grid's hour line: `9.00` / `09:00` / `9:00 AM`."""
     return format_time(time(hour), "short", locale=language)
+
+
+def decimal_number(value: float, language: str) -> str:
+    """`6,1` in Finnish and Swedish, `6.1` in English; at most two decimals."""
+    return format_decimal(value, format="#,##0.##", locale=language)

@@ -19,6 +19,7 @@ from frontend.error_pages import error_page, to_login
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
 from frontend.public_pages import CataloguePages, ServicePages
+from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
 from frontend.service_point_pages import ServicePointPages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
@@ -72,6 +73,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             StaffCalendarPages,
             SchedulePages,
             AdminPages,
+            ReportPages,
             DeskPages,
             ServicePointPages,
             InboxPages,

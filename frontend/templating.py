@@ -122,6 +122,7 @@ def environment(translations: Mapping[str, Translations]) -> Environment:
         zone=_in_language(formatting.zone_name),
         moment=_in_language(formatting.full_moment),
         hour_mark=_in_language(formatting.hour_mark),
+        number=_in_language(formatting.decimal_number),
     )
     env.globals["timedelta"] = timedelta
     env.globals["iso_date"] = date.isoformat

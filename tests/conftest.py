@@ -28,7 +28,7 @@ from luukku.settings import Settings
 from notifications.tables import TABLES as NOTIFICATION_TABLES
 
 # Shared worlds of test data, as fixtures for every test module.
-pytest_plugins = ["tests.joint_world", "tests.quality_world"]
+pytest_plugins = ["tests.joint_world", "tests.quality_world", "tests.report_world"]
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_TABLES = (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES)
