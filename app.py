@@ -51,6 +51,7 @@ from luukku.problems import (
     problem_details_plugin,
 )
 from luukku.settings import Settings
+from luukku.tables import TABLES as LUUKKU_TABLES
 from luukku.worker import PeriodicJob, run_forever
 from notifications.delivery import SEND_EVERY, Delivery, send_due
 from notifications.messages import Sender
@@ -97,7 +98,7 @@ def create_app(
     jobs = periodic_jobs(fetcher, delivery, settings)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
-    bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES))
+    bind_tables(engine, (*LUUKKU_TABLES, *CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES))
 
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
