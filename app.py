@@ -46,6 +46,7 @@ from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.health import healthz, readyz
 from luukku.problems import (
+    document_problem_responses,
     internal_error_handler,
     nesting_error_handler,
     problem_details_plugin,
@@ -131,7 +132,7 @@ def create_app(
         set_rate_limit_headers=True,
     )
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             readyz,
@@ -186,6 +187,8 @@ def create_app(
         ),
         debug=False,
     )
+    document_problem_responses(app.openapi_schema)
+    return app
 
 
 app = create_app()

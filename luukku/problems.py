@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Schema
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
@@ -176,3 +177,46 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             }
         )
     )
+
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["status", "title"],
+    properties={
+        "type": Schema(type=OpenAPIType.STRING),
+        "title": Schema(type=OpenAPIType.STRING),
+        "status": Schema(type=OpenAPIType.INTEGER),
+        "detail": Schema(type=OpenAPIType.STRING),
+        "errors": Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(
+                type=OpenAPIType.OBJECT,
+                required=["field", "message"],
+                properties={
+                    "field": Schema(type=OpenAPIType.STRING),
+                    "message": Schema(type=OpenAPIType.STRING),
+                },
+            ),
+        ),
+    },
+)
+
+
+def document_problem_responses(schema: OpenAPI) -> OpenAPI:
+    """Every error response the schema documents is a problem document: say so.
+
+    Litestar documents its validation answer (400) as `application/json` with its own body
+    (`status_code`, `extra`), but the problem details plugin sends `application/problem+json`
+    with `status`, `title`, `detail` and `errors`; clients and schema checkers trust the schema.
+    """
+    for item in (schema.paths or {}).values():
+        for operation in (item.get, item.put, item.post, item.delete, item.patch):
+            for status, response in ((operation.responses if operation else None) or {}).items():
+                if not isinstance(response, OpenAPIResponse) or not str(status).startswith(
+                    ("4", "5")
+                ):
+                    continue
+                if response.content and "application/json" in response.content:
+                    response.content = {PROBLEM_JSON: OpenAPIMediaType(schema=PROBLEM_SCHEMA)}
+    return schema
