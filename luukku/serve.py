@@ -29,6 +29,8 @@ class Profile:
     """App processes."""
     workers: int = 1
     """`litestar worker` processes."""
+    app: str = "app:app"
+    """The ASGI app the app processes serve (benchmarks compare another one)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Profile:
@@ -45,7 +47,7 @@ class Profile:
             sys.executable,
             "-m",
             "uvicorn",
-            "app:app",
+            self.app,
             "--host",
             self.host,
             "--port",
