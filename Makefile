@@ -78,6 +78,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.joint
 	$(BIN)/python -m bench.notifications
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.ratio
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) var/*.sqlite*
