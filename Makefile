@@ -12,7 +12,9 @@ ifeq ($(CI),true)
 TEST_POSTGRES_URL := $(or $(TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/test)
 endif
 
-.PHONY: run test test-sqlite test-postgres lint bench migrate seed clean messages
+# `make serve`: the production profile (docs/deployment.md); WEB_CONCURRENCY app processes and
+# WORKER_CONCURRENCY workers against DATABASE_URL.
+.PHONY: serve run test test-sqlite test-postgres lint bench migrate seed clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +34,9 @@ run: seed
 	$(BIN)/python -m notifications.mail_sink --port 1025 --folder var/mail & sink=$$!; \
 	trap 'kill $$sink' EXIT INT TERM; \
 	$(BIN)/litestar --app app:app run --host $(HOST) --port $(PORT)
+
+serve: migrate
+	$(BIN)/python -m luukku.serve
 
 ICAL_JS := tests/ical/node_modules/.package-lock.json
 
@@ -73,6 +78,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.joint
 	$(BIN)/python -m bench.notifications
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.ratio
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) var/*.sqlite*

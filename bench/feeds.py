@@ -34,6 +34,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from app import create_app
+from bench.report import record_figures
 from bench.slots import QueryCounter, count_queries, display_url, migrate, prepare_postgres
 from booking.feed_tokens import issue_feed_token
 from booking.feeds import (
@@ -568,6 +569,20 @@ async def main(write: bool) -> None:
     print(section)
     if write:
         write_doc(section)
+        record_figures(
+            "feeds",
+            [
+                (
+                    f"{run.name}, {workload.seeded.workload.label}: {result.label}, p95 ms",
+                    f"{result.percentile(95):.1f}",
+                    "",
+                )
+                for run in runs
+                for workload in run.workloads[:1]
+                for result in workload.results
+                if result.label.startswith(("cold GET", "304 to If-None-Match"))
+            ],
+        )
         print(f"\nwrote {DOC.relative_to(ROOT)} in {timer.perf_counter() - started:.0f} s total")
 
 

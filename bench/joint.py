@@ -28,6 +28,7 @@ import httpx
 from piccolo.engine.postgres import PostgresEngine
 
 from app import create_app
+from bench.report import record_figures
 from bench.slots import count_queries, display_url, migrate, prepare_postgres
 from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Reservation
@@ -288,6 +289,13 @@ async def main(write: bool) -> None:
     print(section)
     if write:
         write_doc(section)
+        record_figures(
+            "joint",
+            [
+                (f"{run.engine}: joint search p95 ms", f"{run.quantile(0.95):.1f}", "< 100 ms")
+                for run in runs
+            ],
+        )
 
 
 def cli() -> None:

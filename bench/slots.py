@@ -36,6 +36,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from app import create_app
+from bench.report import record_figures
 from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Booking, Reservation
 from calendars.holidays import finnish_holidays
@@ -654,6 +655,19 @@ async def main(scale: float, write: bool) -> None:
         print(f"  - {statement[:160]}")
     if write:
         write_doc(section)
+        record_figures(
+            "slots",
+            [
+                (
+                    f"{run.name}: {result.case.experts} experts × {result.case.days} days, p95 ms",
+                    f"{result.percentile(95):.1f}",
+                    f"< {TARGET_P95_MS:.0f} ms (50 × 30)" if result.case.label == "target" else "",
+                )
+                for run in runs
+                for result in run.results
+                if result.case.label in ("typical service", "target")
+            ],
+        )
         print(f"\nwrote {DOC.relative_to(ROOT)} in {timer.perf_counter() - started:.0f} s total")
 
 

@@ -17,10 +17,11 @@ from booking.bookings import create_booking
 from booking.contact_requests import ContactRequestView, NewContactRequest
 from booking.customers import clean_customer
 from booking.key_customers import KeyCustomerView, key_customers, name_manager, remove_manager
-from booking.schemas import BookingCreate, CustomerIn, CustomerOut, RowId, Slug
+from booking.schemas import BookingCreate, CustomerIn, CustomerOut, RowIdField, Slug
 from calendars.accounts import StaffMember
 from luukku.auth import requires_role
 from luukku.clock import Clock
+from luukku.database import RowId
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
 
@@ -82,7 +83,7 @@ class StaffContactRequestOut(msgspec.Struct):
 
 
 class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: RowId
+    expert_id: RowIdField
 
 
 class ReplyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -95,7 +96,7 @@ class ConvertIn(msgspec.Struct, forbid_unknown_fields=True):
     service: Slug
     start: Annotated[datetime, msgspec.Meta(tz=True)]
     channel: Choice
-    expert_id: RowId | None = None
+    expert_id: RowIdField | None = None
     language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)] | None = None
 
 
@@ -106,7 +107,7 @@ class ConvertOut(msgspec.Struct):
 
 class KeyCustomerIn(msgspec.Struct, forbid_unknown_fields=True):
     business_id: Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=_NO_NUL)]
-    expert_id: RowId
+    expert_id: RowIdField
     company: Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)] = ""
 
 
@@ -406,5 +407,5 @@ class KeyCustomerController(Controller):
         return _key_customer_out(view)
 
     @delete("/{key_customer_id:int}", summary="Remove a key-customer manager", status_code=204)
-    async def remove(self, request: StaffRequest, key_customer_id: FromPath[int]) -> None:
+    async def remove(self, request: StaffRequest, key_customer_id: RowId) -> None:
         await remove_manager(request.user, key_customer_id)

@@ -24,7 +24,7 @@ from booking.tables import ContactReply, ContactRequest, Service
 from booking.working_time import service_hours_of
 from calendars.accounts import StaffMember
 from calendars.tables import Absence, Agency, Expert, StaffUser
-from luukku.database import write_transaction
+from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
@@ -417,7 +417,7 @@ async def assign(
         raise NotAllowed("Only the assignee or an agency admin can hand this request on.")
     expert = (
         await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
-        if 0 < expert_id < 2**31
+        if 1 <= expert_id <= MAX_ROW_ID
         else None
     )
     if expert is None or expert["agency"] != view.agency_id or not expert["active"]:

@@ -13,7 +13,7 @@ from booking.tables import KeyCustomer
 from calendars.accounts import StaffMember
 from calendars.directory import check_agency_scope
 from calendars.tables import Expert
-from luukku.database import write_transaction
+from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import InvalidInput, NotFound
 
 
@@ -58,7 +58,7 @@ async def name_manager(
     """Make `expert_id` the manager of the company at the expert's own agency (replacing the
     previous one there); agency admins only within their agency."""
     number = business_id_of(business_id)
-    if not 0 < expert_id < 2**31:
+    if not 1 <= expert_id <= MAX_ROW_ID:
         raise InvalidInput.field("expert_id", "not an active expert")
     expert = await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
     if expert is None or not expert["active"]:
@@ -107,7 +107,7 @@ async def key_customers(
 
 
 async def remove_manager(member: StaffMember, key_customer_id: int) -> None:
-    if not 0 < key_customer_id < 2**31:
+    if not 1 <= key_customer_id <= MAX_ROW_ID:
         raise NotFound(f"No key customer {key_customer_id}.")
     row = (
         await KeyCustomer.select(KeyCustomer.agency)

@@ -7,12 +7,14 @@ from typing import Annotated
 
 import msgspec
 
+from luukku.database import MAX_ROW_ID
+
 # PostgreSQL cannot store NUL in text; refuse it at the edge on both engines alike.
 _NO_NUL = r"^[^\x00]*$"
 Short = Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)]
 Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_NO_NUL)]
 AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
-RowId = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+RowIdField = Annotated[int, msgspec.Meta(ge=1, le=MAX_ROW_ID)]
 """A row id as the databases store it (a 32-bit serial): anything else is refused at the edge."""
 
 

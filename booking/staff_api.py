@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.security.jwt import Token
 
 from booking.api import booking_out, search_range
@@ -26,6 +26,7 @@ from booking.schemas import (
 from booking.substitutes import bookings_inside_absence, move_to_substitute
 from calendars.accounts import StaffMember
 from luukku.clock import Clock
+from luukku.database import RowId
 from luukku.settings import Settings
 from notifications.outbox import delivery_problems
 
@@ -125,7 +126,7 @@ class AbsenceBookingsController(Controller):
         self,
         request: Request[StaffMember, Token, Any],
         settings: NamedDependency[Settings],
-        absence_id: FromPath[int],
+        absence_id: RowId,
     ) -> list[BookingOut]:
         views = await bookings_inside_absence(request.user, absence_id)
         return [booking_out(view, settings, for_expert=True) for view in views]
@@ -136,7 +137,7 @@ class AbsenceBookingsController(Controller):
         request: Request[StaffMember, Token, Any],
         clock: NamedDependency[Clock],
         settings: NamedDependency[Settings],
-        absence_id: FromPath[int],
+        absence_id: RowId,
     ) -> MovedOut:
         moved = await move_to_substitute(request.user, absence_id, settings, clock.now())
         return MovedOut(moved=moved)

@@ -13,6 +13,7 @@ from litestar.security.jwt import Token
 from calendars import directory
 from calendars.accounts import StaffMember
 from luukku.auth import requires_role
+from luukku.database import RowId
 
 _NO_NUL = r"^[^\x00]*$"
 Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -132,7 +133,7 @@ class CalendarsAdminController(Controller):
     async def add_absence(
         self,
         request: Request[StaffMember, Token, Any],
-        expert_id: FromPath[int],
+        expert_id: RowId,
         data: JSONBody[AbsenceIn],
     ) -> Created:
         absence_id = await directory.add_absence(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
 from calendars import directory, external
@@ -16,6 +16,7 @@ from calendars.accounts import StaffMember
 from calendars.admin_api import AbsenceIn, ClockTime, Created, HoursIn
 from calendars.fetching import Fetcher
 from luukku.clock import Clock
+from luukku.database import RowId
 
 Member = Request[StaffMember, Token, Any]
 
@@ -117,7 +118,7 @@ class ExternalCalendarController(Controller):
     async def sync_now(
         self,
         request: Member,
-        calendar_id: FromPath[int],
+        calendar_id: RowId,
         fetcher: NamedDependency[Fetcher],
         clock: NamedDependency[Clock],
     ) -> ExternalCalendarOut:
@@ -128,7 +129,7 @@ class ExternalCalendarController(Controller):
         return _status_out(status)
 
     @delete("/{calendar_id:int}", summary="Stop reading a calendar", status_code=204)
-    async def remove(self, request: Member, calendar_id: FromPath[int]) -> None:
+    async def remove(self, request: Member, calendar_id: RowId) -> None:
         await external.remove_external_calendar(directory.own_expert(request.user), calendar_id)
 
 
@@ -165,7 +166,7 @@ class OwnCalendarController(Controller):
         return Created(id=await directory.add_override(expert, data.date, data.start, data.end))
 
     @delete("/overrides/{override_id:int}", summary="Remove a date override", status_code=204)
-    async def delete_override(self, request: Member, override_id: FromPath[int]) -> None:
+    async def delete_override(self, request: Member, override_id: RowId) -> None:
         await directory.delete_override(directory.own_expert(request.user), override_id)
 
     @get("/absences", summary="Your absences")
@@ -182,5 +183,5 @@ class OwnCalendarController(Controller):
         return Created(id=absence)
 
     @delete("/absences/{absence_id:int}", summary="Remove an absence", status_code=204)
-    async def delete_absence(self, request: Member, absence_id: FromPath[int]) -> None:
+    async def delete_absence(self, request: Member, absence_id: RowId) -> None:
         await directory.delete_absence(directory.own_expert(request.user), absence_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
@@ -19,6 +19,7 @@ from calendars.fetching import Fetcher
 from frontend.form_errors import from_domain_error, text_field
 from frontend.templating import page
 from luukku.clock import Clock
+from luukku.database import RowId
 from luukku.problems import DomainError, InvalidInput
 from luukku.settings import Settings
 
@@ -125,7 +126,7 @@ class SchedulePages(Controller):
         return Redirect("/staff/working-hours?done=override-added", status_code=303)
 
     @post("/overrides/{override_id:int}/delete", name="staff-delete-override")
-    async def delete_override(self, request: Member, override_id: FromPath[int]) -> Redirect:
+    async def delete_override(self, request: Member, override_id: RowId) -> Redirect:
         await directory.delete_override(directory.own_expert(request.user), override_id)
         return Redirect("/staff/working-hours?done=override-removed", status_code=303)
 
@@ -197,7 +198,7 @@ class SchedulePages(Controller):
     async def sync_now(
         self,
         request: Member,
-        calendar_id: FromPath[int],
+        calendar_id: RowId,
         fetcher: NamedDependency[Fetcher],
         clock: NamedDependency[Clock],
     ) -> Redirect:

@@ -34,6 +34,7 @@ from frontend.time_grid import Entry, lay_out
 from frontend.week import WEEK, monday_of
 from luukku.auth import TokenIssuer, token_expiry
 from luukku.clock import Clock
+from luukku.database import RowId
 from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
 
@@ -235,7 +236,7 @@ class StaffCalendarPages(Controller):
     async def move_to_substitute(
         self,
         request: Member,
-        absence_id: FromPath[int],
+        absence_id: RowId,
         clock: NamedDependency[Clock],
         settings: NamedDependency[Settings],
     ) -> Redirect:
@@ -248,7 +249,7 @@ class StaffCalendarPages(Controller):
         return Redirect(f"/staff/absences?done=moved&count={len(moved)}", status_code=303)
 
     @post("/absences/{absence_id:int}/delete", name="staff-delete-absence")
-    async def delete_absence(self, request: Member, absence_id: FromPath[int]) -> Redirect:
+    async def delete_absence(self, request: Member, absence_id: RowId) -> Redirect:
         await directory.delete_absence(directory.own_expert(request.user), absence_id)
         return Redirect("/staff/absences?done=removed", status_code=303)
 

@@ -30,7 +30,7 @@ class LuukkuCLIPlugin(CLIPluginProtocol):
         def worker(app: Litestar) -> None:
             from piccolo.engine.postgres import PostgresEngine
 
-            from luukku.worker import run_forever
+            from luukku.worker import WORKER_TICK, run_forever
 
             async def work() -> None:
                 # The app's lifespan, which would start the pool, does not run for a command.
@@ -38,7 +38,11 @@ class LuukkuCLIPlugin(CLIPluginProtocol):
                 if isinstance(engine, PostgresEngine):
                     await engine.start_connection_pool(min_size=1, max_size=app.state.pool_size)
                 try:
-                    await run_forever(app.state.periodic_jobs, app.state.clock)
+                    await run_forever(
+                        app.state.periodic_jobs,
+                        app.state.clock,
+                        app.state.get("worker_tick", WORKER_TICK),
+                    )
                 finally:
                     if isinstance(engine, PostgresEngine):
                         await engine.close_connection_pool()

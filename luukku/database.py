@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
 
+from litestar.params import Parameter
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -47,3 +48,10 @@ def write_transaction(engine: Engine) -> Any:  # type: ignore[type-arg]
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+MAX_ROW_ID = 2**31 - 1
+"""The largest id a `Serial` column holds (PostgreSQL `integer`; SQLite's are wider)."""
+RowId = Annotated[int, Parameter(ge=1, le=MAX_ROW_ID)]
+"""A row id in a path: anything outside a column's range answers 400 before any query runs
+(a larger number overflows the driver and would end in a 500)."""

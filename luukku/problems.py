@@ -8,14 +8,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Schema
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -156,8 +158,41 @@ def nesting_error_handler(request: Request[Any, Any, Any], exc: RecursionError) 
     )
 
 
+DATABASE_UNREACHABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,  # refused, reset, aborted: the socket to the database
+    TimeoutError,
+    asyncpg.exceptions.PostgresConnectionError,  # class 08: the connection went away
+    asyncpg.exceptions.CannotConnectNowError,  # 57P03: starting up or in recovery
+    asyncpg.exceptions.AdminShutdownError,  # 57P01: shutting down
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unreachable(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(5):  # the driver's error may come wrapped
+        if seen is None:
+            return False
+        if isinstance(seen, DATABASE_UNREACHABLE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Anything unexpected: logged with its traceback, answered without internals."""
+    """Anything unexpected: logged with its traceback, answered without internals. A lost
+    database answers 503 with Retry-After: the pool reconnects once it is back."""
+    if _database_unreachable(exc):
+        logger.warning("database unreachable on %s %s: %r", request.method, request.url.path, exc)
+        response = _problem(
+            HTTP_503_SERVICE_UNAVAILABLE,
+            "Service unavailable",
+            "The database cannot be reached just now; nothing was saved. Try again shortly.",
+        ).to_response(request)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _problem(
         HTTP_500_INTERNAL_SERVER_ERROR,
@@ -176,3 +211,46 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             }
         )
     )
+
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["status", "title"],
+    properties={
+        "type": Schema(type=OpenAPIType.STRING),
+        "title": Schema(type=OpenAPIType.STRING),
+        "status": Schema(type=OpenAPIType.INTEGER),
+        "detail": Schema(type=OpenAPIType.STRING),
+        "errors": Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(
+                type=OpenAPIType.OBJECT,
+                required=["field", "message"],
+                properties={
+                    "field": Schema(type=OpenAPIType.STRING),
+                    "message": Schema(type=OpenAPIType.STRING),
+                },
+            ),
+        ),
+    },
+)
+
+
+def document_problem_responses(schema: OpenAPI) -> OpenAPI:
+    """Every error response the schema documents is a problem document: say so.
+
+    Litestar documents its validation answer (400) as `application/json` with its own body
+    (`status_code`, `extra`), but the problem details plugin sends `application/problem+json`
+    with `status`, `title`, `detail` and `errors`; clients and schema checkers trust the schema.
+    """
+    for item in (schema.paths or {}).values():
+        for operation in (item.get, item.put, item.post, item.delete, item.patch):
+            for status, response in ((operation.responses if operation else None) or {}).items():
+                if not isinstance(response, OpenAPIResponse) or not str(status).startswith(
+                    ("4", "5")
+                ):
+                    continue
+                if response.content and "application/json" in response.content:
+                    response.content = {PROBLEM_JSON: OpenAPIMediaType(schema=PROBLEM_SCHEMA)}
+    return schema

@@ -25,13 +25,14 @@ from calendars.tables import TABLES as CALENDAR_TABLES
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
+from luukku.tables import TABLES as LUUKKU_TABLES
 from notifications.tables import TABLES as NOTIFICATION_TABLES
 
 # Shared worlds of test data, as fixtures for every test module.
 pytest_plugins = ["tests.joint_world", "tests.quality_world", "tests.report_world"]
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL_TABLES = (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES)
+ALL_TABLES = (*LUUKKU_TABLES, *CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES)
 # A Monday morning in Helsinki, well before the DST change of 2027.
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -3,6 +3,7 @@ slot search and booking treating those times as taken."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -526,3 +527,23 @@ async def test_external_busy_times_remove_slots_and_refuse_bookings(
     assert refused.status_code == 409, refused.text
     taken = await client.post("/api/v1/bookings", json=booking_body("2026-11-24T12:00:00+02:00"))
     assert taken.status_code == 201, taken.text
+
+
+async def test_a_hanging_source_does_not_hold_up_slot_search_or_booking(
+    client: httpx.AsyncClient, silent_server_url: str
+):
+    agency = await make_agency()
+    advisor = await make_expert(agency)
+    await make_service(agency)
+    await add_external_calendar(advisor, "ics", silent_server_url)
+    sync = asyncio.create_task(sync_due_calendars(LOCAL, NOW))
+    await asyncio.sleep(0.2)  # the sync has connected and waits for an answer that never comes
+    try:
+        assert {"10:00", "11:00"} <= set(await _starts(client, "2026-11-24"))
+        taken = await client.post(
+            "/api/v1/bookings", json=booking_body("2026-11-24T10:00:00+02:00")
+        )
+        assert taken.status_code == 201, taken.text
+        assert not sync.done()  # searched and booked while the sync still hung
+    finally:
+        sync.cancel()

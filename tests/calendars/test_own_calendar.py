@@ -123,3 +123,21 @@ async def test_staff_without_an_expert_calendar_are_refused(client, aino):
     response = await client.get("/api/v1/staff/me/working-hours", headers=admin)
     assert response.status_code == 403
     assert (await client.get("/api/v1/staff/me/absences")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("DELETE", "/api/v1/staff/me/absences/{id}"),
+        ("DELETE", "/api/v1/staff/me/overrides/{id}"),
+        ("DELETE", "/api/v1/staff/me/external-calendars/{id}"),
+        ("POST", "/api/v1/staff/me/external-calendars/{id}/sync"),
+        ("GET", "/api/v1/staff/absences/{id}/bookings"),
+        ("POST", "/api/v1/staff/absences/{id}/move-to-substitute"),
+    ],
+)
+async def test_an_id_beyond_any_row_answers_400_not_500(client, aino, method, path):
+    # Found by the API fuzzer: the driver overflowed on ids wider than the column.
+    response = await client.request(method, path.format(id=10**30), headers=aino)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
