@@ -24,11 +24,16 @@ class TcpProxy:
         self._pipes: set[asyncio.Task[None]] = set()
         self._generation = 0
         """Raised by each cut: a connection accepted before it is dropped, however late."""
+        self._listening = False
+        """False from a cut to the restore: a connection the kernel accepted just before the
+        cut, whose handler only starts after it, is dropped too."""
 
     async def start(self) -> None:
+        self._listening = True
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
 
     async def cut(self) -> None:
+        self._listening = False
         self._generation += 1
         if self._server is not None:
             self._server.close()
@@ -46,6 +51,9 @@ class TcpProxy:
         await self.cut()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self._listening:
+            writer.transport.abort()
+            return
         generation = self._generation
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
