@@ -13,7 +13,6 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -56,8 +55,9 @@ from notifications.delivery import SEND_EVERY, Delivery, send_due
 from notifications.messages import Sender
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from notifications.tables import TABLES as NOTIFICATION_TABLES
-
-LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/staff/login"})
+from security.headers import security_headers
+from security.rate_limits import RateLimiter, counters_for, rules_from
+from security.tables import TABLES as SECURITY_TABLES
 
 
 def periodic_jobs(fetcher: Fetcher, delivery: Delivery, settings: Settings) -> list[PeriodicJob]:
@@ -97,7 +97,11 @@ def create_app(
     jobs = periodic_jobs(fetcher, delivery, settings)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
-    bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES))
+    bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES, *SECURITY_TABLES))
+    counters = counters_for(settings, engine)
+    rate_limiter = RateLimiter(
+        counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
+    )
 
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
@@ -117,18 +121,12 @@ def create_app(
         finally:
             if worker is not None:
                 worker.cancel()
+            await counters.close()
             if owns_engine and isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
 
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
-    login_rate_limit = RateLimitConfig(
-        rate_limit=("minute", settings.login_attempts_per_minute),
-        check_throttle_handler=lambda request: (
-            request.method == "POST" and request.url.path in LOGIN_PATHS
-        ),
-        set_rate_limit_headers=True,
-    )
 
     return Litestar(
         route_handlers=[
@@ -152,7 +150,8 @@ def create_app(
             *web_routers(),
         ],
         on_app_init=[auth.on_app_init],
-        middleware=[login_rate_limit.middleware],
+        before_send=[security_headers(settings)],
+        request_max_body_size=settings.max_request_body_bytes,
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
@@ -181,6 +180,7 @@ def create_app(
                 "clock": clock,
                 "engine": engine,
                 "pool_size": settings.database_pool_size,
+                "rate_limiter": rate_limiter,
             }
         ),
         debug=False,

@@ -8,5 +8,10 @@ from luukku.settings import Settings
 DB = engine_from_url(Settings.from_env().database_url)
 
 APP_REGISTRY = AppRegistry(
-    apps=["calendars.piccolo_app", "booking.piccolo_app", "notifications.piccolo_app"]
+    apps=[
+        "calendars.piccolo_app",
+        "booking.piccolo_app",
+        "notifications.piccolo_app",
+        "security.piccolo_app",
+    ]
 )

@@ -34,6 +34,7 @@ from calendars.accounts import StaffMember
 from luukku.auth import requires_role
 from luukku.clock import Clock
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 _NO_NUL = r"^[^\x00]*$"
 LanguageTag = Annotated[
@@ -296,6 +297,7 @@ class JointSessionController(Controller):
         "or the end."
     ),
     opt={"public": True},
+    guards=[rate_limited("manage")],
     tags=["public"],
     status_code=HTTP_303_SEE_OTHER,
 )

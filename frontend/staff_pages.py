@@ -36,6 +36,7 @@ from luukku.auth import TokenIssuer, token_expiry
 from luukku.clock import Clock
 from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"
@@ -80,7 +81,7 @@ class StaffSessionPages(Controller):
     ) -> Template:
         return page(request, "staff/login.html", next=_safe_next(next), email="", failed=False)
 
-    @post("/login", name="staff-sign-in", opt={"public": True})
+    @post("/login", name="staff-sign-in", opt={"public": True}, guards=[rate_limited("login")])
     async def sign_in(
         self, request: Request[Any, Any, Any], tokens: NamedDependency[TokenIssuer]
     ) -> Template | Redirect:
