@@ -23,6 +23,7 @@ from booking.api import BookingController, ServiceController
 from booking.calendar_push import push_bookings
 from booking.feed_api import AgencyFeedController, FeedController, MyFeedController
 from booking.joint_api import JointSessionController, join_meeting
+from booking.retention import BOOKING_ANONYMISERS
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
@@ -53,14 +54,19 @@ from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
 from notifications.delivery import SEND_EVERY, Delivery, send_due
 from notifications.messages import Sender
+from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from notifications.tables import TABLES as NOTIFICATION_TABLES
+from security.api import AuditLogController
 from security.headers import security_headers
 from security.rate_limits import RateLimiter, counters_for, rules_from
+from security.retention import Retention, daily_privacy_job
 from security.tables import TABLES as SECURITY_TABLES
 
 
-def periodic_jobs(fetcher: Fetcher, delivery: Delivery, settings: Settings) -> list[PeriodicJob]:
+def periodic_jobs(
+    fetcher: Fetcher, delivery: Delivery, settings: Settings, retention: Retention
+) -> list[PeriodicJob]:
     """What `litestar worker` (or the in-app worker) runs."""
     return [
         PeriodicJob("notifications", SEND_EVERY, lambda now: send_due(delivery, now)),
@@ -72,7 +78,14 @@ def periodic_jobs(fetcher: Fetcher, delivery: Delivery, settings: Settings) -> l
         PeriodicJob(
             "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
         ),
+        PeriodicJob("privacy", timedelta(days=1), lambda now: daily_privacy_job(retention, now)),
     ]
+
+
+def retention_registry(settings: Settings) -> Retention:
+    """Every table holding customers' details, with how it forgets them (a new table with
+    personal data adds its anonymisers here)."""
+    return Retention((*BOOKING_ANONYMISERS, *NOTIFICATION_ANONYMISERS), settings.retention_months)
 
 
 def create_app(
@@ -94,7 +107,8 @@ def create_app(
         else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
     )
-    jobs = periodic_jobs(fetcher, delivery, settings)
+    retention = retention_registry(settings)
+    jobs = periodic_jobs(fetcher, delivery, settings, retention)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
     bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES, *SECURITY_TABLES))
@@ -147,6 +161,7 @@ def create_app(
             AgencyFeedController,
             JointSessionController,
             join_meeting,
+            AuditLogController,
             *web_routers(),
         ],
         on_app_init=[auth.on_app_init],
@@ -181,6 +196,7 @@ def create_app(
                 "engine": engine,
                 "pool_size": settings.database_pool_size,
                 "rate_limiter": rate_limiter,
+                "retention": retention,
             }
         ),
         debug=False,

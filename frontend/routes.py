@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
 from frontend.admin_pages import AdminPages
+from frontend.audit_pages import AuditLogPages
 from frontend.booking_pages import BookingPages
 from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
@@ -65,6 +66,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             AdminPages,
             DeskPages,
             ServicePointPages,
+            AuditLogPages,
         ],
         exception_handlers={NotAuthorizedException: to_login, **_PAGE_ERRORS},
         include_in_schema=False,

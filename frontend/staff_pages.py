@@ -36,6 +36,7 @@ from luukku.auth import TokenIssuer, token_expiry
 from luukku.clock import Clock
 from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
+from security import audit
 from security.rate_limits import rate_limited
 
 Member = Request[StaffMember, Token, Any]
@@ -183,6 +184,7 @@ class StaffCalendarPages(Controller):
             settings,
             for_expert=True,
         )
+        await audit.record(audit.staff_actor(request.user), "view", f"booking:{view.reference}")
         return page(
             request,
             "staff/booking.html",
@@ -198,6 +200,9 @@ class StaffCalendarPages(Controller):
         expert = directory.own_expert(request.user)
         notes = str(form.get("notes", ""))[: MAX_STAFF_NOTES + 1]
         await set_staff_notes(expert, reference, notes[:MAX_STAFF_NOTES])
+        await audit.record(
+            audit.staff_actor(request.user), "change", f"booking:{reference}", "notes"
+        )
         return Redirect(f"/staff/bookings/{reference}?done=notes-saved", status_code=303)
 
     @get("/absences", name="staff-absences")
