@@ -57,7 +57,7 @@ from notifications.messages import Sender
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from notifications.tables import TABLES as NOTIFICATION_TABLES
-from security.api import AuditLogController
+from security.api import AuditLogController, DataRequestController
 from security.headers import security_headers
 from security.rate_limits import RateLimiter, counters_for, rules_from
 from security.retention import Retention, daily_privacy_job
@@ -162,6 +162,7 @@ def create_app(
             JointSessionController,
             join_meeting,
             AuditLogController,
+            DataRequestController,
             *web_routers(),
         ],
         on_app_init=[auth.on_app_init],

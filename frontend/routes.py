@@ -14,6 +14,7 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from frontend.admin_pages import AdminPages
 from frontend.audit_pages import AuditLogPages
 from frontend.booking_pages import BookingPages
+from frontend.data_request_pages import DataRequestPages
 from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
 from frontend.info_pages import InfoPages
@@ -52,7 +53,7 @@ def csrf_config(settings: Settings) -> CSRFConfig:
 def web_routers() -> list[ControllerRouterHandler]:
     public = Router(
         path="/",
-        route_handlers=[CataloguePages, ServicePages, BookingPages, InfoPages],
+        route_handlers=[CataloguePages, ServicePages, BookingPages, InfoPages, DataRequestPages],
         opt={"public": True},
         exception_handlers=_PAGE_ERRORS,
         include_in_schema=False,

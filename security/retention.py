@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from piccolo.columns import Column
+from piccolo.query.functions.string import Lower
 from piccolo.table import Table
 
 from security import audit
@@ -44,6 +45,10 @@ class Anonymiser:
     def _blanks(self) -> dict[Column | str, Any]:
         return {name: value for name, value in self.personal.items()}
 
+    def _of_customer(self, email: str) -> Any:
+        # Bookings keep the local part's case as typed; people do not remember it.
+        return Lower(self.email) == email.strip().lower()
+
     def _not_yet_anonymised(self) -> Any:
         columns = self.table._meta.get_column_by_name
         conditions = [columns(name) != blank for name, blank in self.personal.items()]
@@ -62,7 +67,7 @@ class Anonymiser:
             return 0
         rows = (
             await self.table.update(self._blanks())
-            .where(self.email == email)
+            .where(self._of_customer(email))
             .returning(self.table._meta.primary_key)
         )
         return len(rows)
@@ -70,9 +75,12 @@ class Anonymiser:
     async def export(self, email: str) -> list[dict[str, Any]]:
         if not email:
             return []
-        personal = [self.table._meta.get_column_by_name(name) for name in self.personal]
-        columns = [*self.exported, *(c for c in personal if c not in self.exported)]
-        rows = await self.table.select(*columns).where(self.email == email)
+        shown = {column._meta.name for column in self.exported}
+        columns = [
+            *self.exported,
+            *(self.table._meta.get_column_by_name(n) for n in self.personal if n not in shown),
+        ]
+        rows = await self.table.select(*columns).where(self._of_customer(email))
         return [
             {
                 key: value.isoformat() if isinstance(value, datetime) else value

@@ -260,7 +260,16 @@ def _manage_token() -> dict[str, object]:
     return {"anonymous": 401, "customer": ALLOWED} | dict.fromkeys(STAFF_CALLERS, 404)
 
 
+def _data_link() -> dict[str, object]:
+    """A customer's emailed data link; neither a manage token nor a staff token is one."""
+    outcome: dict[str, object] = {"anonymous": 401}
+    return outcome | dict.fromkeys(MATRIX_CALLERS[1:], 404)
+
+
 ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/api/v1/data-requests"): _public(),
+    ("GET", "/api/v1/data-requests/export"): _data_link(),
+    ("POST", "/api/v1/data-requests/erase"): _data_link(),
     ("GET", "/healthz"): _public(),
     ("GET", "/readyz"): _public(),
     ("GET", "/api/v1/services"): _public(),
@@ -363,6 +372,7 @@ async def _agency_id(slug: str) -> int:
 
 # Bodies that pass validation, so the route's own checks answer (others send `{}`).
 MATRIX_BODIES: dict[str, object] = {
+    "/api/v1/data-requests": {"email": "matti@example.com"},
     "/api/v1/bookings/{reference}/reschedule": {"start": "2026-11-24T11:00:00+02:00"},
     "/api/v1/staff/me/absences": {
         "start": "2026-12-01T08:00:00+02:00",

@@ -53,3 +53,7 @@ def client_from(limited_app: Litestar) -> ClientFrom:
             yield http
 
     return open_client
+
+
+# The SMTP server the notification tests use, for the data-request mail.
+from tests.notifications.conftest import delivery, smtp_server  # noqa: E402, F401
