@@ -27,6 +27,7 @@ from booking.retention import BOOKING_ANONYMISERS
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
+from calendars.credentials import PasswordCipher
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
 from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
@@ -68,12 +69,13 @@ def periodic_jobs(
     fetcher: Fetcher, delivery: Delivery, settings: Settings, retention: Retention
 ) -> list[PeriodicJob]:
     """What `litestar worker` (or the in-app worker) runs."""
+    cipher = PasswordCipher.from_settings(settings)
     return [
         PeriodicJob("notifications", SEND_EVERY, lambda now: send_due(delivery, now)),
         PeriodicJob(
             "external-calendars",
             timedelta(minutes=1),
-            lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY),
+            lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY, cipher=cipher),
         ),
         PeriodicJob(
             "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
@@ -141,6 +143,7 @@ def create_app(
 
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
+    cipher = PasswordCipher.from_settings(settings)
 
     return Litestar(
         route_handlers=[
@@ -174,6 +177,7 @@ def create_app(
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
             "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
+            "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
         plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
