@@ -160,3 +160,22 @@ async def test_app_with_redis_limits_logins(
             assert (await _login(http, f"r{n}@example.fi")).status_code == 401
         _assert_limited(await _login(http, "r9@example.fi"))
     await app.state["rate_limiter"].counters.close()
+
+
+async def test_a_limited_form_still_reads_its_fields(client_from: ClientFrom, advisor: int):
+    """The guard reads the body to count the email; the handler must still get the form."""
+    from tests.factories import make_expert_login
+
+    await make_expert_login(advisor, "aino@example.fi", "correct horse battery")
+    async with client_from("10.0.6.1") as http:
+        form = await http.get("/staff/login")
+        response = await http.post(
+            "/staff/login",
+            data={
+                "_csrf_token": csrf_token(form.text),
+                "email": "aino@example.fi",
+                "password": "correct horse battery",
+            },
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == "/staff/calendar"
