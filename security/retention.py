@@ -35,8 +35,9 @@ class Anonymiser:
     table: type[Table]
     ended_at: Column
     """Retention counts from this instant (the appointment's end)."""
-    email: Column
-    """The customer's email: exports and erasures find the rows by it."""
+    email: Column | None
+    """The customer's email: exports and erasures find the rows by it. None for a table
+    without one (e.g. feedback linked to a booking): retention alone anonymises it."""
     personal: Mapping[str, Any]
     """Column name → the value it gets when anonymised (e.g. `""`)."""
     exported: Sequence[Column] = field(default_factory=tuple)
@@ -47,6 +48,7 @@ class Anonymiser:
 
     def _of_customer(self, email: str) -> Any:
         # Bookings keep the local part's case as typed; people do not remember it.
+        assert self.email is not None
         return Lower(self.email) == email.strip().lower()
 
     def _not_yet_anonymised(self) -> Any:
@@ -63,7 +65,7 @@ class Anonymiser:
         return len(rows)
 
     async def erase(self, email: str) -> int:
-        if not email:
+        if not email or self.email is None:
             return 0
         rows = (
             await self.table.update(self._blanks())
@@ -73,7 +75,7 @@ class Anonymiser:
         return len(rows)
 
     async def export(self, email: str) -> list[dict[str, Any]]:
-        if not email:
+        if not email or self.email is None:
             return []
         shown = {column._meta.name for column in self.exported}
         columns = [

@@ -146,3 +146,25 @@ async def test_the_database_refuses_to_change_or_remove_audit_entries(
         await AuditEntry.update({AuditEntry.detail: "forged"}).where(AuditEntry.id > 0)
     with pytest.raises(Exception, match="append-only"):
         await AuditEntry.delete().where(AuditEntry.id > 0)
+
+
+async def test_a_table_without_an_email_is_only_anonymised_by_retention(
+    client: httpx.AsyncClient, advisor: int
+):
+    from security.retention import Anonymiser
+
+    booked = await _book(client, "2026-11-24T09:00:00+02:00")
+    by_reference_only = Anonymiser(
+        name="notes",
+        table=Booking,
+        ended_at=Booking.ends_at,
+        email=None,
+        personal={"staff_notes": "", "message": ""},
+    )
+    assert await by_reference_only.export("matti@example.com") == []
+    assert await by_reference_only.erase("matti@example.com") == 0
+    assert await by_reference_only.anonymise_ended_before(datetime(2028, 1, 1, tzinfo=UTC)) == 1
+    row = await Booking.select().where(Booking.reference == booked["reference"]).first()
+    assert row is not None
+    assert row["message"] == ""
+    assert row["customer_email"] == "matti@example.com"
