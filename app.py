@@ -13,7 +13,6 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -32,9 +31,11 @@ from booking.feed_api import AgencyFeedController, FeedController, MyFeedControl
 from booking.feedback_api import FeedbackController, OutcomeController
 from booking.joint_api import JointSessionController, join_meeting
 from booking.report_api import ReportController
+from booking.retention import BOOKING_ANONYMISERS
 from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
+from calendars.credentials import PasswordCipher
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
 from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
@@ -64,26 +65,40 @@ from luukku.tables import TABLES as LUUKKU_TABLES
 from luukku.worker import PeriodicJob, run_forever
 from notifications.delivery import SEND_EVERY, Delivery, send_due
 from notifications.messages import Sender
+from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from notifications.tables import TABLES as NOTIFICATION_TABLES
+from security.api import AuditLogController, DataRequestController
+from security.headers import security_headers
+from security.rate_limits import RateLimiter, counters_for, rules_from
+from security.retention import Retention, daily_privacy_job
+from security.tables import TABLES as SECURITY_TABLES
 
-LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/staff/login"})
 
-
-def periodic_jobs(fetcher: Fetcher, delivery: Delivery, settings: Settings) -> list[PeriodicJob]:
+def periodic_jobs(
+    fetcher: Fetcher, delivery: Delivery, settings: Settings, retention: Retention
+) -> list[PeriodicJob]:
     """What `litestar worker` (or the in-app worker) runs."""
+    cipher = PasswordCipher.from_settings(settings)
     return [
         PeriodicJob("notifications", SEND_EVERY, lambda now: send_due(delivery, now)),
         PeriodicJob(
             "external-calendars",
             timedelta(minutes=1),
-            lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY),
+            lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY, cipher=cipher),
         ),
         PeriodicJob(
             "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
         ),
         PeriodicJob("contact-escalations", timedelta(minutes=1), escalate_due),
+        PeriodicJob("privacy", timedelta(days=1), lambda now: daily_privacy_job(retention, now)),
     ]
+
+
+def retention_registry(settings: Settings) -> Retention:
+    """Every table holding customers' details, with how it forgets them (a new table with
+    personal data adds its anonymisers here)."""
+    return Retention((*BOOKING_ANONYMISERS, *NOTIFICATION_ANONYMISERS), settings.retention_months)
 
 
 def create_app(
@@ -105,10 +120,24 @@ def create_app(
         else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
     )
-    jobs = periodic_jobs(fetcher, delivery, settings)
+    retention = retention_registry(settings)
+    jobs = periodic_jobs(fetcher, delivery, settings, retention)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
-    bind_tables(engine, (*LUUKKU_TABLES, *CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES))
+    bind_tables(
+        engine,
+        (
+            *LUUKKU_TABLES,
+            *CALENDAR_TABLES,
+            *BOOKING_TABLES,
+            *NOTIFICATION_TABLES,
+            *SECURITY_TABLES,
+        ),
+    )
+    counters = counters_for(settings, engine)
+    rate_limiter = RateLimiter(
+        counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
+    )
 
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
@@ -128,18 +157,13 @@ def create_app(
         finally:
             if worker is not None:
                 worker.cancel()
+            await counters.close()
             if owns_engine and isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
 
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
-    login_rate_limit = RateLimitConfig(
-        rate_limit=("minute", settings.login_attempts_per_minute),
-        check_throttle_handler=lambda request: (
-            request.method == "POST" and request.url.path in LOGIN_PATHS
-        ),
-        set_rate_limit_headers=True,
-    )
+    cipher = PasswordCipher.from_settings(settings)
 
     return Litestar(
         route_handlers=[
@@ -166,16 +190,20 @@ def create_app(
             KeyCustomerController,
             OutcomeController,
             FeedbackController,
+            AuditLogController,
+            DataRequestController,
             *web_routers(),
         ],
         on_app_init=[auth.on_app_init],
-        middleware=[login_rate_limit.middleware],
+        before_send=[security_headers(settings)],
+        request_max_body_size=settings.max_request_body_bytes,
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
             "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
+            "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
         plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
@@ -198,6 +226,8 @@ def create_app(
                 "clock": clock,
                 "engine": engine,
                 "pool_size": settings.database_pool_size,
+                "rate_limiter": rate_limiter,
+                "retention": retention,
             }
         ),
         debug=False,

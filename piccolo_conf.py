@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "calendars.piccolo_app",
         "booking.piccolo_app",
         "notifications.piccolo_app",
+        "security.piccolo_app",
     ]
 )

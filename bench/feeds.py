@@ -394,7 +394,9 @@ async def bench_engine(name: str, version: str, url: str) -> EngineRun:
     engine = engine_from_url(url)
     counter = count_queries(engine)
     bind_tables(engine, ALL_TABLES)
-    settings = Settings(database_url=url, demo_mode=True, run_worker_in_app=False)
+    settings = Settings(
+        database_url=url, demo_mode=True, run_worker_in_app=False, rate_limits_enabled=False
+    )
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
     try:

@@ -168,7 +168,9 @@ async def bench_engine(name: str, version: str, url: str) -> Run:
         await engine.start_connection_pool(min_size=1, max_size=4)
     try:
         slugs, reservations = await seed()
-        settings = Settings(database_url=url, demo_mode=True, run_worker_in_app=False)
+        settings = Settings(
+            database_url=url, demo_mode=True, run_worker_in_app=False, rate_limits_enabled=False
+        )
         app = create_app(settings, clock=FixedClock(NOW), engine=engine)
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
         body: dict[str, Any] = {

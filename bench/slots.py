@@ -447,7 +447,7 @@ async def bench_engine(name: str, version: str, url: str, scale: float) -> Engin
     engine = engine_from_url(url)
     counter = count_queries(engine)
     bind_tables(engine, ALL_TABLES)
-    settings = Settings(database_url=url, demo_mode=True)
+    settings = Settings(database_url=url, demo_mode=True, rate_limits_enabled=False)
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
     try:

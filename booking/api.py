@@ -30,6 +30,7 @@ from luukku.clock import Clock
 from luukku.languages import request_language
 from luukku.problems import InvalidInput, NotAuthenticated
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 # Dates far outside any real booking would overflow datetime arithmetic.
 SEARCHABLE_DATES = (date(2000, 1, 1), date(2999, 12, 31))
@@ -170,7 +171,7 @@ class BookingController(Controller):
     path = "/api/v1/bookings"
     tags = ("public",)  # type: ignore[assignment]
 
-    @post("/", summary="Book a time", status_code=201)
+    @post("/", summary="Book a time", status_code=201, guards=[rate_limited("booking")])
     async def create(
         self,
         data: JSONBody[BookingCreate],
@@ -180,7 +181,11 @@ class BookingController(Controller):
         created = await bookings.create_booking(data, settings, clock.now())
         return booking_out(created.booking, settings, created.manage_token)
 
-    @get("/{reference:str}", summary="A booking, with its manage token")
+    @get(
+        "/{reference:str}",
+        summary="A booking, with its manage token",
+        guards=[rate_limited("manage")],
+    )
     async def read(
         self,
         request: Request,  # type: ignore[type-arg]
@@ -191,7 +196,12 @@ class BookingController(Controller):
         view = await bookings.get_booking(reference, _manage_token(request), clock.now())
         return booking_out(view, settings)
 
-    @post("/{reference:str}/cancel", summary="Cancel a booking", status_code=200)
+    @post(
+        "/{reference:str}/cancel",
+        summary="Cancel a booking",
+        status_code=200,
+        guards=[rate_limited("manage")],
+    )
     async def cancel(
         self,
         request: Request,  # type: ignore[type-arg]
@@ -206,7 +216,12 @@ class BookingController(Controller):
         )
         return booking_out(view, settings)
 
-    @post("/{reference:str}/reschedule", summary="Move a booking", status_code=200)
+    @post(
+        "/{reference:str}/reschedule",
+        summary="Move a booking",
+        status_code=200,
+        guards=[rate_limited("manage")],
+    )
     async def reschedule(
         self,
         request: Request,  # type: ignore[type-arg]

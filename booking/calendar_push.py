@@ -22,6 +22,7 @@ from typing import Any
 from booking.tables import Booking, CalendarPush
 from booking.video import expert_attendee, meeting_link
 from calendars.caldav_push import BookingEvent, delete_event, event_href, event_ics, put_event
+from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import ExternalCalendar
 from luukku.database import write_transaction
@@ -247,12 +248,13 @@ async def push_bookings(fetcher: Fetcher, settings: Settings, now: datetime) -> 
         ExternalCalendar.password,
     ).where((ExternalCalendar.kind == "caldav") & (ExternalCalendar.write_bookings.eq(True)))
     written = 0
+    cipher = PasswordCipher.from_settings(settings)
     for row in sorted(rows, key=lambda row: row["id"]):
         target = _Target(
             calendar_id=row["id"],
             expert_id=row["expert"],
             url=row["url"],
-            auth=(row["username"], row["password"]) if row["username"] else None,
+            auth=(row["username"], cipher.open(row["password"])) if row["username"] else None,
         )
         written += await push_calendar(target, fetcher, settings, now)
     return written

@@ -24,6 +24,7 @@ from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 _NO_NUL = r"^[^\x00]*$"
 Text4000 = Annotated[str, msgspec.Meta(max_length=4000, pattern=_NO_NUL)]
@@ -255,7 +256,12 @@ class ContactRequestController(Controller):
     path = "/api/v1/contact-requests"
     tags = ("public",)  # type: ignore[assignment]
 
-    @post("/", summary="Ask a question without booking a time", status_code=201)
+    @post(
+        "/",
+        summary="Ask a question without booking a time",
+        status_code=201,
+        guards=[rate_limited("contact")],
+    )
     async def submit(
         self,
         data: JSONBody[ContactRequestIn],
@@ -295,7 +301,7 @@ class StaffContactRequestController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
-        view = await contact_requests.visible(request.user, reference)
+        view = await contact_requests.read_as(request.user, reference)
         return staff_out(view, settings, clock.now())
 
     @post("/{reference:str}/claim", summary="Take a request from your topic queue", status_code=200)

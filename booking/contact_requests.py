@@ -29,6 +29,7 @@ from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotF
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
 from notifications.texts import text
+from security import audit
 
 ANSWER_WITHIN = timedelta(hours=24)
 """The city's promise: every contact answered within 24 working hours."""
@@ -373,6 +374,17 @@ async def visible(member: StaffMember, reference: str) -> ContactRequestView:
     return view
 
 
+async def read_as(member: StaffMember, reference: str) -> ContactRequestView:
+    """The request for `member` to read, recorded in the audit log (it is customer data)."""
+    view = await visible(member, reference)
+    await audit.record(audit.staff_actor(member), "view", f"contact-request:{reference}")
+    return view
+
+
+async def _changed(member: StaffMember, reference: str, what: str) -> None:
+    await audit.record(audit.staff_actor(member), "change", f"contact-request:{reference}", what)
+
+
 async def inbox(
     member: StaffMember, statuses: tuple[str, ...], now: datetime
 ) -> list[ContactRequestView]:
@@ -405,7 +417,9 @@ async def claim(member: StaffMember, reference: str, now: datetime) -> ContactRe
     view = await visible(member, reference)
     if member.expert_id is None or member.agency_id != view.agency_id:
         raise NotAllowed("Only an expert of the agency can take this request.")
-    return await _assign(view, member.expert_id, now)
+    claimed = await _assign(view, member.expert_id, now)
+    await _changed(member, reference, "claimed")
+    return claimed
 
 
 async def assign(
@@ -422,7 +436,9 @@ async def assign(
     )
     if expert is None or expert["agency"] != view.agency_id or not expert["active"]:
         raise InvalidInput.field("expert_id", "not an active expert of the request's agency")
-    return await _assign(view, expert_id, now)
+    assigned = await _assign(view, expert_id, now)
+    await _changed(member, reference, f"assigned to expert {expert_id}")
+    return assigned
 
 
 async def _assign(view: ContactRequestView, expert_id: int, now: datetime) -> ContactRequestView:
@@ -485,6 +501,7 @@ async def reply(
                 letter,
                 now,
             )
+        await _changed(member, reference, f"answered ({channel})")
     return await get(reference)
 
 
@@ -496,6 +513,7 @@ async def close(member: StaffMember, reference: str) -> ContactRequestView:
     await ContactRequest.update({ContactRequest.status: "closed"}).where(
         (ContactRequest.reference == reference) & (ContactRequest.status == "open")
     )
+    await _changed(member, reference, "closed")
     return await get(reference)
 
 
@@ -513,6 +531,7 @@ async def link_booking(reference: str, booking_id: int, member: StaffMember, now
             ContactRequest.expert: row["expert"] or member.expert_id,
         }
     ).where(ContactRequest.id == row["id"])
+    await _changed(member, reference, f"booked as booking {booking_id}")
 
 
 async def escalate_due(now: datetime) -> int:

@@ -34,6 +34,7 @@ from notifications.outbox import (
     feedback_request,
     record_planned,
 )
+from security import audit
 
 OUTCOMES = ("completed", "no_show")
 LINK_VALID_FOR = timedelta(days=30)
@@ -117,6 +118,9 @@ async def set_outcome(
             await record_planned(row["reference"], [(message, snapshot)], now, voids=None)
         else:
             await drop_feedback_request(row["reference"], "marked as a no-show")
+        await audit.record(
+            audit.staff_actor(member), "change", f"booking:{row['reference']}", f"outcome {outcome}"
+        )
     return await get_view_by_reference(row["reference"])
 
 

@@ -20,6 +20,7 @@ from calendars.accounts import StaffMember
 from luukku.clock import Clock
 from luukku.languages import request_language
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 _NO_NUL = r"^[^\x00]*$"
 
@@ -96,6 +97,7 @@ class OutcomeController(Controller):
 class FeedbackController(Controller):
     path = "/api/v1/feedback"
     tags = ("public",)  # type: ignore[assignment]
+    guards = (rate_limited("manage"),)
 
     @get("/{reference:str}/{token:str}", summary="The feedback form of a completed appointment")
     async def form(

@@ -34,6 +34,8 @@ from calendars.accounts import StaffMember
 from luukku.auth import requires_role
 from luukku.clock import Clock
 from luukku.settings import Settings
+from security import audit
+from security.rate_limits import rate_limited
 
 _NO_NUL = r"^[^\x00]*$"
 LanguageTag = Annotated[
@@ -144,6 +146,10 @@ def _session_out(view: JointSessionView) -> JointSessionOut:
     )
 
 
+async def _audit(member: StaffMember, action: str, reference: str, detail: str = "") -> None:
+    await audit.record(audit.staff_actor(member), action, f"joint-session:{reference}", detail)
+
+
 class JointSessionController(Controller):
     path = "/api/v1/joint-sessions"
     tags = ("joint sessions",)  # type: ignore[assignment]
@@ -221,6 +227,7 @@ class JointSessionController(Controller):
             settings,
             clock.now(),
         )
+        await _audit(request.user, "change", booked.reference, "booked")
         return _session_out(booked)
 
     @get("/{reference:str}", summary="A joint session with everyone's join links")
@@ -230,7 +237,9 @@ class JointSessionController(Controller):
         reference: FromPath[str],
         settings: NamedDependency[Settings],
     ) -> JointSessionOut:
-        return _session_out(await get_joint_session(reference, request.user, settings))
+        view = await get_joint_session(reference, request.user, settings)
+        await _audit(request.user, "view", reference)
+        return _session_out(view)
 
     @post(
         "/{reference:str}/cancel",
@@ -247,6 +256,7 @@ class JointSessionController(Controller):
     ) -> JointSessionOut:
         reason = data.reason if data else ""
         view = await cancel_joint_session(reference, reason, request.user, settings, clock.now())
+        await _audit(request.user, "change", reference, "cancelled")
         return _session_out(view)
 
     @post(
@@ -265,6 +275,7 @@ class JointSessionController(Controller):
         view = await reschedule_joint_session(
             reference, data.start, request.user, settings, clock.now()
         )
+        await _audit(request.user, "change", reference, "rescheduled")
         return _session_out(view)
 
     @post(
@@ -283,6 +294,7 @@ class JointSessionController(Controller):
         view = await replace_participant(
             reference, data.expert_id, data.replacement_id, request.user, settings, clock.now()
         )
+        await _audit(request.user, "change", reference, "participant replaced")
         return _session_out(view)
 
 
@@ -296,6 +308,7 @@ class JointSessionController(Controller):
         "or the end."
     ),
     opt={"public": True},
+    guards=[rate_limited("manage")],
     tags=["public"],
     status_code=HTTP_303_SEE_OTHER,
 )

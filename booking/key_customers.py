@@ -15,6 +15,7 @@ from calendars.directory import check_agency_scope
 from calendars.tables import Expert
 from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import InvalidInput, NotFound
+from security import audit
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,9 @@ async def name_manager(
             agency=expert["agency"], business_id=number, company=company.strip(), expert=expert_id
         )
         await row.save()
+        await audit.record(
+            audit.staff_actor(member), "change", f"company:{number}", f"key customer of {expert_id}"
+        )
     return (await key_customers([expert["agency"]], row.id))[0]
 
 

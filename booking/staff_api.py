@@ -29,6 +29,7 @@ from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.settings import Settings
 from notifications.outbox import delivery_problems
+from security import audit
 
 
 class MyBookingsController(Controller):
@@ -52,6 +53,11 @@ class MyBookingsController(Controller):
         views = await bookings_of_expert(member.expert_id, range_start, range_end)
         joint = await joint_sessions_of_expert(member.expert_id, range_start, range_end, settings)
         problems = await delivery_problems([view.reference for view in views])
+        seen = [view.reference for view in views] + [view.reference for view in joint]
+        if seen:
+            await audit.record(
+                audit.staff_actor(member), "view", f"expert:{member.expert_id}", " ".join(seen)
+            )
         entries = [
             msgspec.structs.replace(
                 booking_out(view, settings, for_expert=True),
@@ -129,6 +135,11 @@ class AbsenceBookingsController(Controller):
         absence_id: RowId,
     ) -> list[BookingOut]:
         views = await bookings_inside_absence(request.user, absence_id)
+        if views:
+            references = " ".join(view.reference for view in views)
+            await audit.record(
+                audit.staff_actor(request.user), "view", f"absence:{absence_id}", references
+            )
         return [booking_out(view, settings, for_expert=True) for view in views]
 
     @post("/move-to-substitute", summary="Move them all to the substitute", status_code=200)
@@ -140,4 +151,8 @@ class AbsenceBookingsController(Controller):
         absence_id: RowId,
     ) -> MovedOut:
         moved = await move_to_substitute(request.user, absence_id, settings, clock.now())
+        if moved:
+            await audit.record(
+                audit.staff_actor(request.user), "change", f"absence:{absence_id}", " ".join(moved)
+            )
         return MovedOut(moved=moved)

@@ -20,7 +20,7 @@ Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[a-z0
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=_NO_NUL)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_NO_NUL)]
 AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
-ClockTime = Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}$")]
+ClockTime = Annotated[str, msgspec.Meta(max_length=5, pattern=r"^\d{2}:\d{2}$")]
 
 
 class Names(msgspec.Struct, forbid_unknown_fields=True):

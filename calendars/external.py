@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
+from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import Expert, ExternalBusy, ExternalCalendar
 from luukku.database import write_transaction
@@ -119,6 +120,7 @@ async def add_external_calendar(
     username: str = "",
     password: str = "",
     write_bookings: bool = False,
+    cipher: PasswordCipher | None = None,
 ) -> int:
     """Register an expert's ICS address or CalDAV calendar; its first sync comes with the next
     periodic run (or call `sync_calendar` at once). The new calendar's id."""
@@ -148,7 +150,7 @@ async def add_external_calendar(
             kind=kind,
             url=url,
             username=username,
-            password=password,
+            password=cipher.seal(password) if cipher else password,
             write_bookings=write_bookings,
         )
         await calendar.save()
@@ -323,7 +325,7 @@ async def _read_busy(
     return await asyncio.to_thread(busy_intervals, ics, window_start, window_end, zone)
 
 
-async def _load(calendar_id: int) -> _Source:
+async def _load(calendar_id: int, cipher: PasswordCipher | None = None) -> _Source:
     row = (
         await ExternalCalendar.select(
             ExternalCalendar.id,
@@ -346,7 +348,7 @@ async def _load(calendar_id: int) -> _Source:
         kind=row["kind"],
         url=row["url"],
         username=row["username"],
-        password=row["password"],
+        password=cipher.open(row["password"]) if cipher else row["password"],
     )
 
 
@@ -408,10 +410,12 @@ async def _sync(source: _Source, fetcher: Fetcher, now: datetime) -> SyncResult:
     return SyncResult(source.calendar_id, ok=True, busy_count=len(intervals))
 
 
-async def sync_calendar(calendar_id: int, fetcher: Fetcher, now: datetime) -> SyncResult:
+async def sync_calendar(
+    calendar_id: int, fetcher: Fetcher, now: datetime, cipher: PasswordCipher | None = None
+) -> SyncResult:
     """Fetch one calendar now and replace its busy times; on failure keep them and record why.
     Raises NotFound for an unknown calendar."""
-    source = await _load(calendar_id)
+    source = await _load(calendar_id, cipher)
     await ExternalCalendar.update({ExternalCalendar.last_attempt_at: now}).where(
         ExternalCalendar.id == calendar_id
     )
@@ -441,6 +445,7 @@ async def sync_due_calendars(
     *,
     limit: int = 200,
     concurrency: int = 8,
+    cipher: PasswordCipher | None = None,
 ) -> int:
     """The periodic job: sync up to `limit` calendars not attempted within `every`, longest
     waiting first, `concurrency` at a time. Safe to run from several workers: each calendar is
@@ -468,7 +473,7 @@ async def sync_due_calendars(
             if not await _claim(calendar_id, now, every):
                 return
             try:
-                source = await _load(calendar_id)
+                source = await _load(calendar_id, cipher)
             except NotFound:  # removed since the list was read
                 return
             await _sync(source, fetcher, now)

@@ -14,6 +14,7 @@ from litestar.security.jwt import Token
 from calendars import directory, external
 from calendars.accounts import StaffMember
 from calendars.admin_api import AbsenceIn, ClockTime, Created, HoursIn
+from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher
 from luukku.clock import Clock
 from luukku.database import RowId
@@ -105,12 +106,19 @@ class ExternalCalendarController(Controller):
         data: JSONBody[ExternalCalendarIn],
         fetcher: NamedDependency[Fetcher],
         clock: NamedDependency[Clock],
+        cipher: NamedDependency[PasswordCipher],
     ) -> ExternalCalendarOut:
         expert = directory.own_expert(request.user)
         calendar = await external.add_external_calendar(
-            expert, data.kind, data.url, data.username, data.password, data.write_bookings
+            expert,
+            data.kind,
+            data.url,
+            data.username,
+            data.password,
+            data.write_bookings,
+            cipher=cipher,
         )
-        await external.sync_calendar(calendar, fetcher, clock.now())
+        await external.sync_calendar(calendar, fetcher, clock.now(), cipher)
         [status] = [s for s in await external.calendars_of(expert) if s.id == calendar]
         return _status_out(status)
 
@@ -121,10 +129,11 @@ class ExternalCalendarController(Controller):
         calendar_id: RowId,
         fetcher: NamedDependency[Fetcher],
         clock: NamedDependency[Clock],
+        cipher: NamedDependency[PasswordCipher],
     ) -> ExternalCalendarOut:
         expert = directory.own_expert(request.user)
         await external.owned_calendar(expert, calendar_id)
-        await external.sync_calendar(calendar_id, fetcher, clock.now())
+        await external.sync_calendar(calendar_id, fetcher, clock.now(), cipher)
         [status] = [s for s in await external.calendars_of(expert) if s.id == calendar_id]
         return _status_out(status)
 

@@ -20,6 +20,7 @@ from calendars.accounts import (
 )
 from calendars.tables import RevokedToken
 from luukku.auth import TokenIssuer, token_expiry
+from security.rate_limits import rate_limited
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -52,6 +53,7 @@ class AuthController(Controller):
         summary="Sign in; answers a bearer token and sets the session cookie",
         status_code=200,
         opt={"public": True},
+        guards=[rate_limited("login")],
     )
     async def login(
         self, data: JSONBody[LoginIn], tokens: NamedDependency[TokenIssuer]

@@ -190,6 +190,10 @@ class ExternalCalendar(Table):
     url = Varchar(length=2000)
     username = Varchar(length=200, default="")
     password = Varchar(length=200, default="")
+    """Sealed with a key derived from SECRET_KEY (`fernet:…`, see calendars/credentials.py).
+    The column is TEXT in PostgreSQL (migration 2026-11-26T15:10:49): a sealed value is longer
+    than 200 characters; declared unchanged here so the auto-migrations (which cannot alter a
+    column on SQLite) see no difference."""
     last_attempt_at = Timestamptz(null=True, default=None)
     last_success_at = Timestamptz(null=True, default=None)
     last_error = Varchar(length=500, default="")

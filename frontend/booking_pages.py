@@ -24,6 +24,7 @@ from frontend.week import WEEK, chosen_week, days_of_week, week_range
 from luukku.clock import Clock
 from luukku.problems import Conflict, InvalidInput, SlotTaken
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -56,6 +57,7 @@ def _calendar_file(view: BookingView, language: str, manage_url: str) -> bytes:
 class BookingPages(Controller):
     path = "/bookings/{reference:str}"
     include_in_schema = False
+    guards = (rate_limited("manage"),)  # every page here takes the manage token
 
     @get("/confirmation", name="confirmation")
     async def confirmation(

@@ -21,6 +21,7 @@ from frontend.templating import page, page_language
 from luukku.clock import Clock
 from luukku.problems import DomainError
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 _FIELDS = ("topic", "question", "channel", "name", "email", "phone", "company", "business_id")
@@ -45,7 +46,7 @@ class ContactPages(Controller):
             errors={},
         )
 
-    @post("/", name="contact-submit")
+    @post("/", name="contact-submit", guards=[rate_limited("contact")])
     async def submit(
         self,
         request: Request[Any, Any, Any],
@@ -106,6 +107,7 @@ class ContactPages(Controller):
 class FeedbackPages(Controller):
     path = "/feedback/{reference:str}/{token:str}"
     include_in_schema = False
+    guards = (rate_limited("manage"),)  # the link's token opens the form
 
     async def _page(
         self,

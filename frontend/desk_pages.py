@@ -38,6 +38,7 @@ from luukku.auth import requires_role
 from luukku.clock import Clock
 from luukku.problems import DomainError, FieldError, InvalidInput, NotAllowed
 from luukku.settings import Settings
+from security import audit
 
 Member = Request[StaffMember, Token, Any]
 DURATIONS = (30, 45, 60, 90, 120)
@@ -267,4 +268,7 @@ class DeskPages(Controller):
             return await self._slots(
                 request, settings, clock, search, booking_form=values, booking_errors=errors
             )
+        await audit.record(
+            audit.staff_actor(request.user), "change", f"joint-session:{booked.reference}", "booked"
+        )
         return Redirect(f"/desk?done=booked&reference={booked.reference}", status_code=303)

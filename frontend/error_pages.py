@@ -22,15 +22,17 @@ MACHINE_PATHS = ("/api/", "/feeds/", "/schema", "/healthz", "/readyz", "/static/
 
 
 def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         status = exc.status_code
+        headers = dict(exc.headers)
     elif isinstance(exc, ValidationException):
         status = 400
     elif isinstance(exc, HTTPException):
         status = exc.status_code
     else:
         status = 500
-    return page(request, "error.html", status_code=status, status=status)
+    return page(request, "error.html", status_code=status, headers=headers, status=status)
 
 
 def to_login(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:

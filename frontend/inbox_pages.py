@@ -69,7 +69,7 @@ class InboxPages(Controller):
         status_code: int = 200,
     ) -> Template:
         member = request.user
-        view = await contact_requests.visible(member, reference)
+        view = await contact_requests.read_as(member, reference)
         services = [s for s in await list_services() if s.agency_id == view.agency_id]
         return page(
             request,

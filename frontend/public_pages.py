@@ -29,6 +29,7 @@ from frontend.week import WEEK, chosen_week, days_of_week, week_range
 from luukku.clock import Clock
 from luukku.problems import DomainError, InvalidInput, SlotTaken
 from luukku.settings import Settings
+from security.rate_limits import rate_limited
 
 NEXT_FREE_COUNT = 6
 NEXT_FREE_SEARCH = timedelta(days=28)
@@ -214,7 +215,7 @@ class ServicePages(Controller):
             privacy_notice_version=settings.privacy_notice_version,
         )
 
-    @post("/book", name="book")
+    @post("/book", name="book", guards=[rate_limited("booking")])
     async def book(
         self,
         request: Request[Any, Any, Any],

@@ -12,8 +12,10 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
 from frontend.admin_pages import AdminPages
+from frontend.audit_pages import AuditLogPages
 from frontend.booking_pages import BookingPages
 from frontend.contact_pages import ContactPages, FeedbackPages
+from frontend.data_request_pages import DataRequestPages
 from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
@@ -61,6 +63,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             InfoPages,
             ContactPages,
             FeedbackPages,
+            DataRequestPages,
         ],
         opt={"public": True},
         exception_handlers=_PAGE_ERRORS,
@@ -79,6 +82,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             InboxPages,
             OutcomePages,
             KeyCustomerPages,
+            AuditLogPages,
         ],
         exception_handlers={NotAuthorizedException: to_login, **_PAGE_ERRORS},
         include_in_schema=False,

@@ -15,6 +15,7 @@ from litestar.security.jwt import Token
 from booking.feed_tokens import current_feed_token, feed_url, rotate_feed_token
 from calendars import directory, external
 from calendars.accounts import StaffMember
+from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher
 from frontend.form_errors import from_domain_error, text_field
 from frontend.templating import page
@@ -165,6 +166,7 @@ class SchedulePages(Controller):
         fetcher: NamedDependency[Fetcher],
         clock: NamedDependency[Clock],
         settings: NamedDependency[Settings],
+        cipher: NamedDependency[PasswordCipher],
     ) -> Template | Redirect:
         expert = directory.own_expert(request.user)
         form = {key: str(value) for key, value in (await request.form()).items()}
@@ -175,6 +177,7 @@ class SchedulePages(Controller):
                 form.get("url", ""),
                 form.get("username", ""),
                 form.get("password", ""),
+                cipher=cipher,
             )
         except DomainError as error:
             if error.status_code >= 500:
@@ -190,7 +193,7 @@ class SchedulePages(Controller):
                 form=form,
                 errors=from_domain_error(error, "url"),
             )
-        result = await external.sync_calendar(calendar, fetcher, clock.now())
+        result = await external.sync_calendar(calendar, fetcher, clock.now(), cipher)
         done = "synced" if result.ok else "sync-failed"
         return Redirect(f"/staff/external-calendars?done={done}", status_code=303)
 
@@ -201,9 +204,10 @@ class SchedulePages(Controller):
         calendar_id: RowId,
         fetcher: NamedDependency[Fetcher],
         clock: NamedDependency[Clock],
+        cipher: NamedDependency[PasswordCipher],
     ) -> Redirect:
         expert = directory.own_expert(request.user)
         await external.owned_calendar(expert, calendar_id)
-        result = await external.sync_calendar(calendar_id, fetcher, clock.now())
+        result = await external.sync_calendar(calendar_id, fetcher, clock.now(), cipher)
         done = "synced" if result.ok else "sync-failed"
         return Redirect(f"/staff/external-calendars?done={done}", status_code=303)

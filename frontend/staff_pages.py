@@ -37,6 +37,8 @@ from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
+from security import audit
+from security.rate_limits import rate_limited
 
 Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"
@@ -81,7 +83,7 @@ class StaffSessionPages(Controller):
     ) -> Template:
         return page(request, "staff/login.html", next=_safe_next(next), email="", failed=False)
 
-    @post("/login", name="staff-sign-in", opt={"public": True})
+    @post("/login", name="staff-sign-in", opt={"public": True}, guards=[rate_limited("login")])
     async def sign_in(
         self, request: Request[Any, Any, Any], tokens: NamedDependency[TokenIssuer]
     ) -> Template | Redirect:
@@ -184,6 +186,7 @@ class StaffCalendarPages(Controller):
             settings,
             for_expert=True,
         )
+        await audit.record(audit.staff_actor(request.user), "view", f"booking:{view.reference}")
         return page(
             request,
             "staff/booking.html",
@@ -200,6 +203,9 @@ class StaffCalendarPages(Controller):
         expert = directory.own_expert(request.user)
         notes = str(form.get("notes", ""))[: MAX_STAFF_NOTES + 1]
         await set_staff_notes(expert, reference, notes[:MAX_STAFF_NOTES])
+        await audit.record(
+            audit.staff_actor(request.user), "change", f"booking:{reference}", "notes"
+        )
         return Redirect(f"/staff/bookings/{reference}?done=notes-saved", status_code=303)
 
     @get("/absences", name="staff-absences")

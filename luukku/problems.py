@@ -33,6 +33,8 @@ class DomainError(Exception):
 
     status_code = 400
     title = "Bad request"
+    headers: Mapping[str, str] = {}
+    """Extra response headers (`Retry-After` on 429)."""
 
     def __init__(self, detail: str, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(detail)
@@ -87,7 +89,11 @@ class Gone(DomainError):
 
 
 def _problem(
-    status: int, title: str, detail: str, errors: Sequence[FieldError] = ()
+    status: int,
+    title: str,
+    detail: str,
+    errors: Sequence[FieldError] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> ProblemDetailsException:
     extra: dict[str, Any] = {}
     if errors:
@@ -98,11 +104,12 @@ def _problem(
         detail=detail,
         type_="about:blank",
         extra=extra or None,
+        headers=dict(headers) if headers else None,
     )
 
 
 def _from_domain_error(exc: DomainError) -> ProblemDetailsException:
-    return _problem(exc.status_code, exc.title, exc.detail, exc.errors)
+    return _problem(exc.status_code, exc.title, exc.detail, exc.errors, exc.headers)
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
@@ -143,7 +150,7 @@ def _from_validation(exc: ValidationException) -> ProblemDetailsException:
 
 
 def _from_http_exception(exc: HTTPException) -> ProblemDetailsException:
-    return _problem(exc.status_code, str(exc.detail), str(exc.detail))
+    return _problem(exc.status_code, str(exc.detail), str(exc.detail), headers=exc.headers)
 
 
 def http_problem_response(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -26,6 +26,23 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(value: str) -> tuple[int, int]:
+    """`"20/hour"` as (20, 3600): a count and a window in seconds."""
+    count, _, unit = value.strip().partition("/")
+    if not count.strip().isdigit() or unit.strip() not in RATE_UNITS:
+        raise ValueError(f"a rate limit is count/unit ({', '.join(RATE_UNITS)}), not {value!r}")
+    return int(count), RATE_UNITS[unit.strip()]
+
+
+def _rate(env: dict[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    parse_rate(value)  # refuse a malformed limit at start-up, not at the first request
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the app reads from the environment; tests build their own instance."""
@@ -41,7 +58,26 @@ class Settings:
     access_token_minutes: int = 30
     """Lifetime of a staff access token."""
     login_attempts_per_minute: int = 10
-    """Login attempts one client may make a minute (429 with Retry-After beyond)."""
+    """Login attempts one client (address, and email named) may make a minute (429 beyond)."""
+    rate_limits_enabled: bool = True
+    """Whether the rate limits below apply; benchmarks and the API fuzzer turn them off."""
+    rate_limit_booking: str = "20/hour"
+    """New bookings one address, and one customer email, may make (`count/unit`, unit one of
+    second, minute, hour, day)."""
+    rate_limit_manage: str = "60/hour"
+    """Requests with a manage token (read, cancel, reschedule) from one address."""
+    rate_limit_contact: str = "10/hour"
+    """Contact requests one address, and one email, may send."""
+    rate_limit_data_request: str = "5/hour"
+    """Requests for one's personal data (export and erasure links) per address and email."""
+    redis_url: str = ""
+    """`redis://host:port/db`: rate-limit counters shared by every process; without it they
+    live in the database."""
+    max_request_body_bytes: int = 1_048_576
+    """Largest request body accepted (413 beyond)."""
+    retention_months: int = 12
+    """Customer details of a booking are anonymised this many months after the appointment;
+    the statistics (reference, service, times, channel, status) stay."""
     demo_mode: bool = True
     """Demo conveniences (a fixed development secret). Set `DEMO_MODE=false` in production."""
     public_base_url: str = "http://127.0.0.1:8000"
@@ -113,6 +149,18 @@ class Settings:
             ),
             access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", "30")),
             login_attempts_per_minute=int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "10")),
+            rate_limits_enabled=_flag(env.get("RATE_LIMITS_ENABLED"), default=True),
+            rate_limit_booking=_rate(env, "RATE_LIMIT_BOOKING", defaults.rate_limit_booking),
+            rate_limit_manage=_rate(env, "RATE_LIMIT_MANAGE", defaults.rate_limit_manage),
+            rate_limit_contact=_rate(env, "RATE_LIMIT_CONTACT", defaults.rate_limit_contact),
+            rate_limit_data_request=_rate(
+                env, "RATE_LIMIT_DATA_REQUEST", defaults.rate_limit_data_request
+            ),
+            redis_url=env.get("REDIS_URL", ""),
+            max_request_body_bytes=int(
+                env.get("MAX_REQUEST_BODY_BYTES") or defaults.max_request_body_bytes
+            ),
+            retention_months=int(env.get("RETENTION_MONTHS") or defaults.retention_months),
             demo_mode=_flag(env.get("DEMO_MODE"), default=True),
             public_base_url=env.get("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
             default_timezone=env.get("DEFAULT_TIMEZONE", defaults.default_timezone),

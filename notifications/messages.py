@@ -182,11 +182,17 @@ def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     subject = one_line(
         text(language, f"{out.kind}.subject", service=service, when=_short_when(booking, language))
     )
-    link = booking.feedback_url if out.kind is Kind.FEEDBACK_REQUEST else ""
+    link = (
+        booking.feedback_url
+        if out.kind is Kind.FEEDBACK_REQUEST
+        else booking.link
+        if out.kind is Kind.DATA_REQUEST
+        else ""
+    )
     parts = (
         text(language, "greeting", name=one_line(out.recipient.name)),
         text(language, f"{out.kind}.intro"),
-        _facts(out),
+        [] if out.kind is Kind.DATA_REQUEST else _facts(out),
         link,
         text(language, "closing", agency=agency),
     )
@@ -200,7 +206,7 @@ def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     message["Message-ID"] = message_id(out.key, sender.domain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(_plain(*parts))
-    link_text = text(language, "feedback_request.link") if link else ""
+    link_text = text(language, f"{out.kind}.link") if link else ""
     message.add_alternative(_html(language, subject, parts, link_text), subtype="html")
     method = _METHODS.get(out.kind)
     if method is not None:

@@ -38,6 +38,8 @@ class Kind(StrEnum):
     CANCELLATION = "cancellation"
     REMINDER = "reminder"
     FEEDBACK_REQUEST = "feedback_request"
+    DATA_REQUEST = "data_request"
+    """To a customer who asked for their data: the one-time link to see and erase it."""
 
 
 TIMED_KINDS = (Kind.REMINDER, Kind.FEEDBACK_REQUEST)
@@ -76,6 +78,8 @@ class BookingSnapshot:
     """On REASSIGNED: the expert who had the booking, told it is no longer theirs."""
     feedback_url: str = ""
     """On a feedback request: the customer's one-time link to the feedback form."""
+    link: str = ""
+    """On DATA_REQUEST: the customer's one-time link to their data."""
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -310,3 +314,39 @@ async def delivery_problems(references: Sequence[str]) -> dict[str, list[Deliver
             )
         )
     return problems
+
+
+async def record_data_request(
+    email: str, language: str, link: str, key: str, now: datetime
+) -> None:
+    """The message carrying a customer's one-time data link (`key` tells requests apart)."""
+    luukku = {"fi": "Luukku", "sv": "Luukku", "en": "Luukku"}
+    snapshot = BookingSnapshot(
+        reference="",
+        sequence=0,
+        status="",
+        start=now,
+        end=now,
+        channel="",
+        video_url="",
+        location="",
+        service_name=luukku,
+        agency_name=luukku,
+        customer=Person(name="", email=email, language=language),
+        expert=Person(name="", email="", language=language),
+        link=link,
+    )
+    await OutboxMessage.insert(
+        OutboxMessage(
+            idempotency_key=f"{Kind.DATA_REQUEST}:{key}",
+            kind=Kind.DATA_REQUEST,
+            booking_reference="",
+            recipient=email,
+            recipient_name="",
+            language=language,
+            due_at=now,
+            status="pending",
+            created_at=now,
+            payload=snapshot.to_json(),
+        )
+    )

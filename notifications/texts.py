@@ -9,6 +9,13 @@ from __future__ import annotations
 from typing import Final
 
 FI: Final = {
+    "data_request.subject": "Tietosi Luukussa",
+    "data_request.intro": (
+        "Pyysit nähtäväksi tietosi, joita Luukku säilyttää ajanvarauksistasi. Linkki on "
+        "voimassa 24 tuntia; sen kautta voit myös pyytää tietojesi poistamista. Jos et pyytänyt"
+        " tätä, voit jättää viestin huomiotta."
+    ),
+    "data_request.link": "Näytä tietoni",
     "confirmation.subject": "Ajanvaraus vahvistettu: {service}, {when}",
     "confirmation.intro": "Ajanvarauksesi on vahvistettu. Kalenterikutsu on liitteenä.",
     "new_booking.subject": "Uusi ajanvaraus: {service}, {when}",
@@ -64,6 +71,13 @@ FI: Final = {
 }
 
 SV: Final = {
+    "data_request.subject": "Dina uppgifter i Luukku",
+    "data_request.intro": (
+        "Du bad om att få se de uppgifter Luukku har om dina bokningar. Länken gäller i 24 "
+        "timmar; via den kan du också begära att dina uppgifter raderas. Om du inte bad om "
+        "detta kan du strunta i meddelandet."
+    ),
+    "data_request.link": "Visa mina uppgifter",
     "confirmation.subject": "Tidsbokningen är bekräftad: {service}, {when}",
     "confirmation.intro": "Din tidsbokning är bekräftad. En kalenderinbjudan är bifogad.",
     "new_booking.subject": "Ny tidsbokning: {service}, {when}",
@@ -117,6 +131,13 @@ SV: Final = {
 }
 
 EN: Final = {
+    "data_request.subject": "Your data in Luukku",
+    "data_request.intro": (
+        "You asked to see the data Luukku holds about your bookings. The link is valid for 24 "
+        "hours; through it you can also ask for your data to be erased. If you did not ask for "
+        "this, you can ignore this message."
+    ),
+    "data_request.link": "Show my data",
     "confirmation.subject": "Booking confirmed: {service}, {when}",
     "confirmation.intro": "Your booking is confirmed. A calendar invitation is attached.",
     "new_booking.subject": "New booking: {service}, {when}",

@@ -27,12 +27,19 @@ from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
 from luukku.tables import TABLES as LUUKKU_TABLES
 from notifications.tables import TABLES as NOTIFICATION_TABLES
+from security.tables import TABLES as SECURITY_TABLES
 
 # Shared worlds of test data, as fixtures for every test module.
 pytest_plugins = ["tests.joint_world", "tests.quality_world", "tests.report_world"]
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL_TABLES = (*LUUKKU_TABLES, *CALENDAR_TABLES, *BOOKING_TABLES, *NOTIFICATION_TABLES)
+ALL_TABLES = (
+    *LUUKKU_TABLES,
+    *CALENDAR_TABLES,
+    *BOOKING_TABLES,
+    *NOTIFICATION_TABLES,
+    *SECURITY_TABLES,
+)
 # A Monday morning in Helsinki, well before the DST change of 2027.
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -91,6 +98,9 @@ def settings(migrated_database: str) -> Settings:
         public_base_url="https://luukku.test",
         video_base_url="https://video.test",
         run_worker_in_app=False,
+        # Tests of other things book and sign in many times from one address;
+        # tests/security/test_rate_limits.py turns the limits on.
+        rate_limits_enabled=False,
     )
 
 

@@ -126,6 +126,7 @@ def two_app_processes(settings, db: None) -> Iterator[list[str]]:
         "DEMO_MODE": "false",
         "RUN_WORKER_IN_APP": "false",
         "DATABASE_POOL_SIZE": "30",
+        "RATE_LIMITS_ENABLED": "false",  # fifty bookings from one address on purpose
     }
     ports = [_free_port(), _free_port()]
     processes = [

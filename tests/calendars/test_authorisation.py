@@ -227,3 +227,211 @@ async def test_admin_input_errors_name_the_field(client: httpx.AsyncClient, worl
     )
     assert unknown.status_code == 404
     assert unknown.json()["errors"][0]["field"] == "agency"
+
+
+# Every operation of the OpenAPI document, and what each kind of caller gets. A new route
+# without an entry here fails `test_every_route_in_the_openapi_document_has_an_entry`.
+# "allowed" means past authentication and authorisation (any answer but 401, 403 or 5xx).
+ALLOWED = "allowed"
+MATRIX_CALLERS = ("anonymous", "customer", "expert_a", "agency_admin_a", "clerk", "admin")
+STAFF_CALLERS = MATRIX_CALLERS[2:]
+
+
+def _public() -> dict[str, object]:
+    return dict.fromkeys(MATRIX_CALLERS, ALLOWED)
+
+
+def _staff(*roles: str) -> dict[str, object]:
+    """Signed-in staff whose role is in `roles` (all staff when none named)."""
+    role_of = {
+        "expert_a": "expert",
+        "agency_admin_a": "agency_admin",
+        "clerk": "service_point_clerk",
+        "admin": "admin",
+    }
+    outcome: dict[str, object] = {"anonymous": 401, "customer": 401}
+    for caller in STAFF_CALLERS:
+        outcome[caller] = ALLOWED if not roles or role_of[caller] in roles else 403
+    return outcome
+
+
+def _manage_token() -> dict[str, object]:
+    """The booking's customer with its manage token; a staff token is no manage token."""
+    return {"anonymous": 401, "customer": ALLOWED} | dict.fromkeys(STAFF_CALLERS, 404)
+
+
+def _data_link() -> dict[str, object]:
+    """A customer's emailed data link; neither a manage token nor a staff token is one."""
+    outcome: dict[str, object] = {"anonymous": 401}
+    return outcome | dict.fromkeys(MATRIX_CALLERS[1:], 404)
+
+
+ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/api/v1/data-requests"): _public(),
+    ("GET", "/api/v1/data-requests/export"): _data_link(),
+    ("POST", "/api/v1/data-requests/erase"): _data_link(),
+    ("GET", "/healthz"): _public(),
+    ("GET", "/readyz"): _public(),
+    ("GET", "/api/v1/services"): _public(),
+    ("GET", "/api/v1/services/{slug}/slots"): _public(),
+    ("POST", "/api/v1/bookings"): _public(),
+    ("GET", "/api/v1/bookings/{reference}"): _manage_token(),
+    ("POST", "/api/v1/bookings/{reference}/cancel"): _manage_token(),
+    ("POST", "/api/v1/bookings/{reference}/reschedule"): _manage_token(),
+    ("GET", "/feeds/{feed_file}"): _public(),
+    ("GET", "/join/{token}"): _public(),
+    ("POST", "/api/v1/auth/login"): _public(),
+    ("POST", "/api/v1/auth/logout"): _staff(),
+    ("GET", "/api/v1/staff/me"): _staff(),
+    ("GET", "/api/v1/staff/me/bookings"): _staff(),
+    ("GET", "/api/v1/staff/absences/{absence_id}/bookings"): _staff(),
+    ("POST", "/api/v1/staff/absences/{absence_id}/move-to-substitute"): _staff(),
+    ("GET", "/api/v1/staff/me/absences"): _staff("expert"),
+    ("POST", "/api/v1/staff/me/absences"): _staff("expert"),
+    ("DELETE", "/api/v1/staff/me/absences/{absence_id}"): _staff("expert"),
+    ("GET", "/api/v1/staff/me/overrides"): _staff("expert"),
+    ("POST", "/api/v1/staff/me/overrides"): _staff("expert"),
+    ("DELETE", "/api/v1/staff/me/overrides/{override_id}"): _staff("expert"),
+    ("GET", "/api/v1/staff/me/working-hours"): _staff("expert"),
+    ("PUT", "/api/v1/staff/me/working-hours"): _staff("expert"),
+    ("GET", "/api/v1/staff/me/external-calendars"): _staff("expert"),
+    ("POST", "/api/v1/staff/me/external-calendars"): _staff("expert"),
+    ("DELETE", "/api/v1/staff/me/external-calendars/{calendar_id}"): _staff("expert"),
+    ("POST", "/api/v1/staff/me/external-calendars/{calendar_id}/sync"): _staff("expert"),
+    ("GET", "/api/v1/staff/me/feed"): _staff("expert"),
+    ("POST", "/api/v1/staff/me/feed/rotate"): _staff("expert"),
+    ("GET", "/api/v1/staff/agency/feed"): _staff("agency_admin"),
+    ("POST", "/api/v1/staff/agency/feed/rotate"): _staff("agency_admin"),
+    ("POST", "/api/v1/admin/agencies"): _staff("admin"),
+    ("POST", "/api/v1/admin/service-points"): _staff("admin"),
+    ("POST", "/api/v1/admin/experts"): _staff("admin", "agency_admin"),
+    ("POST", "/api/v1/admin/experts/{expert_id}/absences"): _staff("admin", "agency_admin"),
+    ("POST", "/api/v1/admin/services"): _staff("admin", "agency_admin"),
+    ("GET", "/api/v1/admin/audit-log"): _staff("admin"),
+    ("POST", "/api/v1/joint-sessions"): _staff("service_point_clerk", "admin"),
+    ("POST", "/api/v1/joint-sessions/search"): _staff("service_point_clerk", "admin"),
+    ("GET", "/api/v1/joint-sessions/{reference}"): _staff("service_point_clerk", "admin"),
+    ("POST", "/api/v1/joint-sessions/{reference}/cancel"): _staff("service_point_clerk", "admin"),
+    ("POST", "/api/v1/joint-sessions/{reference}/replace"): _staff("service_point_clerk", "admin"),
+    ("POST", "/api/v1/joint-sessions/{reference}/reschedule"): _staff(
+        "service_point_clerk", "admin"
+    ),
+    # Service quality (issue 7): questions are public; the inbox is every staff member's
+    # (each sees what their role and topics allow); reports and key customers are for admins.
+    ("POST", "/api/v1/contact-requests"): _public(),
+    ("GET", "/api/v1/feedback/{reference}/{token}"): _public(),
+    ("POST", "/api/v1/feedback/{reference}/{token}"): _public(),
+    ("GET", "/api/v1/staff/contact-requests"): _staff(),
+    ("GET", "/api/v1/staff/contact-requests/{reference}"): _staff(),
+    ("POST", "/api/v1/staff/contact-requests/{reference}/claim"): _staff(),
+    ("POST", "/api/v1/staff/contact-requests/{reference}/assign"): _staff(),
+    ("POST", "/api/v1/staff/contact-requests/{reference}/reply"): _staff(),
+    ("POST", "/api/v1/staff/contact-requests/{reference}/convert"): _staff(),
+    ("POST", "/api/v1/staff/contact-requests/{reference}/close"): _staff(),
+    ("POST", "/api/v1/staff/bookings/{reference}/outcome"): _staff(),
+    ("GET", "/api/v1/admin/key-customers"): _staff("admin", "agency_admin"),
+    ("POST", "/api/v1/admin/key-customers"): _staff("admin", "agency_admin"),
+    ("DELETE", "/api/v1/admin/key-customers/{key_customer_id}"): _staff("admin", "agency_admin"),
+    ("PUT", "/api/v1/admin/agencies/{slug}/service-hours"): _staff("admin", "agency_admin"),
+    ("GET", "/api/v1/admin/reports"): _staff("admin", "agency_admin"),
+    ("GET", "/api/v1/admin/reports.csv"): _staff("admin", "agency_admin"),
+}
+
+
+async def _openapi_operations(client: httpx.AsyncClient) -> set[tuple[str, str]]:
+    document = (await client.get("/schema/openapi.json")).json()
+    return {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+async def test_every_route_in_the_openapi_document_has_an_entry(client: httpx.AsyncClient):
+    operations = await _openapi_operations(client)
+    assert sorted(operations - set(ROUTE_MATRIX)) == [], "routes missing from ROUTE_MATRIX"
+    assert sorted(set(ROUTE_MATRIX) - operations) == [], "ROUTE_MATRIX names unknown routes"
+
+
+def _concrete(path: str, world: dict[str, Any]) -> str:
+    values = {
+        "{slug}": "funding-advice",
+        "{reference}": world.get("reference", "LK-AAAA-AAAA"),
+        "{feed_file}": "no-such-feed.ics",
+        "{token}": "no-such-link",
+        "{expert_id}": str(world["expert_a"]),
+        "{absence_id}": "999999",
+        "{override_id}": "999999",
+        "{calendar_id}": "999999",
+        "{key_customer_id}": "999999",
+    }
+    for name, value in values.items():
+        path = path.replace(name, value)
+    return path
+
+
+@pytest.fixture
+async def booked_world(world: dict[str, Any], client: httpx.AsyncClient) -> dict[str, Any]:
+    from tests.factories import booking_body, make_service
+
+    await make_service(await _agency_id("city-business"))
+    response = await client.post("/api/v1/bookings", json=booking_body("2026-11-24T09:00:00+02:00"))
+    assert response.status_code == 201, response.text
+    booking = response.json()
+    return world | {"reference": booking["reference"], "manage_token": booking["manage_token"]}
+
+
+async def _agency_id(slug: str) -> int:
+    from calendars.tables import Agency
+
+    row = await Agency.select(Agency.id).where(Agency.slug == slug).first()
+    assert row is not None
+    return int(row["id"])
+
+
+# Bodies that pass validation, so the route's own checks answer (others send `{}`).
+MATRIX_BODIES: dict[str, object] = {
+    "/api/v1/data-requests": {"email": "matti@example.com"},
+    "/api/v1/bookings/{reference}/reschedule": {"start": "2026-11-24T11:00:00+02:00"},
+    "/api/v1/staff/me/absences": {
+        "start": "2026-12-01T08:00:00+02:00",
+        "end": "2026-12-01T16:00:00+02:00",
+    },
+    "/api/v1/staff/me/external-calendars": {"kind": "ics", "url": "http://192.0.2.1/x.ics"},
+    "/api/v1/staff/me/overrides": {"date": "2026-12-01"},
+    "/api/v1/staff/me/working-hours": {"working_hours": []},
+}
+
+
+def _matrix_order(route: tuple[str, str]) -> tuple[bool, str, str]:
+    # Signing out ends each caller's token: last.
+    return (route[1] == "/api/v1/auth/logout", route[1], route[0])
+
+
+async def test_each_route_answers_each_caller_as_the_matrix_says(
+    client: httpx.AsyncClient, booked_world: dict[str, Any]
+):
+    headers = {caller: await _headers(client, caller) for caller in CALLERS}
+    headers["customer"] = {"Authorization": f"Bearer {booked_world['manage_token']}"}
+    mismatches = {}
+    for method, path in sorted(ROUTE_MATRIX, key=_matrix_order):
+        expected = ROUTE_MATRIX[(method, path)]
+        seen: dict[str, object] = {}
+        for caller in MATRIX_CALLERS:
+            body = MATRIX_BODIES.get(path, {}) if method in {"POST", "PUT"} else None
+            response = await client.request(
+                method, _concrete(path, booked_world), json=body, headers=headers[caller]
+            )
+            assert response.status_code < 500, (method, path, caller, response.text)
+            status = response.status_code
+            seen[caller] = status if status in {401, 403, 404} else ALLOWED
+            if expected[caller] == ALLOWED and status == 404:
+                seen[caller] = ALLOWED  # an unknown id: past the checks
+        if seen != expected:
+            mismatches[f"{method} {path}"] = {
+                caller: seen[caller]
+                for caller in MATRIX_CALLERS
+                if seen[caller] != expected[caller]
+            }
+    assert mismatches == {}, "\n".join(f"{k}: {v}" for k, v in mismatches.items())

@@ -1,0 +1,97 @@
+"""What the booking domain forgets: customers' details of bookings and joint sessions, the
+texts of contact requests and their answers, and feedback comments (registered with the
+retention job in app.py). Feedback grades, due and answer times stay for the reports."""
+
+from __future__ import annotations
+
+from booking.tables import Booking, ContactReply, ContactRequest, Feedback, JointSession
+from security.retention import Anonymiser
+
+BOOKING_ANONYMISERS = (
+    Anonymiser(
+        name="bookings",
+        table=Booking,
+        ended_at=Booking.ends_at,
+        email=Booking.customer_email,
+        personal={
+            "customer_name": "",
+            "customer_email": "",
+            "customer_phone": "",
+            "customer_company": "",
+            "customer_business_id": "",
+            "message": "",
+            "staff_notes": "",
+            "cancel_reason": "",
+        },
+        exported=(
+            Booking.reference,
+            Booking.starts_at,
+            Booking.ends_at,
+            Booking.channel,
+            Booking.language,
+            Booking.status,
+            Booking.customer_language,
+            Booking.privacy_notice_version,
+            Booking.created_at,
+        ),
+    ),
+    Anonymiser(
+        name="joint_sessions",
+        table=JointSession,
+        ended_at=JointSession.ends_at,
+        email=JointSession.customer_email,
+        personal={
+            "customer_name": "",
+            "customer_email": "",
+            "customer_phone": "",
+            "customer_company": "",
+            "customer_business_id": "",
+            "matter": "",
+        },
+        exported=(
+            JointSession.reference,
+            JointSession.starts_at,
+            JointSession.ends_at,
+            JointSession.status,
+            JointSession.customer_language,
+        ),
+    ),
+    Anonymiser(
+        name="contact_requests",
+        table=ContactRequest,
+        ended_at=ContactRequest.created_at,
+        email=ContactRequest.customer_email,
+        personal={
+            "customer_name": "",
+            "customer_email": "",
+            "customer_phone": "",
+            "customer_company": "",
+            "customer_business_id": "",
+            "question": "",
+        },
+        exported=(
+            ContactRequest.reference,
+            ContactRequest.topic,
+            ContactRequest.channel,
+            ContactRequest.language,
+            ContactRequest.status,
+            ContactRequest.created_at,
+            ContactRequest.answered_at,
+        ),
+    ),
+    # Answers and comments hold no email of their own: retention blanks them with time.
+    Anonymiser(
+        name="contact_replies",
+        table=ContactReply,
+        ended_at=ContactReply.sent_at,
+        email=None,
+        personal={"body": ""},
+    ),
+    Anonymiser(
+        name="feedback_comments",
+        table=Feedback,
+        ended_at=Feedback.answered_at,
+        email=None,
+        personal={"comment": ""},
+    ),
+)

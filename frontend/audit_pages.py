@@ -1,0 +1,33 @@
+"""The audit log as a page for administrators: who looked at or changed customers' data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.params import FromQuery
+from litestar.response import Template
+from litestar.security.jwt import Token
+
+from calendars.accounts import StaffMember
+from frontend.templating import page
+from luukku.auth import requires_role
+from security import audit
+
+PAGE_SIZE = 100
+
+
+class AuditLogPages(Controller):
+    path = "/staff/admin/audit-log"
+    include_in_schema = False
+    guards = [requires_role("admin")]  # noqa: RUF012
+
+    @get("/", name="audit-log")
+    async def entries(
+        self, request: Request[StaffMember, Token, Any], before: FromQuery[int | None] = None
+    ) -> Template:
+        entries = await audit.latest(PAGE_SIZE, before)
+        older = entries[-1].id if len(entries) == PAGE_SIZE else None
+        return page(
+            request, "staff/audit_log.html", member=request.user, entries=entries, older=older
+        )
