@@ -59,8 +59,9 @@ class TooManyRequests(DomainError):
 
 
 class Counters(Protocol):
-    async def hit(self, key: str, expires_at: datetime) -> int:
-        """Count one hit on `key` (kept until `expires_at`) and return the hits so far."""
+    async def hit(self, key: str, expires_at: datetime, lifetime: int) -> int:
+        """Count one hit on `key` (kept until `expires_at` on the app's clock, `lifetime`
+        seconds from now) and return the hits so far."""
         ...
 
 
@@ -72,10 +73,12 @@ class RedisCounters:
 
         self._redis = Redis.from_url(url)
 
-    async def hit(self, key: str, expires_at: datetime) -> int:
+    async def hit(self, key: str, expires_at: datetime, lifetime: int) -> int:
+        # A relative expiry: Redis's own clock need not agree with the app's (a test clock,
+        # or a skewed host); an absolute one in Redis's past would drop the key at once.
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(f"luukku:rate:{key}")
-            pipe.expireat(f"luukku:rate:{key}", math.ceil(expires_at.timestamp()))
+            pipe.expire(f"luukku:rate:{key}", max(1, lifetime))
             hits, _ = await pipe.execute()
         return int(hits)
 
@@ -89,7 +92,7 @@ class DatabaseCounters:
     def __init__(self, engine: Engine) -> None:  # type: ignore[type-arg]
         self._engine = engine
 
-    async def hit(self, key: str, expires_at: datetime) -> int:
+    async def hit(self, key: str, expires_at: datetime, lifetime: int) -> int:
         rows = await RateCounter.raw(
             "INSERT INTO rate_counter (key, hits, expires_at) VALUES ({}, 1, {}) "
             "ON CONFLICT (key) DO UPDATE SET hits = rate_counter.hits + 1 RETURNING hits",
@@ -134,7 +137,9 @@ class RateLimiter:
         expires_at = datetime.fromtimestamp(window_end, UTC)
         over = False
         for identity in who:
-            hits = await self.counters.hit(f"{rule_name}:{identity}:{window}", expires_at)
+            hits = await self.counters.hit(
+                f"{rule_name}:{identity}:{window}", expires_at, math.ceil(window_end - now)
+            )
             over = over or hits > rule.limit
         if over:
             raise TooManyRequests(max(1, math.ceil(window_end - now)))

@@ -131,8 +131,10 @@ async def test_redis_counters_share_counts_and_expire_with_the_window():
     counters = RedisCounters(REDIS_TEST_URL)
     key = f"test:{uuid.uuid4().hex}"
     try:
-        expires = datetime.now(UTC) + timedelta(seconds=1)
-        assert [await counters.hit(key, expires) for _ in range(3)] == [1, 2, 3]
+        # The window's end on an app clock days behind Redis's: the key still lives its
+        # lifetime (an absolute expiry in Redis's past would drop it at once).
+        expires = datetime.now(UTC) - timedelta(days=3)
+        assert [await counters.hit(key, expires, 2) for _ in range(3)] == [1, 2, 3]
         ttl = await counters._redis.ttl(f"luukku:rate:{key}")
         assert 0 < ttl <= 2
     finally:
@@ -148,9 +150,11 @@ async def test_app_with_redis_limits_logins(
 ):
     from app import create_app
 
+    # A window no earlier run of this test used (counters outlive a run by up to a minute);
+    # the test clock may lie before or after Redis's own.
     clock.current = datetime(2026, 11, 23, 8, 0, tzinfo=UTC) + timedelta(
         minutes=uuid.uuid4().int % 100_000
-    )  # a window no earlier run of this test used
+    )
     app = create_app(
         dataclasses.replace(limited_settings, redis_url=REDIS_TEST_URL), clock=clock, engine=engine
     )
