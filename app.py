@@ -17,13 +17,16 @@ from litestar.openapi.config import OpenAPIConfig
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
 
+from booking.agenda.api import AbsenceBookingsController, MyBookingsController, join_meeting
 from booking.bookings.api import BookingController, ServiceController
 from booking.bookings.calendar_push import push_bookings
-from booking.bookings.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.catalogue.admin_api import ServicesAdminController
+from booking.demo.cli import DemoCLIPlugin
 from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
-from booking.joint.api import JointSessionController, join_meeting
+from booking.joint.api import JointSessionController
+from booking.piccolo_app import APP_CONFIG as BOOKING_APP
 from booking.quality.contact_api import (
     ContactRequestController,
     KeyCustomerController,
@@ -33,20 +36,20 @@ from booking.quality.contact_requests import escalate_due
 from booking.quality.feedback_api import FeedbackController, OutcomeController
 from booking.reports.api import ReportController
 from booking.retention import BOOKING_ANONYMISERS
-from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
 from calendars.credentials import PasswordCipher
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
+from calendars.piccolo_app import APP_CONFIG as CALENDARS_APP
 from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
-from calendars.tables import TABLES as CALENDAR_TABLES
 from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
 from frontend.templating import template_config
-from luukku.cli import LuukkuCLIPlugin
+from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.health import healthz, readyz
+from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
     document_problem_responses,
     internal_error_handler,
@@ -54,25 +57,29 @@ from luukku.problems import (
     problem_details_plugin,
 )
 from luukku.settings import Settings
-from luukku.tables import TABLES as LUUKKU_TABLES
 from luukku.worker import PeriodicJob, run_forever
 from notifications.delivery import SEND_EVERY, Delivery, send_due
 from notifications.messages import Sender
+from notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS_APP
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
-from notifications.tables import TABLES as NOTIFICATION_TABLES
-from security.api import AuditLogController, DataRequestController
+from privacy.api import AuditLogController, DataRequestController
+from privacy.jobs import daily_privacy_job
+from privacy.retention import Retention
 from security.headers import security_headers
+from security.piccolo_app import APP_CONFIG as SECURITY_APP
 from security.rate_limits import RateLimiter, counters_for, rules_from
-from security.retention import Retention, daily_privacy_job
-from security.tables import TABLES as SECURITY_TABLES
-from staff.api import (
-    AuthController,
-    StaffController,
-    is_revoked,
-    retrieve_staff_member,
-)
+from staff.accounts import is_revoked
+from staff.api import AuthController, StaffController, retrieve_staff_member
 from staff.auth import TokenIssuer, staff_auth
+from staff.cli import StaffCLIPlugin
+
+ALL_TABLES: tuple[type[Table], ...] = tuple(
+    table
+    for app_config in (LUUKKU_APP, CALENDARS_APP, BOOKING_APP, NOTIFICATIONS_APP, SECURITY_APP)
+    for table in app_config.table_classes
+)
+"""Every table of every Piccolo app, in migration order."""
 
 
 def periodic_jobs(
@@ -124,16 +131,7 @@ def create_app(
     jobs = periodic_jobs(fetcher, delivery, settings, retention)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
-    bind_tables(
-        engine,
-        (
-            *LUUKKU_TABLES,
-            *CALENDAR_TABLES,
-            *BOOKING_TABLES,
-            *NOTIFICATION_TABLES,
-            *SECURITY_TABLES,
-        ),
-    )
+    bind_tables(engine, ALL_TABLES)
     counters = counters_for(settings, engine)
     rate_limiter = RateLimiter(
         counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
@@ -206,7 +204,12 @@ def create_app(
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
-        plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
+        plugins=[
+            problem_details_plugin(),
+            WorkerCLIPlugin(),
+            StaffCLIPlugin(),
+            DemoCLIPlugin(),
+        ],
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         exception_handlers={

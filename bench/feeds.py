@@ -33,7 +33,7 @@ from litestar import Litestar
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from app import create_app
+from app import ALL_TABLES, create_app
 from bench.report import record_figures
 from bench.slots import QueryCounter, count_queries, display_url, migrate, prepare_postgres
 from booking.feeds.contents import (
@@ -44,19 +44,16 @@ from booking.feeds.contents import (
     MAX_FEED_EVENTS,
 )
 from booking.feeds.tokens import issue_feed_token
-from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Booking
-from calendars.tables import TABLES as CALENDAR_TABLES
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
-from tests.factories import make_agency, make_expert, make_service
+from testdata.factories import make_agency, make_expert, make_service
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 SQLITE_PATH = ROOT / "var" / "bench-feeds.sqlite"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/luukku_bench_feeds"
-ALL_TABLES = (*CALENDAR_TABLES, *BOOKING_TABLES)
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Helsinki")

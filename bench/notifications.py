@@ -32,7 +32,7 @@ from notifications.delivery import Delivery, send_due
 from notifications.messages import Sender
 from notifications.smtp import SmtpConfig, SmtpMailer
 from notifications.tables import TABLES, OutboxMessage
-from tests.factories import make_due_messages
+from testdata.factories import make_due_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"

@@ -35,22 +35,19 @@ import httpx
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from app import create_app
+from app import ALL_TABLES, create_app
 from bench.report import record_figures
-from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Booking, Reservation
 from calendars.holidays import finnish_holidays
-from calendars.tables import TABLES as CALENDAR_TABLES
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
-from tests.factories import make_agency, make_expert, make_service
+from testdata.factories import make_agency, make_expert, make_service
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 SQLITE_PATH = ROOT / "var" / "bench.sqlite"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/luukku_bench"
-ALL_TABLES = (*CALENDAR_TABLES, *BOOKING_TABLES)
 
 # The test suite's Monday morning: 10:00 in Helsinki, well before the DST change of 2027.
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

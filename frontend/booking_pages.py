@@ -17,13 +17,13 @@ from litestar.response import Redirect, Template
 from booking.bookings import lifecycle as bookings
 from booking.bookings.lifecycle import BookingView
 from booking.bookings.slots import search_slots
-from calendars.ical import FeedCalendar, FeedEvent, event_uid, render_feed
 from frontend.formatting import local
 from frontend.templating import page, page_language
 from frontend.week import WEEK, chosen_week, days_of_week, week_range
 from luukku.clock import Clock
 from luukku.problems import Conflict, InvalidInput, SlotTaken
 from luukku.settings import Settings
+from notifications.ical import FeedCalendar, FeedEvent, event_uid, render_feed
 from security.rate_limits import rate_limited
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

@@ -14,10 +14,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
+from booking.catalogue.key_customers import key_customers, name_manager, remove_manager
 from booking.catalogue.services import list_services
 from booking.quality import contact_requests, feedback
-from booking.quality.contact_api import ConvertIn, convert
-from booking.quality.key_customers import key_customers, name_manager, remove_manager
+from booking.quality.contact_intake import convert
+from booking.quality.schemas import ConvertIn
 from calendars import directory
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.staff_pages import local_moment

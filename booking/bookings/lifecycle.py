@@ -29,6 +29,7 @@ from booking.bookings.reservations import (
 )
 from booking.bookings.schemas import BookingCreate
 from booking.bookings.slots import expert_schedules
+from booking.catalogue.key_customers import key_customer_manager
 from booking.catalogue.services import (
     Localized,
     ServiceInfo,
@@ -39,7 +40,6 @@ from booking.catalogue.services import (
     get_service_by_id,
 )
 from booking.engine.availability import Refusal, check_start, reserved_interval
-from booking.quality.key_customers import key_customer_manager
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile

@@ -8,7 +8,7 @@ A feed holds the bookings from FEED_PAST back to FEED_HORIZON ahead, cancelled o
 STATUS:CANCELLED) until CANCELLED_KEPT after their cancellation, at most MAX_FEED_EVENTS events
 and MAX_FEED_BYTES bytes (the far future is left out first), and of the customer only what the
 expert's `feed_shows_customer` allows. Each event's UID is `<reference>@luukku` for the
-booking's whole life (`calendars.ical.event_uid`), the UID email invitations use too.
+booking's whole life (`notifications.ical.event_uid`), the UID email invitations use too.
 
 Rendering a busy feed takes a hundred milliseconds, so a FeedCache keeps each token's last
 feed under a fingerprint of everything it is made of (an aggregate of its bookings' ids and
@@ -34,12 +34,13 @@ from piccolo.querystring import QueryString
 from booking.bookings.lifecycle import hash_token
 from booking.catalogue.services import Localized
 from booking.feeds.joint import joint_events, joint_fingerprint
+from booking.feeds.tables import FeedToken
 from booking.tables import Booking
 from booking.video.rooms import expert_attendee, meeting_link
-from calendars.ical import EventStatus, FeedCalendar, FeedEvent, event_uid, render_feed
-from calendars.tables import Expert, FeedToken
+from calendars.tables import Expert
 from luukku.problems import NotFound
 from luukku.settings import Settings
+from notifications.ical import EventStatus, FeedCalendar, FeedEvent, event_uid, render_feed
 
 FEED_PAST = timedelta(days=30)
 FEED_HORIZON = timedelta(days=400)

@@ -19,10 +19,10 @@ from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Max, Sum
 from piccolo.querystring import QueryString
 
-from booking.tables import JointParticipant, JointSession
+from booking.joint.tables import JointParticipant, JointSession
 from booking.video.rooms import Attendee, join_token, join_url
-from calendars.ical import EventStatus, FeedEvent, event_uid
 from luukku.settings import Settings
+from notifications.ical import EventStatus, FeedEvent, event_uid
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from booking.bookings.customers import Customer
-from booking.engine.working_time import service_hours_of
-from booking.quality.key_customers import key_customer_manager
-from booking.tables import ContactReply, ContactRequest, Service
-from calendars.tables import Absence, Agency, Expert, StaffUser
+from booking.catalogue.key_customers import key_customer_manager
+from booking.quality.service_hours import service_hours_of
+from booking.quality.tables import ContactReply, ContactRequest
+from booking.tables import Service
+from calendars.tables import Absence, Agency, Expert
 from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
 from notifications.letters import Letter, record_letter
@@ -30,6 +31,7 @@ from notifications.outbox import Person
 from notifications.texts import text
 from security import audit
 from staff.accounts import StaffMember
+from staff.tables import StaffUser
 
 ANSWER_WITHIN = timedelta(hours=24)
 """The city's promise: every contact answered within 24 working hours."""

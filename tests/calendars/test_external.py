@@ -20,9 +20,9 @@ from calendars.external import (
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import ExternalBusy, ExternalCalendar
 from luukku.problems import Conflict, InvalidInput, NotFound
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.calendars.conftest import RADICALE_PASSWORD, RADICALE_USER, CalendarServer
 from tests.conftest import NOW
-from tests.factories import booking_body, make_agency, make_expert, make_service
 
 LOCAL = Fetcher(allow_private=True)
 WINDOW = (NOW - timedelta(days=7), NOW + timedelta(days=400))
