@@ -22,26 +22,26 @@ from piccolo.table import Table
 from booking.agenda.api import AbsenceBookingsController, MyBookingsController, join_meeting
 from booking.bookings.api import BookingController, ServiceController
 from booking.bookings.calendar_push import push_bookings
-from booking.catalogue.admin_api import ServicesAdminController
+from booking.catalogue.api import ServicesAdminController
 from booking.demo.cli import DemoCLIPlugin
 from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
 from booking.joint.api import JointSessionController
 from booking.piccolo_app import APP_CONFIG as BOOKING_APP
-from booking.quality.contact_api import (
+from booking.quality.api.contact import (
     ContactRequestController,
     KeyCustomerController,
     StaffContactRequestController,
 )
+from booking.quality.api.feedback import FeedbackController, OutcomeController
 from booking.quality.contact_requests import escalate_due
-from booking.quality.feedback_api import FeedbackController, OutcomeController
 from booking.reports.api import ReportController
 from booking.retention import BOOKING_ANONYMISERS
-from calendars.admin_api import CalendarsAdminController
+from calendars.api.admin import CalendarsAdminController
+from calendars.api.own_calendar import ExternalCalendarController, OwnCalendarController
 from calendars.credentials import PasswordCipher
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
 from calendars.piccolo_app import APP_CONFIG as CALENDARS_APP
-from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
 from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
 from frontend.templating import template_config
