@@ -30,7 +30,7 @@ from booking.bookings.substitutes import bookings_inside_absence, move_to_substi
 from booking.joint.sessions import JointSessionView, ParticipantView, joint_sessions_of_expert
 from luukku.clock import Clock
 from luukku.database import RowId
-from luukku.local_time import search_range
+from luukku.local_time import default_zone, search_range
 from luukku.settings import Settings
 from notifications.outbox import delivery_problems
 from security import audit
@@ -53,9 +53,7 @@ class MyBookingsController(Controller):
         member = request.user
         if member.expert_id is None:
             return []
-        range_start, range_end = search_range(
-            start, end, ZoneInfo(settings.default_timezone), settings
-        )
+        range_start, range_end = search_range(start, end, default_zone(settings), settings)
         views = await bookings_of_expert(member.expert_id, range_start, range_end)
         joint = await joint_sessions_of_expert(member.expert_id, range_start, range_end, settings)
         problems = await delivery_problems([view.reference for view in views])
