@@ -49,9 +49,9 @@ from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.health import healthz, readyz
+from luukku.openapi import document_api
 from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
-    document_problem_responses,
     internal_error_handler,
     nesting_error_handler,
     problem_details_plugin,
@@ -66,6 +66,7 @@ from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from privacy.api import AuditLogController, DataRequestController
 from privacy.jobs import daily_privacy_job
 from privacy.retention import Retention
+from security.content_types import json_bodies_only
 from security.headers import security_headers
 from security.piccolo_app import APP_CONFIG as SECURITY_APP
 from security.rate_limits import RateLimiter, counters_for, rules_from
@@ -193,6 +194,7 @@ def create_app(
             *web_routers(),
         ],
         on_app_init=[auth.on_app_init],
+        guards=[json_bodies_only],
         before_send=[security_headers(settings)],
         request_max_body_size=settings.max_request_body_bytes,
         dependencies={
@@ -235,7 +237,7 @@ def create_app(
         ),
         debug=False,
         # At start-up rather than here: building the schema costs ~0.3 s per app.
-        on_startup=[lambda app: document_problem_responses(app.openapi_schema)],
+        on_startup=[lambda app: document_api(app, auth.exclude or ())],
     )
 
 

@@ -169,19 +169,30 @@ async def _email_in_body(connection: ASGIConnection[Any, Any, Any, Any]) -> str 
     return email if isinstance(email, str) and email.strip() else None
 
 
-def rate_limited(rule_name: str) -> Guard:
-    """A guard counting each request against `rule_name` per address and per body email."""
+class RateLimited:
+    """A guard counting each request against a rule per address and per body email."""
 
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    problem_statuses = (429,)
+    """What the guard may answer, for the OpenAPI document."""
+
+    def __init__(self, rule_name: str) -> None:
+        self.rule_name = rule_name
+
+    async def __call__(
+        self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+    ) -> None:
         limiter: RateLimiter = connection.app.state["rate_limiter"]
         if not limiter.enabled:
             return
         who = [f"ip:{connection.client.host if connection.client else 'unknown'}"]
         if (email := await _email_in_body(connection)) is not None:
             who.append(f"email:{email_key(email)}")
-        await limiter.check(rule_name, who)
+        await limiter.check(self.rule_name, who)
 
-    return guard
+
+def rate_limited(rule_name: str) -> Guard:
+    """`guards=[rate_limited("contact")]`: the route counts against the rule `contact`."""
+    return RateLimited(rule_name)
 
 
 def counters_for(settings: Settings, engine: Engine) -> RedisCounters | DatabaseCounters:  # type: ignore[type-arg]

@@ -51,7 +51,7 @@ class AuthController(Controller):
         "/login",
         summary="Sign in; answers a bearer token and sets the session cookie",
         status_code=200,
-        opt={"public": True},
+        opt={"public": True, "problems": (401,)},
         guards=[rate_limited("login")],
     )
     async def login(

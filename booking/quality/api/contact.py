@@ -158,7 +158,12 @@ class StaffContactRequestController(Controller):
         view = await contact_requests.read_as(request.user, reference)
         return staff_out(view, settings, clock.now())
 
-    @post("/{reference:str}/claim", summary="Take a request from your topic queue", status_code=200)
+    @post(
+        "/{reference:str}/claim",
+        summary="Take a request from your topic queue",
+        status_code=200,
+        opt={"problems": (409,)},
+    )
     async def claim(
         self,
         request: StaffRequest,
@@ -174,6 +179,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/assign",
         summary="Hand a request to an expert of its agency",
         status_code=200,
+        opt={"problems": (409,)},
     )
     async def assign(
         self,
@@ -191,6 +197,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/reply",
         summary="Answer: email the customer, or record a call",
         status_code=200,
+        opt={"problems": (409,)},
     )
     async def reply(
         self,
@@ -210,6 +217,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/convert",
         summary="Book a time for the request's customer",
         status_code=201,
+        opt={"problems": (409,)},
     )
     async def convert(
         self,
@@ -227,6 +235,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/close",
         summary="Close a request that needs no answer (agency admins)",
         status_code=200,
+        opt={"problems": (409,)},
     )
     async def close(
         self,
