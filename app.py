@@ -49,6 +49,7 @@ from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.health import healthz, readyz
+from luukku.log_redaction import install_log_redaction
 from luukku.openapi import document_api
 from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
@@ -119,6 +120,7 @@ def create_app(
     """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
+    install_log_redaction()  # before the server logs its first request
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
     smtp = SmtpConfig.from_settings(settings)
