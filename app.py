@@ -57,6 +57,7 @@ from luukku.problems import (
     nesting_error_handler,
     problem_details_plugin,
 )
+from luukku.sealing import Sealer
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
 from notifications.delivery import SEND_EVERY, Delivery, send_due
@@ -65,6 +66,7 @@ from notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS_APP
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from privacy.api import AuditLogController, DataRequestController
+from privacy.data_requests import LINK_SEAL
 from privacy.jobs import daily_privacy_job
 from privacy.retention import Retention
 from security.content_types import json_bodies_only
@@ -129,6 +131,7 @@ def create_app(
         if mailer is not None
         else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
+        links=Sealer.from_settings(LINK_SEAL, settings),
     )
     retention = retention_registry(settings)
     jobs = periodic_jobs(fetcher, delivery, settings, retention)
