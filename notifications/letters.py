@@ -21,7 +21,13 @@ from notifications.outbox import Person
 from notifications.tables import OutboxMessage
 
 LETTER_KINDS = frozenset(
-    {"contact_receipt", "contact_assigned", "contact_reply", "contact_escalation"}
+    {
+        "contact_receipt",
+        "contact_assigned",
+        "contact_reply",
+        "contact_escalation",
+        "login_warning",
+    }
 )
 
 
