@@ -47,7 +47,7 @@ def test_redact_keeps_addresses_without_tokens():
     )
 
 
-async def test_a_real_uvicorn_access_log_holds_no_token(db: None, settings: Settings, tmp_path):
+def test_a_real_uvicorn_access_log_holds_no_token(db: None, settings: Settings, tmp_path):
     port = _free_port()
     log = tmp_path / "uvicorn.log"
     env = {
@@ -84,9 +84,9 @@ async def test_a_real_uvicorn_access_log_holds_no_token(db: None, settings: Sett
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            with httpx.Client(base_url=base, timeout=10) as client:
                 for path in SECRETS:
-                    await client.get(path)
+                    client.get(path)
         finally:
             process.terminate()
             process.wait(timeout=10)
