@@ -35,9 +35,9 @@ from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.health import healthz, readyz
-from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.log_redaction import install_log_redaction
 from luukku.openapi import document_api
+from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
     internal_error_handler,
     nesting_error_handler,

@@ -21,7 +21,7 @@ from luukku.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyb29tIn0.c2VjcmV0LXNpZ25hdHVyZQ"
 SECRETS = {
     f"/join/{JWT}": JWT,

@@ -19,16 +19,18 @@ from notifications.delivery import Delivery, send_due
 from notifications.tables import OutboxMessage
 from staff.sign_in import delay_for
 from testdata.factories import STAFF_PASSWORD, make_agency, make_expert, make_expert_login
-from tests.notifications.conftest import SmtpServer
-from tests.security.conftest import ClientFrom
+from tests.notifications.conftest import SmtpServer, delivery, smtp_server  # noqa: F401
+from tests.security.conftest import ClientFrom, client_from  # noqa: F401
 
 MEMBER = "aino@example.fi"
 
 
 @pytest.fixture
-def limited_settings(limited_settings: Settings) -> Settings:
+def limited_settings(settings: Settings) -> Settings:
     return dataclasses.replace(
-        limited_settings,
+        settings,
+        rate_limits_enabled=True,
+        login_attempts_per_minute=3,
         login_free_attempts=2,
         # Long against the password check's own time (about 1 s on a busy machine); the
         # doubling itself is shown by the curve below.
@@ -62,10 +64,10 @@ def test_the_delay_doubles_after_the_free_attempts_and_stops_at_the_cap():
 
 
 async def test_ten_wrong_passwords_from_ten_addresses_do_not_lock_the_member_out(
-    client_from: ClientFrom,
+    client_from: ClientFrom,  # noqa: F811
     member: int,
-    delivery: Delivery,
-    smtp_server: SmtpServer,
+    delivery: Delivery,  # noqa: F811
+    smtp_server: SmtpServer,  # noqa: F811
     clock: FixedClock,
 ):
     took = []
@@ -92,7 +94,7 @@ async def test_ten_wrong_passwords_from_ten_addresses_do_not_lock_the_member_out
     assert "yritetään kirjautua" in str(notice["Subject"])
 
 
-async def test_the_address_limit_still_holds(client_from: ClientFrom, member: int):
+async def test_the_address_limit_still_holds(client_from: ClientFrom, member: int):  # noqa: F811
     async with client_from("10.0.6.1") as http:
         answers = [
             (
@@ -105,7 +107,10 @@ async def test_the_address_limit_still_holds(client_from: ClientFrom, member: in
     assert answers == [401, 401, 401, 429]
 
 
-async def test_guessing_an_unknown_email_tells_nobody(client_from: ClientFrom, member: int):
+async def test_guessing_an_unknown_email_tells_nobody(
+    client_from: ClientFrom,  # noqa: F811
+    member: int,
+):
     for n in range(8):
         async with client_from(f"10.0.7.{n}") as http:
             response = await http.post(
