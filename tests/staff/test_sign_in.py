@@ -79,7 +79,9 @@ async def test_ten_wrong_passwords_from_ten_addresses_do_not_lock_the_member_out
             )
             took.append(time.monotonic() - started)
             assert wrong.status_code == 401
-    assert min(took[2:]) > max(took[:2]) + 0.75  # slowed after the free attempts
+    # Slowed after the free attempts: each waited at least its delay (a lower bound that
+    # holds however busy the machine is; the check's own time varies too much to compare).
+    assert min(took[2:]) >= 1.5
     async with client_from("10.0.5.99") as http:
         right = await http.post(
             "/api/v1/auth/login", json={"email": MEMBER, "password": STAFF_PASSWORD}
