@@ -73,6 +73,9 @@ from staff.accounts import is_revoked
 from staff.api import AuthController, StaffController, retrieve_staff_member
 from staff.auth import TokenIssuer, staff_auth
 from staff.cli import StaffCLIPlugin
+from staff.oidc.api import OidcController
+from staff.oidc.identity import check_role_map
+from staff.oidc.provider import OpenIDProvider
 
 ALL_TABLES: tuple[type[Table], ...] = tuple(
     table
@@ -118,6 +121,10 @@ def create_app(
     """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
+    if not settings.password_login and not settings.oidc_enabled:
+        raise RuntimeError("PASSWORD_LOGIN=false needs OIDC_ISSUER and OIDC_CLIENT_ID")
+    check_role_map(settings)
+    oidc = OpenIDProvider(settings)
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
     smtp = SmtpConfig.from_settings(settings)
@@ -170,6 +177,7 @@ def create_app(
             ServiceController,
             BookingController,
             AuthController,
+            OidcController,
             StaffController,
             MyBookingsController,
             AbsenceBookingsController,
@@ -200,6 +208,7 @@ def create_app(
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
+            "oidc": Provide(lambda: oidc, use_cache=True, sync_to_thread=False),
             "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
         },

@@ -11,6 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
+from luukku.problems import NotAllowed
+from luukku.settings import Settings
 from security.rate_limits import rate_limited
 from staff.accounts import (
     StaffMember,
@@ -55,8 +57,16 @@ class AuthController(Controller):
         guards=[rate_limited("login")],
     )
     async def login(
-        self, data: JSONBody[LoginIn], tokens: NamedDependency[TokenIssuer]
+        self,
+        data: JSONBody[LoginIn],
+        tokens: NamedDependency[TokenIssuer],
+        settings: NamedDependency[Settings],
     ) -> Response[LoginOut]:
+        if not settings.password_login:
+            raise NotAllowed(
+                "Password sign-in is switched off; exchange a provider token at "
+                "/api/v1/auth/oidc/token."
+            )
         member = await authenticate(data.email, data.password)
         token = tokens.issue(str(member.id), secrets.token_hex(16))
         seconds = int(tokens.lifetime.total_seconds())
