@@ -96,12 +96,10 @@ class RunningProvider:
         self.config.write_text(json.dumps({**settings, "keyId": key_id}))
         node = shutil.which("node")
         assert node is not None
-        self.process = subprocess.Popen(
-            [node, "provider.mjs", str(self.config)],
-            cwd=OIDC_DIR,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with self.config.with_suffix(".log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [node, "provider.mjs", str(self.config)], cwd=OIDC_DIR, stdout=log, stderr=log
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -268,14 +266,25 @@ def live_env(provider: RunningProvider, live_url: str) -> dict[str, str]:
     }
 
 
+def _wait_until_ready(process: subprocess.Popen[bytes], base_url: str) -> None:
+    deadline = time.monotonic() + 90  # the app imports slowly on a busy machine
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the app server exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail("the app server did not start in 90 s")
+
+
 @pytest.fixture(scope="session")
 def oidc_live_server(
     migrated_database: str, oidc_provider: RunningProvider, oidc_live_port: int
 ) -> Iterator[str]:
     """The app served by uvicorn (python -m tests.frontend.live_server) signing in with the
     provider as `luukku-live`: the provider reaches it for back-channel logout."""
-    from tests.frontend.browser.conftest import _wait_until_ready
-
     base_url = f"http://127.0.0.1:{oidc_live_port}"
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.frontend.live_server", "--port", str(oidc_live_port)],

@@ -76,6 +76,9 @@ const provider = new Provider(config.issuer, {
     await grant.save();
     return grant;
   },
+  // Everything here is on loopback, which the provider's SSRF guard refuses to call (for the
+  // back-channel logout); and a busy test machine may need more than its 2.5 s.
+  fetch: (url, { dispatcher, signal, ...options }) => globalThis.fetch(url, { ...options, signal: AbortSignal.timeout(20000) }),
   ttl: { IdToken: 300, AccessToken: 600, AuthorizationCode: 60, Session: 3600, Interaction: 600, Grant: 3600 },
   renderError: async (ctx, out) => {
     ctx.type = 'html';
@@ -156,8 +159,8 @@ provider.use(async (ctx, next) => {
   }
 });
 
-provider.on('backchannel.error', (error, client) => {
-  console.error(`back-channel logout to ${client.clientId} failed: ${error.message}`);
+provider.on('backchannel.error', (ctx, error, client) => {
+  console.error(`back-channel logout to ${client.clientId} failed: ${error.message} ${error.cause ?? ""}`);
 });
 
 provider.listen(config.port, '127.0.0.1', () => {
