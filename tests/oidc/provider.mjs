@@ -48,7 +48,7 @@ const provider = new Provider(config.issuer, {
     profile: ['name'],
     groups: ['groups'],
   },
-  scopes: ['openid', 'email', 'profile', 'groups', 'offline_access', 'luukku'],
+  scopes: ['openid', 'email', 'profile', 'groups', 'offline_access'],
   // Claims in the ID token itself, as Keycloak and Entra ID put them.
   conformIdTokenClaims: false,
   pkce: { required: () => true },

@@ -17,8 +17,10 @@ from testdata.factories import make_agency, make_expert, make_expert_login
 from tests.frontend.conftest import csrf_token
 from tests.oidc_provider import APP_URL, RunningProvider, sign_in_with_provider
 
-_LOGOUT_FORM = re.compile(r'<form id="op.logoutForm" method="post" action="([^"]+)">'
-                          r'<input type="hidden" name="xsrf" value="([^"]+)"/>')
+_LOGOUT_FORM = re.compile(
+    r'<form id="op.logoutForm" method="post" action="([^"]+)">'
+    r'<input type="hidden" name="xsrf" value="([^"]+)"/>'
+)
 
 
 @pytest.fixture

@@ -3,13 +3,18 @@ who is not, and that each refusal leaves an audit entry and no account."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 import pytest
 
+from app import create_app
+from luukku.clock import FixedClock
+from luukku.settings import Settings
 from security.audit import latest
 from staff.tables import StaffUser
 from testdata.factories import make_agency, make_expert, make_expert_login
-from tests.oidc_provider import sign_in_with_provider
+from tests.oidc_provider import APP_URL, RunningProvider, oidc_settings, sign_in_with_provider
 
 PASSWORD = "a-password-nobody-uses-2026"
 
@@ -49,9 +54,9 @@ async def test_an_expert_signs_in_at_the_provider_and_is_linked_by_verified_emai
 async def test_once_linked_the_subject_finds_the_account_even_after_its_email_changes(
     luukku: httpx.AsyncClient, at_provider: httpx.AsyncClient, aino: int
 ) -> None:
-    await StaffUser.update({StaffUser.oidc_subject: "aino", StaffUser.email: "a.v@example.fi"}).where(
-        StaffUser.id == aino
-    )
+    await StaffUser.update(
+        {StaffUser.oidc_subject: "aino", StaffUser.email: "a.v@example.fi"}
+    ).where(StaffUser.id == aino)
 
     page = await sign_in_with_provider(luukku, at_provider, "aino")
 
@@ -124,3 +129,41 @@ async def test_an_unverified_email_does_not_find_the_account_with_that_email(
     assert page.status_code == 403
     assert (await staff_user(aino))["oidc_subject"] is None
     assert any(d.startswith("email-unverified") for d in await refusals())
+
+
+async def test_the_login_page_offers_the_provider_by_name_beside_the_password(
+    luukku: httpx.AsyncClient, db: None
+) -> None:
+    page = await luukku.get("/staff/login", params={"lang": "en"})
+
+    assert "Sign in with Testala ID" in page.text
+    assert 'name="password"' in page.text
+
+
+async def test_with_password_login_switched_off_only_the_provider_signs_in(
+    settings: Settings,
+    clock: FixedClock,
+    engine: object,
+    aino: int,
+    oidc_provider: RunningProvider,
+) -> None:
+    no_passwords = dataclasses.replace(
+        oidc_settings(settings, oidc_provider.issuer), password_login=False
+    )
+    app = create_app(no_passwords, clock=clock, engine=engine)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url=APP_URL) as client:
+        page = await client.get("/staff/login", params={"lang": "en"})
+        api_login = await client.post(
+            "/api/v1/auth/login", json={"email": "aino.virtanen@example.fi", "password": PASSWORD}
+        )
+
+    assert "Sign in with Testala ID" in page.text
+    assert 'name="password"' not in page.text
+    assert api_login.status_code == 403
+    assert "switched off" in api_login.json()["detail"]
+
+
+def test_password_login_cannot_be_switched_off_without_a_provider(settings: Settings) -> None:
+    with pytest.raises(RuntimeError, match="PASSWORD_LOGIN=false"):
+        create_app(dataclasses.replace(settings, password_login=False))
