@@ -8,7 +8,7 @@ booking. The other faults are tested where their code lives:
   tests/calendars/test_external.py (`test_a_hanging_source_does_not_hold_up_…`);
 - a notification worker SIGKILLed mid-batch, nothing lost or sent twice:
   tests/notifications/test_workers.py;
-- several worker processes running each periodic job once per slot: tests/test_worker.py."""
+- several worker processes running each periodic job once per slot: tests/luukku/test_worker.py."""
 
 from __future__ import annotations
 

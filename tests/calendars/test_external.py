@@ -10,13 +10,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from calendars.external import (
-    CalendarUnreadable,
-    add_external_calendar,
-    busy_intervals,
-    sync_calendar,
-    sync_due_calendars,
-)
+from calendars.busy_times import CalendarUnreadable, busy_intervals
+from calendars.external import add_external_calendar, sync_calendar, sync_due_calendars
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import ExternalBusy, ExternalCalendar
 from luukku.problems import Conflict, InvalidInput, NotFound
