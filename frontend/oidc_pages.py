@@ -12,7 +12,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from frontend.staff_pages import safe_next
-from frontend.templating import page
+from frontend.templating import LANGUAGE_NAMES, page
 from luukku.problems import NotFound
 from staff.auth import TokenIssuer
 from staff.oidc.provider import OpenIDProvider, ProviderUnavailable
@@ -42,6 +42,11 @@ def _refused(request: Request[Any, Any, Any], reason: str, email: str = "") -> T
         reason=reason,
         email=email,
         cookies=[_browser_cookie("", False)],
+        # This page's own address is the provider's answer, which works once: the language
+        # switch leads to the sign-in page instead.
+        language_links=[
+            (code, name, f"/staff/login?lang={code}") for code, name in LANGUAGE_NAMES.items()
+        ],
     )
 
 

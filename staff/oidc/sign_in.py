@@ -71,7 +71,9 @@ async def begin(provider: OpenIDProvider, next_path: str) -> SignInStart:
     browser_secret = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     async with write_transaction(OidcSignIn._meta.db):
+        # Forget what has run out: sign-ins never finished, sessions (their ID tokens) ended.
         await OidcSignIn.delete().where(OidcSignIn.expires_at < now)
+        await OidcSession.delete().where(OidcSession.expires_at < now)
         await OidcSignIn.insert(
             OidcSignIn(
                 state=state,

@@ -101,6 +101,7 @@ async def test_an_unknown_person_gets_a_clear_page_no_account_and_an_audit_entry
 
     assert page.status_code == 403
     assert "sinulla ei ole Luukussa henkilöstötunnusta" in page.text  # Finnish by default
+    assert 'href="/staff/login?lang=sv"' in page.text  # not the used answer again
     assert "luukku_session" not in page.cookies
     assert await StaffUser.count() == 1
     assert any(d.startswith("unknown-person stranger@example.fi") for d in await refusals())
