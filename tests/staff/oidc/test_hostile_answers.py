@@ -9,10 +9,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 import pytest
 
+from app import create_app
+from luukku.clock import FixedClock
+from luukku.settings import Settings
 from security.audit import latest
 from staff.tables import StaffUser
 from testdata.factories import make_agency, make_expert, make_expert_login
-from tests.oidc_provider import APP_URL, RunningProvider, sign_in_with_provider, through_provider
+from tests.oidc_provider import (
+    APP_URL,
+    RunningProvider,
+    free_port,
+    oidc_settings,
+    sign_in_with_provider,
+    through_provider,
+)
 
 
 @pytest.fixture
@@ -148,3 +158,29 @@ async def test_keys_rotated_at_the_provider_are_fetched_and_honoured(
 
     assert response.status_code == 200, response.text[:300]
     assert (await luukku.get("/api/v1/staff/me")).status_code == 200
+
+
+async def test_an_error_answer_from_the_provider_signs_nobody_in(
+    luukku: httpx.AsyncClient, aino: int
+) -> None:
+    started = await luukku.get("/staff/oidc/start")
+    state = dict(parse_qsl(urlsplit(started.headers["location"]).query))["state"]
+
+    response = await luukku.get(
+        "/staff/oidc/callback", params={"state": state, "error": "access_denied"}
+    )
+
+    await assert_refused(response, luukku, "provider-error")
+
+
+async def test_an_unreachable_provider_gets_a_page_saying_so(
+    settings: Settings, clock: FixedClock, engine: object, db: None
+) -> None:
+    nowhere = oidc_settings(settings, f"http://127.0.0.1:{free_port()}")
+    app = create_app(nowhere, clock=clock, engine=engine)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url=APP_URL) as client:
+        response = await client.get("/staff/oidc/start", params={"lang": "en"})
+
+    assert response.status_code == 502
+    assert "cannot be reached just now" in response.text
