@@ -59,9 +59,7 @@ from security.rate_limits import RateLimiter, counters_for, rules_from
 from staff.accounts import is_revoked
 from staff.api import retrieve_staff_member
 from staff.auth import TokenIssuer, staff_auth
-from staff.oidc.identity import check_role_map
-from staff.oidc.provider import OpenIDProvider
-from staff.plugin import StaffPlugin
+from staff.plugin import StaffPlugin, openid_provider
 
 ALL_TABLES: tuple[type[Table], ...] = tuple(
     table
@@ -146,10 +144,7 @@ def create_app(
     """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
-    if not settings.password_login and not settings.oidc_enabled:
-        raise RuntimeError("PASSWORD_LOGIN=false needs OIDC_ISSUER and OIDC_CLIENT_ID")
-    check_role_map(settings)
-    oidc = OpenIDProvider(settings)
+    oidc = openid_provider(settings)  # refuse settings that leave no way to sign in
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
     delivery = _delivery(settings, mailer)
