@@ -63,7 +63,7 @@ from security.rate_limits import RateLimiter, counters_for, rules_from
 from staff.accounts import is_revoked
 from staff.api import retrieve_staff_member
 from staff.auth import TokenIssuer, staff_auth
-from staff.plugin import StaffPlugin
+from staff.plugin import StaffPlugin, openid_provider
 
 ALL_TABLES: tuple[type[Table], ...] = tuple(
     table
@@ -139,6 +139,15 @@ def _lifespan(
     return database
 
 
+def _singletons(**objects: Any) -> dict[str, Provide]:
+    """Each object as a dependency of that name, the same one for every request."""
+
+    def provider(value: Any) -> Provide:
+        return Provide(lambda: value, use_cache=True, sync_to_thread=False)
+
+    return {name: provider(value) for name, value in objects.items()}
+
+
 def create_app(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -150,6 +159,7 @@ def create_app(
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
     install_log_redaction()  # before the server logs its first request
+    oidc = openid_provider(settings)  # refuse settings that leave no way to sign in
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
     delivery = _delivery(settings, mailer)
@@ -166,7 +176,6 @@ def create_app(
     database = _lifespan(settings, clock, engine, owns_engine, jobs, counters)
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
-    cipher = PasswordCipher.from_settings(settings)
 
     return Litestar(
         route_handlers=[healthz, readyz, *web_routers()],
@@ -174,14 +183,15 @@ def create_app(
         guards=[json_bodies_only],
         before_send=[security_headers(settings)],
         request_max_body_size=settings.max_request_body_bytes,
-        dependencies={
-            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
-            "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
-            "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
-            "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
-            "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
-            "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
-        },
+        dependencies=_singletons(
+            settings=settings,
+            clock=clock,
+            engine=engine,
+            tokens=tokens,
+            oidc=oidc,
+            fetcher=fetcher,
+            cipher=PasswordCipher.from_settings(settings),
+        ),
         lifespan=[database],
         plugins=[
             problem_details_plugin(),

@@ -20,6 +20,7 @@ from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
+from frontend.oidc_pages import OidcSignInPages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
@@ -73,6 +74,7 @@ def web_routers() -> list[ControllerRouterHandler]:
         path="/",
         route_handlers=[
             StaffSessionPages,
+            OidcSignInPages,
             StaffCalendarPages,
             SchedulePages,
             AdminPages,

@@ -37,6 +37,19 @@ def parse_rate(value: str) -> tuple[int, int]:
     return int(count), RATE_UNITS[unit.strip()]
 
 
+def parse_role_map(value: str) -> tuple[tuple[str, str], ...]:
+    """`"luukku-admins=admin,luukku-experts=expert"` as ((group, role), ...)."""
+    pairs = []
+    for item in value.split(","):
+        group, sep, role = item.strip().rpartition("=")
+        if not item.strip():
+            continue
+        if not sep or not group.strip() or not role.strip():
+            raise ValueError(f"OIDC_ROLE_MAP is group=role pairs separated by commas, not {item!r}")
+        pairs.append((group.strip(), role.strip()))
+    return tuple(pairs)
+
+
 def _rate(env: dict[str, str], name: str, default: str) -> str:
     value = env.get(name) or default
     parse_rate(value)  # refuse a malformed limit at start-up, not at the first request
@@ -124,6 +137,36 @@ class Settings:
     """How long one SMTP command may take before the attempt counts as a transient failure."""
     mail_from: str = "Luukku <luukku@localhost>"
     """Sender of every message and ORGANIZER of the calendar invitations."""
+    password_login: bool = True
+    """Whether staff may sign in with an email and a password; `PASSWORD_LOGIN=false` leaves
+    only the OpenID Connect sign-in (which must then be configured)."""
+    oidc_issuer: str = ""
+    """The city's OpenID Provider, e.g. `https://login.microsoftonline.com/<tenant>/v2.0`:
+    its discovery document is `<issuer>/.well-known/openid-configuration`. Empty: no OIDC."""
+    oidc_client_id: str = ""
+    """Luukku's client id at the provider (the application id of the registration)."""
+    oidc_client_secret: str = ""
+    """Luukku's client secret at the provider (a confidential client; PKCE is used as well)."""
+    oidc_scopes: str = "openid email profile"
+    """Scopes asked for at sign-in; `openid` and `email` are needed."""
+    oidc_provider_name: str = ""
+    """Shown on the sign-in page: "Sign in with <name>" (e.g. `Helsinki Tunnistus`)."""
+    oidc_role_claim: str = ""
+    """A claim listing the person's groups or roles (`groups`, `roles`): with OIDC_ROLE_MAP it
+    sets the mapped roles at each sign-in. Empty: roles come from Luukku's records only."""
+    oidc_role_map: tuple[tuple[str, str], ...] = ()
+    """`group=role` pairs (OIDC_ROLE_MAP=`luukku-admins=admin,luukku-experts=expert`)."""
+    oidc_email_verified_claim: str = "email_verified"
+    """The boolean claim that says the email is verified (Entra ID: `xms_edov`)."""
+    oidc_api_audience: str = ""
+    """The audience of provider access tokens that `POST /api/v1/auth/oidc/token` exchanges for
+    a Luukku bearer token (e.g. `api://luukku`). Empty: no exchange."""
+    oidc_jwks_refresh_seconds: int = 60
+    """Shortest time between two fetches of the provider's keys prompted by an unknown key id."""
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def uses_jitsi_tokens(self) -> bool:
@@ -201,4 +244,16 @@ class Settings:
                 env.get("SMTP_TIMEOUT_SECONDS") or defaults.smtp_timeout_seconds
             ),
             mail_from=env.get("MAIL_FROM") or defaults.mail_from,
+            password_login=_flag(env.get("PASSWORD_LOGIN"), default=True),
+            oidc_issuer=env.get("OIDC_ISSUER", "").strip(),
+            oidc_client_id=env.get("OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=env.get("OIDC_CLIENT_SECRET", ""),
+            oidc_scopes=env.get("OIDC_SCOPES") or defaults.oidc_scopes,
+            oidc_provider_name=env.get("OIDC_PROVIDER_NAME", "").strip(),
+            oidc_role_claim=env.get("OIDC_ROLE_CLAIM", "").strip(),
+            oidc_role_map=parse_role_map(env.get("OIDC_ROLE_MAP", "")),
+            oidc_email_verified_claim=env.get("OIDC_EMAIL_VERIFIED_CLAIM")
+            or defaults.oidc_email_verified_claim,
+            oidc_api_audience=env.get("OIDC_API_AUDIENCE", "").strip(),
+            oidc_jwks_refresh_seconds=int(env.get("OIDC_JWKS_REFRESH_SECONDS") or "60"),
         )

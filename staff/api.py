@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
+from luukku.problems import NotAllowed
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
 from staff.accounts import (
@@ -63,6 +64,11 @@ class AuthController(Controller):
         settings: NamedDependency[Settings],
         state: State,
     ) -> Response[LoginOut]:
+        if not settings.password_login:
+            raise NotAllowed(
+                "Password sign-in is switched off; exchange a provider token at "
+                "/api/v1/auth/oidc/token."
+            )
         member = await sign_in(data.email, data.password, state["rate_limiter"], settings)
         token = tokens.issue(str(member.id), secrets.token_hex(16))
         seconds = int(tokens.lifetime.total_seconds())

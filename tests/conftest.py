@@ -27,7 +27,12 @@ from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
 
 # Shared worlds of test data, as fixtures for every test module.
-pytest_plugins = ["tests.joint_world", "tests.quality_world", "tests.report_world"]
+pytest_plugins = [
+    "tests.joint_world",
+    "tests.quality_world",
+    "tests.report_world",
+    "tests.oidc_provider",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 # A Monday morning in Helsinki, well before the DST change of 2027.
