@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from booking.bookings.reservations import booking_transaction, expert_resource, lock_resources
+from booking.bookings.locking import booking_transaction, lock_joint_session, lock_resources
+from booking.bookings.reservations import expert_resource
 from booking.catalogue.services import active_experts
 from booking.engine.availability import free_among
 from booking.joint.notices import notify_joint_change
@@ -44,10 +45,11 @@ from staff.accounts import StaffMember
 
 
 async def _changeable(reference: str, member: StaffMember, now: datetime) -> dict[str, Any]:
-    """Inside the change's transaction: the session, locked, if it may still change."""
+    """Inside the change's transaction, first: the session, locked and re-read, if it may
+    still change (booking/bookings/locking.py)."""
     row = await visible_session(reference, member)
     check_point_access(member, row["service_point"])
-    await lock_resources([f"joint:{row['reference']}"])
+    await lock_joint_session(row["reference"])
     current = await session_row(row["reference"])
     if current["status"] == "cancelled":
         raise Conflict("A cancelled session cannot be changed; book a new one.")

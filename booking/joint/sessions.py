@@ -15,7 +15,8 @@ from typing import Any
 
 from booking.bookings.customers import Customer
 from booking.bookings.lifecycle import new_reference
-from booking.bookings.reservations import booking_transaction, expert_resource, lock_resources
+from booking.bookings.locking import booking_transaction, lock_joint_session, lock_resources
+from booking.bookings.reservations import expert_resource
 from booking.engine.availability import free_among
 from booking.joint.notices import notify_joint_change
 from booking.joint.search import (
@@ -344,7 +345,7 @@ async def cancel_joint_session(
     row = await visible_session(reference, member)
     check_point_access(member, row["service_point"])
     async with booking_transaction():
-        await lock_resources([f"joint:{row['reference']}"])
+        await lock_joint_session(row["reference"])
         current = await session_row(row["reference"])
         if current["status"] == "cancelled":
             return await session_view(current, settings)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from booking.bookings.customers import Customer
+from booking.bookings.locking import locked
 from booking.engine.working_time import service_hours_of
 from booking.quality.key_customers import key_customer_manager
 from booking.tables import ContactReply, ContactRequest, Service
@@ -518,8 +519,13 @@ async def close(member: StaffMember, reference: str) -> ContactRequestView:
 
 
 async def link_booking(reference: str, booking_id: int, member: StaffMember, now: datetime) -> None:
-    """Inside the booking's transaction: the request became this booking (an answer too)."""
-    row = await _changing(reference)
+    """Inside the booking's transaction: the request became this booking (an answer too).
+    The request is locked and re-read (after the booking's locks, booking/bookings/locking.py),
+    so of two conversions at once the second finds it converted and books nothing."""
+    rows = await locked(ContactRequest.select().where(ContactRequest.reference == reference))
+    if not rows:
+        raise NotFound(f"No contact request {reference}.")
+    row = rows[0]
     if row["status"] not in ("open", "answered"):
         raise Conflict(f"The request is {row['status']} already.")
     await ContactRequest.update(
