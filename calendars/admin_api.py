@@ -68,7 +68,7 @@ class AbsenceIn(msgspec.Struct, forbid_unknown_fields=True):
     start: AwareDateTime
     end: AwareDateTime
     reason: Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)] = ""
-    substitute_id: int | None = None
+    substitute_id: RowId | None = None
 
 
 class RoomIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -17,6 +17,7 @@ from booking.catalogue.services import (
 )
 from calendars.admin_api import Code, Created, Names, Slug
 from calendars.directory import agency_id, check_agency_scope
+from luukku.database import RowId
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -43,7 +44,7 @@ class ServiceIn(msgspec.Struct, forbid_unknown_fields=True):
     horizon_days: Annotated[int, msgspec.Meta(ge=1, le=731)] = 60
     slot_interval_minutes: Annotated[int, msgspec.Meta(ge=5, le=8 * 60)] = 30
     languages: list[Code] | None = None
-    experts: list[int] | None = None
+    experts: list[RowId] | None = None
     topics: list[Code] | None = None
     daily_limit: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
     reminder_minutes: (

@@ -31,6 +31,7 @@ from booking.joint.sessions import (
 )
 from booking.video.meetings import meeting_for
 from luukku.clock import Clock
+from luukku.database import RowId
 from luukku.settings import Settings
 from security import audit
 from security.rate_limits import rate_limited
@@ -44,7 +45,7 @@ LanguageTag = Annotated[
 
 
 class ParticipantIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: int
+    expert_id: RowId
     agency: Slug
 
 
@@ -55,7 +56,9 @@ class JointSearchIn(msgspec.Struct, forbid_unknown_fields=True):
     start: date
     end: date
     room: Slug | None = None
-    experts: Annotated[list[int], msgspec.Meta(max_length=6)] = msgspec.field(default_factory=list)
+    experts: Annotated[list[RowId], msgspec.Meta(max_length=6)] = msgspec.field(
+        default_factory=list
+    )
     interpreter_language: LanguageTag | None = None
     tz: Annotated[str, msgspec.Meta(max_length=64, pattern=_NO_NUL)] | None = None
 
@@ -85,7 +88,7 @@ class JointCreateIn(msgspec.Struct, forbid_unknown_fields=True):
     participants: Annotated[list[ParticipantIn], msgspec.Meta(min_length=1, max_length=6)]
     customer: CustomerIn
     matter: Annotated[str, msgspec.Meta(max_length=4000, pattern=_NO_NUL)] = ""
-    interpreter_id: int | None = None
+    interpreter_id: RowId | None = None
     interpreter_language: LanguageTag | None = None
 
 
@@ -98,8 +101,8 @@ class JointRescheduleIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class JointReplaceIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: int
-    replacement_id: int | None = None
+    expert_id: RowId
+    replacement_id: RowId | None = None
 
 
 class JoinLinkOut(msgspec.Struct):

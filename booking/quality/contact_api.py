@@ -14,7 +14,7 @@ from litestar.security.jwt import Token
 
 from booking.bookings.customers import clean_customer
 from booking.bookings.lifecycle import create_booking
-from booking.bookings.schemas import BookingCreate, CustomerIn, CustomerOut, RowIdField, Slug
+from booking.bookings.schemas import BookingCreate, CustomerIn, CustomerOut, Slug
 from booking.quality import contact_requests
 from booking.quality.contact_requests import ContactRequestView, NewContactRequest
 from booking.quality.key_customers import (
@@ -89,7 +89,7 @@ class StaffContactRequestOut(msgspec.Struct):
 
 
 class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: RowIdField
+    expert_id: RowId
 
 
 class ReplyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -102,7 +102,7 @@ class ConvertIn(msgspec.Struct, forbid_unknown_fields=True):
     service: Slug
     start: Annotated[datetime, msgspec.Meta(tz=True)]
     channel: Choice
-    expert_id: RowIdField | None = None
+    expert_id: RowId | None = None
     language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)] | None = None
 
 
@@ -113,7 +113,7 @@ class ConvertOut(msgspec.Struct):
 
 class KeyCustomerIn(msgspec.Struct, forbid_unknown_fields=True):
     business_id: Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=_NO_NUL)]
-    expert_id: RowIdField
+    expert_id: RowId
     company: Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)] = ""
 
 
