@@ -38,6 +38,7 @@ from booking.quality.key_customers import key_customer_manager
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile
+from luukku.instants import bounded
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
@@ -116,10 +117,8 @@ def _start_error(refusals: Iterable[Refusal | None], service: ServiceInfo) -> Ex
 
 
 def _instant(value: datetime, field: str = "start") -> datetime:
-    """`value` in UTC, or InvalidInput for instants outside any bookable calendar."""
-    if not 2000 <= value.year <= 2999:
-        raise InvalidInput.field(field, "is outside the calendar Luukku keeps")
-    return value.astimezone(UTC).replace(microsecond=value.microsecond)
+    """`value` in UTC, or InvalidInput for instants outside the calendar Luukku keeps."""
+    return bounded(value, field)
 
 
 async def _least_loaded(candidates: Sequence[ExpertProfile], start: datetime) -> ExpertProfile:

@@ -32,6 +32,7 @@ from booking.joint.sessions import (
 from booking.video.meetings import meeting_for
 from luukku.clock import Clock
 from luukku.database import RowId
+from luukku.instants import bounded
 from luukku.settings import Settings
 from security import audit
 from security.rate_limits import rate_limited
@@ -217,8 +218,8 @@ class JointSessionController(Controller):
         booked = await book_joint_session(
             JointRequest(
                 service_point=data.service_point,
-                start=data.start,
-                end=data.end,
+                start=bounded(data.start, "start"),
+                end=bounded(data.end, "end"),
                 room=data.room,
                 participants=tuple(Participant(p.expert_id, p.agency) for p in data.participants),
                 customer=customer,

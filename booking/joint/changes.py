@@ -38,6 +38,7 @@ from booking.joint.sessions import (
 from booking.tables import JointParticipant, JointSession, Reservation
 from calendars.schedules import ExpertProfile
 from calendars.tables import Expert
+from luukku.instants import bounded
 from luukku.problems import Conflict, FieldError, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
@@ -86,6 +87,7 @@ async def reschedule_joint_session(
     reference: str, start: datetime, member: StaffMember, settings: Settings, now: datetime
 ) -> JointSessionView:
     """Move the whole session (same room, same people, same length) to `start`."""
+    start = bounded(start, "start")
     async with booking_transaction():
         session = await _changeable(reference, member, now)
         point = await service_point_info(session["point_slug"], session["room_slug"])
