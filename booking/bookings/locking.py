@@ -4,8 +4,8 @@ Every change to a booking or a joint session runs in `booking_transaction()` and
 order and never the other way round:
 
 1. the booking or joint-session rows it changes (`lock_booking`, `lock_bookings`,
-   `lock_joint_session`), ordered by id, each re-read under its lock, so no decision rests on
-   a row read before another writer changed it;
+   booking/joint/sessions.py's `lock_joint_session`), ordered by id, each re-read under its
+   lock, so no decision rests on a row read before another writer changed it;
 2. the resources whose time it reads or reserves (`lock_resources`: `expert:<id>`,
    `room:<id>`), in sorted order;
 3. anything else it updates (e.g. the contact request a booking answers, `locked(...)`).
@@ -32,7 +32,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.methods.objects import Objects
 from piccolo.query.methods.select import Select
 
-from booking.tables import Booking, JointSession, Reservation
+from booking.tables import Booking, Reservation
 from luukku.database import write_transaction
 from luukku.problems import SlotTaken
 
@@ -80,7 +80,8 @@ def locked(query: LockableQuery) -> LockableQuery:
     return query.lock_rows() if _on_postgres() else query  # type: ignore[return-value]
 
 
-def _before_resources(what: str) -> None:
+def check_rows_first(what: str) -> None:
+    """Raise LockOrderError when a row lock comes after a resource lock (step 1 after 2)."""
     held = _held.get()
     if held is not None and held.resources:
         raise LockOrderError(f"lock {what} before any resource (held: {held.resources})")
@@ -90,7 +91,7 @@ async def lock_bookings(where: Combinable) -> list[dict[str, Any]]:
     """Inside booking_transaction(), first: the bookings matching `where`, locked in id order
     and read as they are now (a row another writer changed meanwhile is judged by its new
     values)."""
-    _before_resources("bookings")
+    check_rows_first("bookings")
     return await locked(Booking.select().where(where).order_by(Booking.id))
 
 
@@ -99,16 +100,6 @@ async def lock_booking(reference: str) -> dict[str, Any] | None:
     re-read; None when there is no such booking."""
     rows = await lock_bookings(Booking.reference == reference)
     return rows[0] if rows else None
-
-
-async def lock_joint_session(reference: str) -> bool:
-    """Inside booking_transaction(), first: lock one joint session by reference; False when
-    there is none. Read it afterwards (its joined view cannot be locked in one statement)."""
-    _before_resources("a joint session")
-    rows = await locked(
-        JointSession.select(JointSession.id).where(JointSession.reference == reference)
-    )
-    return bool(rows)
 
 
 async def lock_resources(resources: Iterable[str]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from booking.bookings.locking import booking_transaction, lock_joint_session, lock_resources
+from booking.bookings.locking import booking_transaction, lock_resources
 from booking.bookings.reservations import expert_resource
 from booking.catalogue.services import active_experts
 from booking.engine.availability import free_among
@@ -31,11 +31,13 @@ from booking.joint.sessions import (
     check_point_access,
     ensure_everyone_free,
     hold,
+    lock_joint_session,
     session_row,
     session_view,
     visible_session,
 )
-from booking.tables import JointParticipant, JointSession, Reservation
+from booking.joint.tables import JointParticipant, JointSession
+from booking.tables import Reservation
 from calendars.schedules import ExpertProfile
 from calendars.tables import Expert
 from luukku.instants import bounded

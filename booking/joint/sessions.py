@@ -15,7 +15,12 @@ from typing import Any
 
 from booking.bookings.customers import Customer
 from booking.bookings.lifecycle import new_reference
-from booking.bookings.locking import booking_transaction, lock_joint_session, lock_resources
+from booking.bookings.locking import (
+    booking_transaction,
+    check_rows_first,
+    lock_resources,
+    locked,
+)
 from booking.bookings.reservations import expert_resource
 from booking.engine.availability import free_among
 from booking.joint.notices import notify_joint_change
@@ -32,7 +37,8 @@ from booking.joint.search import (
     room_resource,
     service_point_info,
 )
-from booking.tables import JointParticipant, JointSession, Reservation
+from booking.joint.tables import JointParticipant, JointSession
+from booking.tables import Reservation
 from booking.video.rooms import (
     Attendee,
     customer_attendee,
@@ -245,6 +251,17 @@ async def hold(
             for resource in resources
         )
     )
+
+
+async def lock_joint_session(reference: str) -> bool:
+    """Inside booking_transaction(), first (booking/bookings/locking.py): lock one joint
+    session by reference; False when there is none. Read it afterwards with session_row (its
+    joined view cannot be locked in one statement)."""
+    check_rows_first("a joint session")
+    rows = await locked(
+        JointSession.select(JointSession.id).where(JointSession.reference == reference)
+    )
+    return bool(rows)
 
 
 def _session_rows() -> Any:

@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from booking.tables import Booking, JointParticipant, JointSession, Reservation, Service
+from booking.joint.tables import JointParticipant, JointSession
+from booking.tables import Booking, Reservation, Service
 
 Held = tuple[str, datetime, datetime]
 

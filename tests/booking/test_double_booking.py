@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from booking.tables import Booking, Reservation
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.app_processes import app_processes
-from tests.factories import booking_body, make_agency, make_expert, make_service
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 REQUESTS = 50

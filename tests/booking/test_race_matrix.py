@@ -32,7 +32,8 @@ import httpx
 import pytest
 
 from booking.bookings.lifecycle import hash_token, new_reference
-from booking.tables import Booking, JointParticipant, JointSession, Reservation
+from booking.joint.tables import JointParticipant, JointSession
+from booking.tables import Booking, Reservation
 from booking.video.rooms import new_room_name
 from calendars.holidays import finnish_holidays
 from calendars.tables import Absence, Room, ServicePoint, ServicePointHours
