@@ -37,11 +37,12 @@ from booking.tables import Booking, Reservation
 from booking.video.rooms import new_room_name
 from calendars.holidays import finnish_holidays
 from calendars.tables import Absence, Room, ServicePoint, ServicePointHours
+from luukku.database import write_transaction
 from luukku.settings import Settings
 from staff.accounts import create_staff_user
+from testdata.factories import STAFF_PASSWORD, booking_body, make_agency, make_expert, make_service
 from tests.app_processes import app_processes
 from tests.booking.booking_invariants import broken_invariants
-from tests.factories import STAFF_PASSWORD, booking_body, make_agency, make_expert, make_service
 
 pytestmark = pytest.mark.slow
 
@@ -195,7 +196,12 @@ async def _world(settings: Settings) -> World:
 
 async def _reset(world: World) -> None:
     """Only the rows a round changes: bookings, joint sessions and their reservations; then
-    booking B and joint session J as the module docstring says."""
+    booking B and joint session J as the module docstring says; one transaction, one commit."""
+    async with write_transaction(Reservation._meta.db):
+        await _reset_rows(world)
+
+
+async def _reset_rows(world: World) -> None:
     await Reservation.delete(force=True)
     await JointParticipant.delete(force=True)
     await JointSession.delete(force=True)

@@ -11,7 +11,7 @@ import pytest
 
 from calendars.tables import Absence, ExternalBusy, ExternalCalendar
 from staff.accounts import create_staff_user
-from tests.factories import (
+from testdata.factories import (
     STAFF_PASSWORD,
     booking_body,
     make_agency,
