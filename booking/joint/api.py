@@ -33,7 +33,6 @@ from luukku.instants import bounded
 from luukku.local_time import search_range, zone_named
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
-from security import audit
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -147,10 +146,6 @@ def _session_out(view: JointSessionView) -> JointSessionOut:
     )
 
 
-async def _audit(member: StaffMember, action: str, reference: str, detail: str = "") -> None:
-    await audit.record(audit.staff_actor(member), action, f"joint-session:{reference}", detail)
-
-
 class JointSessionController(Controller):
     path = "/api/v1/joint-sessions"
     tags = ("joint sessions",)  # type: ignore[assignment]
@@ -228,7 +223,6 @@ class JointSessionController(Controller):
             settings,
             clock.now(),
         )
-        await _audit(request.user, "change", booked.reference, "booked")
         return _session_out(booked)
 
     @get("/{reference:str}", summary="A joint session with everyone's join links")
@@ -239,7 +233,6 @@ class JointSessionController(Controller):
         settings: NamedDependency[Settings],
     ) -> JointSessionOut:
         view = await get_joint_session(reference, request.user, settings)
-        await _audit(request.user, "view", reference)
         return _session_out(view)
 
     @post(
@@ -257,7 +250,6 @@ class JointSessionController(Controller):
     ) -> JointSessionOut:
         reason = data.reason if data else ""
         view = await cancel_joint_session(reference, reason, request.user, settings, clock.now())
-        await _audit(request.user, "change", reference, "cancelled")
         return _session_out(view)
 
     @post(
@@ -276,7 +268,6 @@ class JointSessionController(Controller):
         view = await reschedule_joint_session(
             reference, data.start, request.user, settings, clock.now()
         )
-        await _audit(request.user, "change", reference, "rescheduled")
         return _session_out(view)
 
     @post(
@@ -295,5 +286,4 @@ class JointSessionController(Controller):
         view = await replace_participant(
             reference, data.expert_id, data.replacement_id, request.user, settings, clock.now()
         )
-        await _audit(request.user, "change", reference, "participant replaced")
         return _session_out(view)
