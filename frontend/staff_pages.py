@@ -33,6 +33,7 @@ from frontend.time_grid import Entry, lay_out
 from frontend.week import WEEK, monday_of
 from luukku.clock import Clock
 from luukku.database import RowId
+from luukku.instants import bounded_date
 from luukku.problems import InvalidInput, NotAllowed, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
@@ -172,10 +173,10 @@ class StaffCalendarPages(Controller):
             return page(request, "staff/no_calendar.html", member=member)
         expert = member.expert_id
         if day is not None:
-            days = [day]
+            days = [bounded_date(day, "day")]
             monday = monday_of(day)
         else:
-            monday = monday_of(week or today)
+            monday = monday_of(bounded_date(week, "week") if week else today)
             days = [monday + timedelta(days=n) for n in range(7)]
         start = datetime.combine(days[0], time(), HELSINKI)
         end = datetime.combine(days[-1] + timedelta(days=1), time(), HELSINKI)

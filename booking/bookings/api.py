@@ -24,6 +24,7 @@ from booking.bookings.schemas import (
 from booking.bookings.slots import search_slots
 from booking.catalogue.services import ServiceInfo, list_services
 from luukku.clock import Clock
+from luukku.database import MAX_ROW_ID
 from luukku.languages import request_language
 from luukku.local_time import search_range, zone_named
 from luukku.problems import NotAuthenticated
@@ -75,7 +76,10 @@ class ServiceController(Controller):
         ] = None,
         channel: FromQuery[str | None] = None,
         language: FromQuery[str | None] = None,
-        expert: Annotated[int | None, QueryParameter(description="only this expert")] = None,
+        expert: Annotated[
+            int | None,
+            QueryParameter(description="only this expert", ge=1, le=MAX_ROW_ID),
+        ] = None,
     ) -> SlotList:
         zone = zone_named(tz or settings.default_timezone)
         range_start, range_end = search_range(start, end, zone, settings)

@@ -1,53 +1,25 @@
 """Reservations: the rows that hold a resource's time, and the transaction that keeps them apart.
 
 PostgreSQL refuses overlapping rows per resource with an exclusion constraint; SQLite runs every
-booking write in an IMMEDIATE transaction, so the overlap check below cannot race.
+booking write in an IMMEDIATE transaction, so the overlap check below cannot race. Writers lock
+through booking/bookings/locking.py first.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from asyncpg.exceptions import DeadlockDetectedError, ExclusionViolationError
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from booking.engine.availability import Interval
 from booking.tables import Reservation
-from luukku.database import write_transaction
 from luukku.problems import SlotTaken
 
 
 def expert_resource(expert_id: int) -> str:
     return f"expert:{expert_id}"
-
-
-@asynccontextmanager
-async def booking_transaction() -> AsyncIterator[None]:
-    """One transaction for a booking write; a lost race surfaces as SlotTaken (409)."""
-    try:
-        async with write_transaction(Reservation._meta.db):
-            yield
-    except (ExclusionViolationError, DeadlockDetectedError) as exc:
-        # Both mean another transaction holds the time; lock_resources makes them rare.
-        raise SlotTaken("The time was booked by someone else a moment ago.") from exc
-
-
-async def lock_resources(resources: Iterable[str]) -> None:
-    """Inside booking_transaction(): queue behind other writers of the same resources.
-
-    On PostgreSQL a transaction-scoped advisory lock per resource, taken in sorted order so
-    two bookings never deadlock; the overlap check that follows then sees the winner's row.
-    SQLite's IMMEDIATE transaction already admits one writer at a time.
-    """
-    engine = Reservation._meta.db
-    if not isinstance(engine, PostgresEngine):
-        return
-    for resource in sorted(set(resources)):
-        await Reservation.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", resource)
 
 
 async def reservations_of(
@@ -105,7 +77,8 @@ async def reservations_of(
 
 
 async def reserve(resource: str, interval: Interval, booking_id: int) -> None:
-    """Hold `interval` of `resource` for a booking; call inside booking_transaction()."""
+    """Hold `interval` of `resource` for a booking; call inside booking_transaction() after
+    lock_resources([resource])."""
     taken = await Reservation.exists().where(
         (Reservation.resource == resource)
         & (Reservation.starts_at < interval.end)

@@ -28,6 +28,8 @@ from booking.joint.sessions import (
     get_joint_session,
 )
 from luukku.clock import Clock
+from luukku.database import RowId
+from luukku.instants import bounded
 from luukku.local_time import search_range, zone_named
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
@@ -40,7 +42,7 @@ LanguageTag = Annotated[
 
 
 class ParticipantIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: int
+    expert_id: RowId
     agency: Slug
 
 
@@ -51,7 +53,9 @@ class JointSearchIn(msgspec.Struct, forbid_unknown_fields=True):
     start: date
     end: date
     room: Slug | None = None
-    experts: Annotated[list[int], msgspec.Meta(max_length=6)] = msgspec.field(default_factory=list)
+    experts: Annotated[list[RowId], msgspec.Meta(max_length=6)] = msgspec.field(
+        default_factory=list
+    )
     interpreter_language: LanguageTag | None = None
     tz: Annotated[str, msgspec.Meta(max_length=64, pattern=NO_NUL)] | None = None
 
@@ -81,7 +85,7 @@ class JointCreateIn(msgspec.Struct, forbid_unknown_fields=True):
     participants: Annotated[list[ParticipantIn], msgspec.Meta(min_length=1, max_length=6)]
     customer: CustomerIn
     matter: Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)] = ""
-    interpreter_id: int | None = None
+    interpreter_id: RowId | None = None
     interpreter_language: LanguageTag | None = None
 
 
@@ -94,8 +98,8 @@ class JointRescheduleIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class JointReplaceIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: int
-    replacement_id: int | None = None
+    expert_id: RowId
+    replacement_id: RowId | None = None
 
 
 class JoinLinkOut(msgspec.Struct):
@@ -211,8 +215,8 @@ class JointSessionController(Controller):
         booked = await book_joint_session(
             JointRequest(
                 service_point=data.service_point,
-                start=data.start,
-                end=data.end,
+                start=bounded(data.start, "start"),
+                end=bounded(data.end, "end"),
                 room=data.room,
                 participants=tuple(Participant(p.expert_id, p.agency) for p in data.participants),
                 customer=customer,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from booking.bookings.locking import locked
 from booking.quality.contact_requests import (
     CHANNELS,
     VIEW_COLUMNS,
@@ -198,8 +199,13 @@ async def close(member: StaffMember, reference: str) -> ContactRequestView:
 
 
 async def link_booking(reference: str, booking_id: int, member: StaffMember, now: datetime) -> None:
-    """Inside the booking's transaction: the request became this booking (an answer too)."""
-    row = await _changing(reference)
+    """Inside the booking's transaction: the request became this booking (an answer too).
+    The request is locked and re-read (after the booking's locks, booking/bookings/locking.py),
+    so of two conversions at once the second finds it converted and books nothing."""
+    rows = await locked(ContactRequest.select().where(ContactRequest.reference == reference))
+    if not rows:
+        raise NotFound(f"No contact request {reference}.")
+    row = rows[0]
     if row["status"] not in ("open", "answered"):
         raise Conflict(f"The request is {row['status']} already.")
     await ContactRequest.update(
