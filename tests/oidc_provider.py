@@ -301,3 +301,12 @@ def oidc_live_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+async def staff_me(client: httpx.AsyncClient) -> httpx.Response:
+    """`GET /api/v1/staff/me` as the signed-in browser's token: the API takes bearer tokens
+    only, so the session cookie's token goes in the Authorization header."""
+    token = client.cookies.get("luukku_session") or ""
+    value = token.strip('"')
+    headers = {"Authorization": value if value.startswith("Bearer ") else f"Bearer {value}"}
+    return await client.get("/api/v1/staff/me", headers=headers if token else {})

@@ -47,7 +47,7 @@ class OidcController(Controller):
         "/token",
         summary="Exchange a provider access token for Luukku's API for a Luukku bearer token",
         status_code=200,
-        opt={"public": True},
+        opt={"public": True, "problems": (400, 401, 403, 422)},
         guards=[rate_limited("login")],
     )
     async def token(
@@ -71,7 +71,7 @@ class OidcController(Controller):
         "/backchannel-logout",
         summary="The provider ends the Luukku sessions of a provider session (logout token)",
         status_code=200,
-        opt={"public": True},
+        opt={"public": True, "problems": (400, 422)},
         include_in_schema=True,
     )
     async def backchannel_logout(

@@ -9,11 +9,23 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from piccolo.engine.base import Engine
+
+from app import create_app
+from luukku.clock import FixedClock
+from luukku.settings import Settings
 
 
 @pytest.fixture
-async def document(app: Litestar) -> dict[str, Any]:
-    """The document as served, after start-up (which completes it)."""
+async def document(
+    settings: Settings,
+    clock: FixedClock,
+    engine: Engine,  # type: ignore[type-arg]
+    db: None,
+) -> dict[str, Any]:
+    """The document as served by a new app after its start-up (which completes it once; the
+    session's shared app may have been started before)."""
+    app: Litestar = create_app(settings, clock=clock, engine=engine)
     async with AsyncTestClient(app) as client:
         response = await client.get("/schema/openapi.json")
     assert response.status_code == 200

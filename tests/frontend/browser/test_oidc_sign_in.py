@@ -79,7 +79,11 @@ async def test_an_admins_group_at_the_provider_gives_the_admin_role(
     await sign_in_at_provider(tab, "ilkka")
 
     await expect(tab.get_by_role("link", name="Audit log")).to_be_visible()
-    me = await tab.request.get("/api/v1/staff/me")
+    # The API takes bearer tokens only: send the session cookie's token as one.
+    [session] = [c for c in await tab.context.cookies() if c["name"] == "luukku_session"]
+    token = session["value"].strip('"')
+    bearer = token if token.startswith("Bearer ") else f"Bearer {token}"
+    me = await tab.request.get("/api/v1/staff/me", headers={"Authorization": bearer})
     assert (await me.json())["roles"] == ["agency_admin", "admin"]
 
 

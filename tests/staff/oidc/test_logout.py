@@ -15,7 +15,7 @@ import pytest
 from staff.oidc.tables import OidcSession
 from testdata.factories import make_agency, make_expert, make_expert_login
 from tests.frontend.conftest import csrf_token
-from tests.oidc_provider import APP_URL, RunningProvider, sign_in_with_provider
+from tests.oidc_provider import APP_URL, RunningProvider, sign_in_with_provider, staff_me
 
 _LOGOUT_FORM = re.compile(
     r'<form id="op.logoutForm" method="post" action="([^"]+)">'
@@ -57,7 +57,7 @@ async def test_signing_out_ends_the_session_at_the_provider_too(
     query = parse_qs(urlsplit(end_session).query)
     assert query["post_logout_redirect_uri"] == [f"{APP_URL}/staff/login?signed_out=1"]
     assert query["id_token_hint"]
-    assert (await luukku.get("/api/v1/staff/me")).status_code == 401
+    assert (await staff_me(luukku)).status_code == 401
     back = await confirm_logout_at_provider(at_provider, end_session)
     assert back.headers["location"].startswith(f"{APP_URL}/staff/login?signed_out=1")
     started = await luukku.get("/staff/oidc/start")
@@ -97,7 +97,7 @@ async def test_the_providers_back_channel_logout_ends_the_luukku_session(
     aino: int,
 ) -> None:
     assert (await sign_in_with_provider(live, at_provider, "aino")).status_code == 200
-    assert (await live.get("/api/v1/staff/me")).status_code == 200
+    assert (await staff_me(live)).status_code == 200
     assert await OidcSession.count() == 1
 
     ended = await confirm_logout_at_provider(
@@ -105,7 +105,7 @@ async def test_the_providers_back_channel_logout_ends_the_luukku_session(
     )
 
     assert ended.status_code in (302, 303)
-    assert (await live.get("/api/v1/staff/me")).status_code == 401
+    assert (await staff_me(live)).status_code == 401
     assert await OidcSession.count() == 0
 
 

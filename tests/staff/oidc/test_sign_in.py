@@ -14,7 +14,13 @@ from luukku.settings import Settings
 from security.audit import latest
 from staff.tables import StaffUser
 from testdata.factories import make_agency, make_expert, make_expert_login
-from tests.oidc_provider import APP_URL, RunningProvider, oidc_settings, sign_in_with_provider
+from tests.oidc_provider import (
+    APP_URL,
+    RunningProvider,
+    oidc_settings,
+    sign_in_with_provider,
+    staff_me,
+)
 
 PASSWORD = "a-password-nobody-uses-2026"
 
@@ -44,7 +50,7 @@ async def test_an_expert_signs_in_at_the_provider_and_is_linked_by_verified_emai
 
     assert page.status_code == 200
     assert 'content="0;url=/staff/calendar"' in page.text
-    me = await luukku.get("/api/v1/staff/me")
+    me = await staff_me(luukku)
     assert me.status_code == 200
     assert me.json()["email"] == "aino.virtanen@example.fi"
     assert (await staff_user(aino))["oidc_subject"] == "aino"
@@ -61,7 +67,7 @@ async def test_once_linked_the_subject_finds_the_account_even_after_its_email_ch
     page = await sign_in_with_provider(luukku, at_provider, "aino")
 
     assert page.status_code == 200
-    assert (await luukku.get("/api/v1/staff/me")).json()["email"] == "a.v@example.fi"
+    assert (await staff_me(luukku)).json()["email"] == "a.v@example.fi"
 
 
 async def test_the_admins_group_maps_to_the_admin_role(
@@ -80,7 +86,7 @@ async def test_the_admins_group_maps_to_the_admin_role(
 
     await sign_in_with_provider(luukku, at_provider, "ilkka")
 
-    assert (await luukku.get("/api/v1/staff/me")).json()["roles"] == ["agency_admin", "admin"]
+    assert (await staff_me(luukku)).json()["roles"] == ["agency_admin", "admin"]
     assert (await staff_user(ilkka))["roles"] == ["agency_admin", "admin"]
 
 
@@ -91,7 +97,7 @@ async def test_a_mapped_role_goes_when_the_provider_no_longer_lists_the_group(
 
     await sign_in_with_provider(luukku, at_provider, "aino")
 
-    assert (await luukku.get("/api/v1/staff/me")).json()["roles"] == ["expert"]
+    assert (await staff_me(luukku)).json()["roles"] == ["expert"]
 
 
 async def test_an_unknown_person_gets_a_clear_page_no_account_and_an_audit_entry(
@@ -118,7 +124,7 @@ async def test_a_retired_expert_is_refused_though_the_provider_lets_them_in(
     page = await sign_in_with_provider(luukku, at_provider, "retired")
 
     assert page.status_code == 403
-    assert (await luukku.get("/api/v1/staff/me")).status_code == 401
+    assert (await staff_me(luukku)).status_code == 401
     assert any(d.startswith("retired") for d in await refusals())
 
 
