@@ -51,7 +51,7 @@ def with_query(url: str, **changes: str) -> str:
     return f"{parts.path}?{urlencode(query)}"
 
 
-async def assert_refused(response: httpx.Response, luukku: httpx.AsyncClient, reason: str) -> None:
+async def assert_refused(response: httpx.Response, reason: str) -> None:
     assert response.status_code == 403, response.text[:300]
     assert f"{reason}" in response.text
     assert "luukku_session" not in response.cookies  # the refused answer signs nobody in
@@ -65,7 +65,7 @@ async def test_a_wrong_state_is_refused(
 
     response = await luukku.get(with_query(callback, state="forged-state"))
 
-    await assert_refused(response, luukku, "state")
+    await assert_refused(response, "state")
 
 
 async def test_an_answer_replayed_after_use_is_refused(
@@ -75,7 +75,7 @@ async def test_an_answer_replayed_after_use_is_refused(
     assert (await luukku.get(callback)).status_code == 200
     await luukku.post("/api/v1/auth/logout")
 
-    await assert_refused(await luukku.get(callback), luukku, "state")
+    await assert_refused(await luukku.get(callback), "state")
 
 
 async def test_an_answer_planted_in_another_browser_is_refused(
@@ -85,7 +85,7 @@ async def test_an_answer_planted_in_another_browser_is_refused(
     transport = httpx.ASGITransport(app=oidc_app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url=APP_URL) as victim:
         response = await victim.get(callback)
-        await assert_refused(response, victim, "state")
+        await assert_refused(response, "state")
 
 
 async def test_a_code_used_once_already_is_refused_by_the_provider(
@@ -99,7 +99,7 @@ async def test_a_code_used_once_already_is_refused_by_the_provider(
 
     response = await luukku.get(with_query(second, code=old_code))
 
-    await assert_refused(response, luukku, "code")
+    await assert_refused(response, "code")
 
 
 async def test_an_answer_naming_another_issuer_is_refused(
@@ -109,7 +109,7 @@ async def test_an_answer_naming_another_issuer_is_refused(
 
     response = await luukku.get(with_query(callback, iss="https://evil.example"))
 
-    await assert_refused(response, luukku, "issuer")
+    await assert_refused(response, "issuer")
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ async def test_a_forged_id_token_is_refused(
 
     response = await luukku.get(callback)
 
-    await assert_refused(response, luukku, reason)
+    await assert_refused(response, reason)
     assert (await StaffUser.select(StaffUser.oidc_subject).first()) == {"oidc_subject": None}
 
 
@@ -174,7 +174,7 @@ async def test_an_error_answer_from_the_provider_signs_nobody_in(
         "/staff/oidc/callback", params={"state": state, "error": "access_denied"}
     )
 
-    await assert_refused(response, luukku, "provider-error")
+    await assert_refused(response, "provider-error")
 
 
 async def test_an_unreachable_provider_gets_a_page_saying_so(
