@@ -20,7 +20,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 
 from booking.agenda.api import AbsenceBookingsController, MyBookingsController, join_meeting
-from booking.bookings.api import BookingController, ServiceController
+from booking.bookings.api import BookingController, ExpertDirectoryController, ServiceController
 from booking.bookings.calendar_push import push_bookings
 from booking.catalogue.api import ServicesAdminController
 from booking.demo.cli import DemoCLIPlugin
@@ -168,6 +168,7 @@ def create_app(
             healthz,
             readyz,
             ServiceController,
+            ExpertDirectoryController,
             BookingController,
             AuthController,
             StaffController,

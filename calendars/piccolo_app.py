@@ -10,10 +10,16 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig, table_finder
 
+from calendars.directory_search.tables import TABLES as DIRECTORY_TABLES
 from calendars.tables import TABLES as CALENDAR_TABLES
 from staff.tables import TABLES as STAFF_TABLES
 
-TABLES = (*CALENDAR_TABLES, *STAFF_TABLES, *table_finder(["booking.feeds.tables"]))
+TABLES = (
+    *CALENDAR_TABLES,
+    *DIRECTORY_TABLES,
+    *STAFF_TABLES,
+    *table_finder(["booking.feeds.tables"]),
+)
 
 APP_CONFIG = AppConfig(
     app_name="calendars",
