@@ -38,6 +38,7 @@ from booking.reports.api import ReportController
 from booking.retention import BOOKING_ANONYMISERS
 from calendars.api.admin import CalendarsAdminController
 from calendars.api.own_calendar import ExternalCalendarController, OwnCalendarController
+from calendars.directory_search.api import OwnProfileController
 from calendars.credentials import PasswordCipher
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
@@ -176,6 +177,7 @@ def create_app(
             AbsenceBookingsController,
             CalendarsAdminController,
             OwnCalendarController,
+            OwnProfileController,
             ExternalCalendarController,
             ServicesAdminController,
             ReportController,
