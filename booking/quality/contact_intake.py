@@ -8,6 +8,7 @@ from datetime import datetime
 from booking.bookings.customers import clean_customer
 from booking.bookings.lifecycle import create_booking
 from booking.bookings.schemas import BookingCreate, CustomerIn
+from booking.history.events import Actor
 from booking.quality import contact_requests
 from booking.quality.contact_requests import ContactRequestView, NewContactRequest
 from booking.quality.schemas import (
@@ -86,5 +87,5 @@ async def convert(
     async def link(booking_id: int) -> None:
         await contact_requests.link_booking(reference, booking_id, member, now)
 
-    created = await create_booking(request, settings, now, after_insert=link)
+    created = await create_booking(request, settings, now, after_insert=link, by=Actor.STAFF)
     return await contact_requests.get(reference), created.booking.reference
