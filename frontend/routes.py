@@ -14,7 +14,7 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from frontend.admin_pages import AdminPages
 from frontend.audit_pages import AuditLogPages
 from frontend.booking_pages import BookingPages
-from frontend.contact_pages import ContactPages, FeedbackPages
+from frontend.contact_pages import ContactPages, ContactStatusPage, FeedbackPages
 from frontend.data_request_pages import DataRequestPages
 from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
@@ -62,6 +62,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             BookingPages,
             InfoPages,
             ContactPages,
+            ContactStatusPage,
             FeedbackPages,
             DataRequestPages,
         ],

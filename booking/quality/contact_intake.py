@@ -51,6 +51,7 @@ async def submit_from(
             privacy_notice_version=notice,
         ),
         now,
+        settings.public_base_url,
     )
 
 

@@ -10,6 +10,7 @@ letters to the outbox in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,9 +21,10 @@ from babel.dates import format_datetime
 
 from booking.bookings.customers import Customer
 from booking.catalogue.key_customers import key_customer_manager
+from booking.quality.contact_status import new_status_token, record_step, status_url
 from booking.quality.service_hours import service_hours_of
 from booking.quality.tables import ContactReply, ContactRequest
-from booking.tables import Service
+from calendars.directory_search.topics import offered_topics
 from calendars.tables import Absence, Agency, Expert
 from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
@@ -85,6 +87,8 @@ class ContactRequestView:
     answered_at: datetime | None
     booking_reference: str
     replies: tuple[ReplyView, ...] = ()
+    status_token: str = ""
+    """Only in the answer to the submission: the customer's key to follow the request."""
 
     def overdue(self, now: datetime) -> bool:
         return self.answered_at is None and self.status == "open" and now > self.due_at
@@ -101,11 +105,11 @@ def when_text(instant: datetime, language: str, zone: str = "Europe/Helsinki") -
 
 
 async def topics_by_agency() -> dict[int, set[str]]:
-    """The topics of each agency's active services: what a contact request may be about."""
-    rows = await Service.select(Service.agency, Service.topics).where(Service.active == True)  # noqa: E712
+    """The topics some active expert of each agency covers: what a contact request may be
+    about (the directory offers the same ones)."""
     topics: dict[int, set[str]] = {}
-    for row in rows:
-        topics.setdefault(row["agency"], set()).update(row["topics"])
+    for topic in await offered_topics():
+        topics.setdefault(topic.agency_id, set()).add(topic.slug)
     return topics
 
 
@@ -217,9 +221,11 @@ class NewContactRequest:
     privacy_notice_version: str
 
 
-async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
-    """Record the request, routed, with its due time, the customer's receipt and (when it has
-    one) the assignee's notice, in one transaction."""
+async def submit(
+    new: NewContactRequest, now: datetime, public_base_url: str = ""
+) -> ContactRequestView:
+    """Record the request, routed, with its due time, the customer's receipt (with the link
+    to follow it) and (when it has one) the assignee's notice, in one transaction."""
     errors = []
     if new.channel not in CHANNELS:
         errors.append(FieldError("channel", f"use one of {', '.join(CHANNELS)}"))
@@ -230,8 +236,10 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
     target = await route(new.agency, new.topic, new.customer.business_id, now)
     hours = (await service_hours_of([target.agency_id]))[target.agency_id]
     customer = new.customer
+    token, token_hash = new_status_token()
     async with write_transaction(ContactRequest._meta.db):
         row = ContactRequest(
+            status_token_hash=token_hash,
             reference=new_reference(),
             agency=target.agency_id,
             topic=new.topic,
@@ -252,6 +260,9 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
             escalate_at=hours.add(now, ESCALATE_AFTER),
         )
         await row.save()
+        await record_step(row.id, "received", "customer", now)
+        if target.expert_id is not None:
+            await record_step(row.id, "assigned", "system", now)
         view = await get(row.reference)
         language = new.language
         receipt = Letter(
@@ -260,6 +271,11 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
                 text(language, "greeting", name=customer.name),
                 text(language, "contact_receipt.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
+                text(
+                    language,
+                    "contact_receipt.follow",
+                    url=status_url(public_base_url, view.reference, token),
+                ),
             ),
             facts=_facts(view, language),
             signature=_signature(view, language),
@@ -273,7 +289,7 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
             now,
         )
         await _tell_assignee(view, now)
-    return view
+    return dataclasses.replace(view, status_token=token)
 
 
 _COLUMNS = (
@@ -450,6 +466,7 @@ async def _assign(view: ContactRequestView, expert_id: int, now: datetime) -> Co
         await ContactRequest.update({ContactRequest.expert: expert_id}).where(
             ContactRequest.reference == view.reference
         )
+        await record_step((await _changing(view.reference))["id"], "assigned", "staff", now)
         updated = await get(view.reference)
         await _tell_assignee(updated, now)
     return updated
@@ -483,6 +500,7 @@ async def reply(
                 ContactRequest.expert: row["expert"] or member.expert_id,
             }
         ).where(ContactRequest.id == row["id"])
+        await record_step(row["id"], "answered", "staff", now)
         if channel == "email":
             language = view.language
             letter = Letter(
@@ -507,14 +525,19 @@ async def reply(
     return await get(reference)
 
 
-async def close(member: StaffMember, reference: str) -> ContactRequestView:
+async def close(member: StaffMember, reference: str, now: datetime) -> ContactRequestView:
     """Close a request that needs no answer (a duplicate, spam); only agency admins."""
     view = await visible(member, reference)
     if not _is_agency_admin(member, view.agency_id):
         raise NotAllowed("Only an agency admin can close a request without an answer.")
-    await ContactRequest.update({ContactRequest.status: "closed"}).where(
-        (ContactRequest.reference == reference) & (ContactRequest.status == "open")
-    )
+    async with write_transaction(ContactRequest._meta.db):
+        closed = (
+            await ContactRequest.update({ContactRequest.status: "closed"})
+            .where((ContactRequest.reference == reference) & (ContactRequest.status == "open"))
+            .returning(ContactRequest.id)
+        )
+        for row in closed:
+            await record_step(row["id"], "closed", "staff", now)
     await _changed(member, reference, "closed")
     return await get(reference)
 
@@ -533,6 +556,7 @@ async def link_booking(reference: str, booking_id: int, member: StaffMember, now
             ContactRequest.expert: row["expert"] or member.expert_id,
         }
     ).where(ContactRequest.id == row["id"])
+    await record_step(row["id"], "converted", "staff", now)
     await _changed(member, reference, f"booked as booking {booking_id}")
 
 

@@ -18,13 +18,17 @@ class NamedTopic:
     agency_id: int
     slug: str
     names: dict[str, str]
+    named: bool = True
+    """False for a slug the agency has not named (older data): its slug stands as its name."""
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("fi") or self.slug
 
 
 def _named(agency_id: int, slug: str, known: dict[tuple[int, str], dict[str, str]]) -> NamedTopic:
-    names = known.get((agency_id, slug)) or dict.fromkeys(SEARCH_LANGUAGES, slug)
+    names = known.get((agency_id, slug))
+    if names is None:
+        return NamedTopic(agency_id, slug, dict.fromkeys(SEARCH_LANGUAGES, slug), named=False)
     return NamedTopic(agency_id=agency_id, slug=slug, names=names)
 
 
