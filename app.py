@@ -38,8 +38,8 @@ from booking.reports.api import ReportController
 from booking.retention import BOOKING_ANONYMISERS
 from calendars.api.admin import CalendarsAdminController
 from calendars.api.own_calendar import ExternalCalendarController, OwnCalendarController
-from calendars.directory_search.api import OwnProfileController
 from calendars.credentials import PasswordCipher
+from calendars.directory_search.api import OwnProfileController
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
 from calendars.piccolo_app import APP_CONFIG as CALENDARS_APP

@@ -24,6 +24,7 @@ from booking.catalogue.key_customers import key_customer_manager
 from booking.quality.contact_status import new_status_token, record_step, status_url
 from booking.quality.service_hours import service_hours_of
 from booking.quality.tables import ContactReply, ContactRequest
+from calendars.business_services import business_copies
 from calendars.directory_search.topics import offered_topics
 from calendars.tables import Absence, Agency, Expert
 from luukku.database import MAX_ROW_ID, write_transaction
@@ -187,8 +188,10 @@ async def _tell_assignee(view: ContactRequestView, now: datetime) -> None:
     if view.expert_id is None:
         return
     expert = (await _experts([view.expert_id]))[view.expert_id]
-    language = expert["language"]
+    copy = (await business_copies([view.agency_id], view.customer.business_id)).get(view.agency_id)
+    language = copy.language if copy else expert["language"]
     letter = Letter(
+        copy_to=copy.mailbox if copy else "",
         subject=text(
             language, "contact_assigned.subject", topic=view.topic, reference=view.reference
         ),
@@ -594,9 +597,11 @@ async def _escalate(view: ContactRequestView, now: datetime) -> None:
     staff = await StaffUser.select(
         StaffUser.id, StaffUser.name, StaffUser.email, StaffUser.language, StaffUser.roles
     ).where((StaffUser.agency == view.agency_id) & (StaffUser.active == True))  # noqa: E712
+    copy = (await business_copies([view.agency_id], view.customer.business_id)).get(view.agency_id)
     for admin in (member for member in staff if "agency_admin" in member["roles"]):
-        language = admin["language"]
+        language = copy.language if copy else admin["language"]
         letter = Letter(
+            copy_to=copy.mailbox if copy else "",
             subject=text(
                 language, "contact_escalation.subject", topic=view.topic, reference=view.reference
             ),

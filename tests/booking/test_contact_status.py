@@ -48,8 +48,7 @@ async def test_submission_answers_a_status_token_and_url_and_the_receipt_links_i
 ):
     created = await _submit(client)
     assert created["status_url"] == (
-        f"https://luukku.test/contact/status/{created['reference']}"
-        f"?token={created['status_token']}"
+        f"https://luukku.test/contact/status/{created['reference']}?token={created['status_token']}"
     )
     status = await _status(client, created)
     assert status["status"] == "received"

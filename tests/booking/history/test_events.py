@@ -46,7 +46,8 @@ async def test_create_reschedule_and_cancel_each_add_a_customer_entry(client: Cl
         params={"token": created.json()["manage_token"], "lang": "fi"},
     )
     assert page.status_code == 200
-    assert "Historia" in page.text and "Siirretty uuteen aikaan" in page.text
+    assert "Historia" in page.text
+    assert "Siirretty uuteen aikaan" in page.text
 
 
 async def test_a_refused_change_leaves_no_entry(client: Client, db: None):
