@@ -19,12 +19,20 @@ class DirectoryListing:
     services: tuple[ServiceInfo, ...]
 
 
-def _gives(service: ServiceInfo, expert: DirectoryEntry, explicit: dict[int, set[int]]) -> bool:
-    if service.id in explicit:
-        return expert.id in explicit[service.id]
+def _services_of(
+    expert: DirectoryEntry, services: Sequence[ServiceInfo], explicit: dict[int, set[int]]
+) -> tuple[ServiceInfo, ...]:
+    """The services the expert gives: by the explicit list, else the agency's by topic."""
     topics = {topic.slug for topic in expert.topics}
-    return service.agency_id == expert.agency_id and (
-        not service.topics or bool(set(service.topics) & topics)
+    return tuple(
+        service
+        for service in services
+        if (
+            expert.id in explicit[service.id]
+            if service.id in explicit
+            else service.agency_id == expert.agency_id
+            and (not service.topics or not topics.isdisjoint(service.topics))
+        )
     )
 
 
@@ -38,10 +46,7 @@ async def expert_directory(wanted: DirectoryFilter) -> list[DirectoryListing]:
     for row in await ServiceExpert.select(ServiceExpert.service, ServiceExpert.expert):
         explicit.setdefault(row["service"], set()).add(row["expert"])
     return [
-        DirectoryListing(
-            expert=expert,
-            services=tuple(s for s in services if _gives(s, expert, explicit)),
-        )
+        DirectoryListing(expert=expert, services=_services_of(expert, services, explicit))
         for expert in experts
     ]
 

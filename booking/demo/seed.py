@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
+from booking.demo.directory import seed_directory
 from booking.tables import KeyCustomer, Service, ServiceExpert
 from calendars.tables import (
     Absence,
@@ -739,4 +740,5 @@ async def seed_demo_data() -> str:
         await _seed_services(seeder, agencies, experts)
         await _seed_service_point(seeder)
         await _seed_key_customer(seeder, agencies, experts)
+        seeder.created["directory entries"] += await seed_directory(agencies, experts)
         return await _summary(seeder.created)

@@ -7,6 +7,7 @@ whose topic matches the words first, then by the engine's relevance, then by nam
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,30 +50,49 @@ class DirectoryEntry:
     bio: dict[str, str]
 
 
+# Both answer each active advisor matching every word, with what ranking and filters need.
 _SQLITE_MATCHES = """
-SELECT d.expert AS id, -bm25(expert_document_fts, 4.0, 1.0) AS rank, d.topic_terms AS topic_terms
+SELECT e.id, e.name, e.languages, e.channels, e.topics, d.topic_terms,
+       -bm25(expert_document_fts, 4.0, 1.0) AS rank
 FROM expert_document_fts
-JOIN expert_document AS d ON d.id = expert_document_fts.rowid
-WHERE expert_document_fts MATCH {}
+CROSS JOIN expert_document AS d ON d.id = expert_document_fts.rowid
+CROSS JOIN expert AS e ON e.id = d.expert
+WHERE expert_document_fts MATCH {} AND e.active AND e.kind = 'advisor'
 """
+# CROSS JOIN keeps SQLite's planner from scanning the experts and asking FTS5 once for each.
 
 _POSTGRES_MATCHES = """
-SELECT d.expert AS id, ts_rank(d.document, query) AS rank, d.topic_terms AS topic_terms
-FROM expert_document AS d, to_tsquery('simple', {}) AS query
-WHERE d.document @@ query
+SELECT e.id, e.name, e.languages, e.channels, e.topics, d.topic_terms,
+       ts_rank(d.document, query) AS rank
+FROM to_tsquery('simple', {}) AS query, expert_document AS d
+JOIN expert AS e ON e.id = d.expert
+WHERE d.document @@ query AND e.active AND e.kind = 'advisor'
 """
 
 
-async def _matches(query: list[QueryWord]) -> dict[int, tuple[int, float]]:
-    """Expert id → (tier, relevance) of every document matching all query words."""
+def _array(value: Any) -> list[str]:
+    """An array column as a raw query answers it: a list on PostgreSQL, JSON on SQLite."""
+    return list(value) if isinstance(value, list) else list(json.loads(value or "[]"))
+
+
+async def _matches(query: list[QueryWord]) -> list[dict[str, Any]]:
+    """Every active advisor matching all query words, with `tier` (0: a topic matches) and
+    the engine's `rank`."""
     if ExpertDocument._meta.db.engine_type == "postgres":
         rows = await ExpertDocument.raw(_POSTGRES_MATCHES, tsquery(query))
     else:
         rows = await ExpertDocument.raw(_SQLITE_MATCHES, fts5_match(query))
-    return {
-        row["id"]: (0 if matches(query, row["topic_terms"].split()) else 1, float(row["rank"]))
+    return [
+        {
+            **row,
+            "languages": _array(row["languages"]),
+            "channels": _array(row["channels"]),
+            "topics": _array(row["topics"]),
+            "tier": 0 if matches(query, row["topic_terms"].split()) else 1,
+            "rank": float(row["rank"]),
+        }
         for row in rows
-    }
+    ]
 
 
 def _fits(row: dict[str, Any], wanted: DirectoryFilter) -> bool:
@@ -88,18 +108,18 @@ async def search_experts(wanted: DirectoryFilter) -> list[DirectoryEntry]:
     best first, at most `limit`."""
     await index_missing()
     query = parse_query(wanted.q)
-    found = await _matches(query) if query else None
     candidates = (
-        await Expert.select(
+        await _matches(query)
+        if query
+        else await Expert.select(
             Expert.id, Expert.name, Expert.languages, Expert.channels, Expert.topics
-        )
-        .where(Expert.active.eq(True) & (Expert.kind == "advisor"))
-        .where(Expert.id.is_in(sorted(found) or [0]) if found is not None else Expert.id > 0)
+        ).where(Expert.active.eq(True) & (Expert.kind == "advisor"))
     )
     ranked = sorted(
         (row for row in candidates if _fits(row, wanted)),
         key=lambda row: (
-            *((found[row["id"]][0], -found[row["id"]][1]) if found else (0, 0.0)),
+            row.get("tier", 0),
+            -row.get("rank", 0.0),
             row["name"].casefold(),
             row["id"],
         ),
