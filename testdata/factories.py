@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 
@@ -204,3 +205,14 @@ async def make_topic(agency_id: int, slug: str, fi: str, sv: str, en: str) -> No
 
 async def set_bio(expert_id: int, fi: str = "", sv: str = "", en: str = "") -> None:
     await update_profile(expert_id, bio={"fi": fi, "sv": sv, "en": en})
+
+
+def booking_reference(rng: random.Random, taken: set[str]) -> str:
+    """A booking reference (`LK-XXXX-XXXX`) not in `taken`, drawn from `rng` (then taken)."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    while True:
+        body = "".join(rng.choice(alphabet) for _ in range(8))
+        reference = f"LK-{body[:4]}-{body[4:]}"
+        if reference not in taken:
+            taken.add(reference)
+            return reference
