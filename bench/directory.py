@@ -25,8 +25,8 @@ import httpx
 from piccolo.engine.postgres import PostgresEngine
 
 from app import ALL_TABLES, create_app
+from bench.harness import display_url, migrate, prepare_postgres
 from bench.report import machine_line, record_figures, write_section
-from bench.slots import display_url, migrate, prepare_postgres
 from booking.tables import Service
 from calendars.directory_search.index import refresh_expert_documents
 from calendars.directory_search.tables import ExpertBio, Topic

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from booking.bookings.customers import Customer
-from booking.bookings.lifecycle import new_reference
+from booking.bookings.references import new_reference
 from booking.bookings.reservations import booking_transaction, expert_resource, lock_resources
 from booking.engine.availability import free_among
 from booking.joint.notices import notify_joint_change

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from piccolo.columns import Column
 
 from calendars.directory_search.analysis import SEARCH_LANGUAGES
 from calendars.directory_search.index import refresh_expert_documents
@@ -93,10 +96,11 @@ async def update_profile(
                 Expert.id == expert_id
             )
         if cleaned:
-            values = {f"bio_{lang}": text for lang, text in cleaned.items()}
-            if await ExpertBio.exists().where(ExpertBio.expert == expert_id):
-                await ExpertBio.update(values).where(ExpertBio.expert == expert_id)
-            else:
-                await ExpertBio.insert(ExpertBio(expert=expert_id, **values))
+            values: dict[Column | str, Any] = {
+                f"bio_{lang}": text for lang, text in cleaned.items()
+            }
+            if not await ExpertBio.exists().where(ExpertBio.expert == expert_id):
+                await ExpertBio.insert(ExpertBio(expert=expert_id))
+            await ExpertBio.update(values).where(ExpertBio.expert == expert_id)
         await refresh_expert_documents([expert_id])
     return await get_profile(expert_id)

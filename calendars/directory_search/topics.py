@@ -67,9 +67,18 @@ async def save_topic(agency_id: int, slug: str, names: dict[str, str]) -> None:
             .where((Topic.agency == agency_id) & (Topic.slug == slug))
             .first()
         )
-        values = {f"name_{lang}": names[lang] for lang in SEARCH_LANGUAGES}
         if existing is None:
-            await Topic.insert(Topic(agency=agency_id, slug=slug, **values))
+            await Topic.insert(
+                Topic(
+                    agency=agency_id,
+                    slug=slug,
+                    name_fi=names["fi"],
+                    name_sv=names["sv"],
+                    name_en=names["en"],
+                )
+            )
         else:
-            await Topic.update(values).where(Topic.id == existing["id"])
+            await Topic.update(
+                {Topic.name_fi: names["fi"], Topic.name_sv: names["sv"], Topic.name_en: names["en"]}
+            ).where(Topic.id == existing["id"])
         await refresh_agency_documents(agency_id)
