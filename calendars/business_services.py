@@ -54,3 +54,11 @@ async def set_business_services_email(agency_slug: str, email: str | None) -> st
         if not updated:
             raise NotFound(f"No agency {agency_slug!r}.")
     return stored
+
+
+async def business_mailboxes(agency_ids: Iterable[int]) -> dict[int, str]:
+    """Each of these agencies' business-services mailbox ("" where none is set)."""
+    rows = await Agency.select(Agency.id, Agency.business_services_email).where(
+        Agency.id.is_in(sorted(set(agency_ids)) or [0])
+    )
+    return {row["id"]: row["business_services_email"] or "" for row in rows}
