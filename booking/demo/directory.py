@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from calendars.directory_search.index import refresh_expert_documents
-from calendars.directory_search.tables import ExpertBio, Topic
+from calendars.directory_search.profiles import write_missing_bio
+from calendars.directory_search.topics import name_missing_topics
 
 TOPICS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     "city-business": (
@@ -64,17 +65,11 @@ async def seed_directory(agencies: dict[str, int], experts: dict[str, int]) -> i
     experts' search documents follow. Answers the number of rows added."""
     added = 0
     for agency_slug, topics in TOPICS.items():
-        agency = agencies[agency_slug]
-        for slug, fi, sv, en in topics:
-            if await Topic.exists().where((Topic.agency == agency) & (Topic.slug == slug)):
-                continue
-            await Topic.insert(Topic(agency=agency, slug=slug, name_fi=fi, name_sv=sv, name_en=en))
-            added += 1
+        added += await name_missing_topics(
+            agencies[agency_slug],
+            ((slug, {"fi": fi, "sv": sv, "en": en}) for slug, fi, sv, en in topics),
+        )
     for email, (fi, sv, en) in BIOS.items():
-        expert = experts[email]
-        if await ExpertBio.exists().where(ExpertBio.expert == expert):
-            continue
-        await ExpertBio.insert(ExpertBio(expert=expert, bio_fi=fi, bio_sv=sv, bio_en=en))
-        added += 1
+        added += await write_missing_bio(experts[email], {"fi": fi, "sv": sv, "en": en})
     await refresh_expert_documents(experts.values())
     return added

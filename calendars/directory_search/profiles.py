@@ -104,3 +104,14 @@ async def update_profile(
             await ExpertBio.update(values).where(ExpertBio.expert == expert_id)
         await refresh_expert_documents([expert_id])
     return await get_profile(expert_id)
+
+
+async def write_missing_bio(expert_id: int, bio: dict[str, str]) -> bool:
+    """Inside the caller's transaction (the demo seed): the bio of an expert who has none;
+    answers whether it was written. The search document is left to the caller."""
+    if await ExpertBio.exists().where(ExpertBio.expert == expert_id):
+        return False
+    await ExpertBio.insert(
+        ExpertBio(expert=expert_id, bio_fi=bio["fi"], bio_sv=bio["sv"], bio_en=bio["en"])
+    )
+    return True

@@ -82,3 +82,24 @@ async def save_topic(agency_id: int, slug: str, names: dict[str, str]) -> None:
                 {Topic.name_fi: names["fi"], Topic.name_sv: names["sv"], Topic.name_en: names["en"]}
             ).where(Topic.id == existing["id"])
         await refresh_agency_documents(agency_id)
+
+
+async def name_missing_topics(agency_id: int, topics: Iterable[tuple[str, dict[str, str]]]) -> int:
+    """Inside the caller's transaction (the demo seed): name the topics (slug, names) the
+    agency has not named yet; answers how many were added."""
+    known = await topic_names([agency_id])
+    missing = [(slug, names) for slug, names in topics if (agency_id, slug) not in known]
+    if missing:
+        await Topic.insert(
+            *(
+                Topic(
+                    agency=agency_id,
+                    slug=slug,
+                    name_fi=names["fi"],
+                    name_sv=names["sv"],
+                    name_en=names["en"],
+                )
+                for slug, names in missing
+            )
+        )
+    return len(missing)
