@@ -9,7 +9,7 @@ from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 
 from booking.agenda.api import AbsenceBookingsController, MyBookingsController, join_meeting
-from booking.bookings.api import BookingController, ServiceController
+from booking.bookings.api import BookingController, ExpertDirectoryController, ServiceController
 from booking.bookings.calendar_push import push_bookings
 from booking.catalogue.api import ServicesAdminController
 from booking.demo.cli import DemoCLIPlugin
@@ -29,6 +29,7 @@ from luukku.worker import PeriodicJob
 
 ROUTES = (
     ServiceController,
+    ExpertDirectoryController,
     BookingController,
     MyBookingsController,
     AbsenceBookingsController,

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig, table_finder
 
+from calendars.directory_search.tables import TABLES as DIRECTORY_TABLES
 from calendars.tables import TABLES as CALENDAR_TABLES
 from staff.oidc.tables import TABLES as OIDC_TABLES
 from staff.tables import TABLES as STAFF_TABLES
 
 TABLES = (
     *CALENDAR_TABLES,
+    *DIRECTORY_TABLES,
     *STAFF_TABLES,
     *OIDC_TABLES,
     *table_finder(["booking.feeds.tables"]),

@@ -10,12 +10,18 @@ from litestar.plugins import InitPluginProtocol
 from calendars.api.admin import CalendarsAdminController
 from calendars.api.own_calendar import ExternalCalendarController, OwnCalendarController
 from calendars.credentials import PasswordCipher
+from calendars.directory_search.api import OwnProfileController
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob
 
-ROUTES = (CalendarsAdminController, OwnCalendarController, ExternalCalendarController)
+ROUTES = (
+    CalendarsAdminController,
+    OwnCalendarController,
+    OwnProfileController,
+    ExternalCalendarController,
+)
 
 
 class CalendarsPlugin(InitPluginProtocol):

@@ -29,6 +29,10 @@ class Agency(Table):
     observe_holidays = Boolean(default=True)
     """Finnish public holidays close every expert's calendar unless the agency opts out."""
     business_services_email = Varchar(length=254, null=True, default=None)
+    """The city's business services: in copy (Cc) of every message to staff about a company's
+    booking, joint session or contact request."""
+    language = Varchar(length=8, default="fi")
+    """The agency's working language: messages to staff copied to business services use it."""
 
 
 class Expert(Table):

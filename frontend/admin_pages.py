@@ -9,12 +9,13 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
 from booking.catalogue.schemas import ServiceIn
 from booking.catalogue.services import create_service, list_services, new_service
+from calendars.business_services import business_mailboxes, set_business_services_email
 from calendars.directory import (
     agencies_for,
     check_agency_scope,
@@ -25,7 +26,7 @@ from calendars.directory import (
 from calendars.schemas import CHANNELS, LANGUAGES, AgencyIn, ExpertIn
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
-from luukku.problems import Conflict, DomainError, InvalidInput
+from luukku.problems import Conflict, DomainError, InvalidInput, NotFound
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -154,6 +155,24 @@ class AdminPages(Controller):
             )
         return Redirect("/staff/admin/agencies?done=added", status_code=303)
 
+    @post("/agencies/{slug:str}/business-services", name="admin-business-services")
+    async def business_services(self, request: Member, slug: FromPath[str]) -> Template | Redirect:
+        agencies = {a.slug: a.id for a in await agencies_for(request.user)}
+        if slug not in agencies:
+            raise NotFound(f"No agency {slug!r}.")
+        check_agency_scope(request.user, agencies[slug])
+        email = str((await request.form()).get("business_services_email", ""))
+        try:
+            await set_business_services_email(slug, email)
+        except InvalidInput as error:
+            return await self._agencies_page(
+                request,
+                form={f"bse-{slug}": email},
+                errors={f"bse-{slug}": error.errors[0].message},
+                status_code=422,
+            )
+        return Redirect("/staff/admin/agencies?done=business-services", status_code=303)
+
     @get("/experts", name="admin-experts")
     async def experts(self, request: Member, done: FromQuery[str | None] = None) -> Template:
         return await self._experts_page(request, done=done)
@@ -194,7 +213,11 @@ class AdminPages(Controller):
 
     @staticmethod
     async def _agencies_page(request: Member, **context: Any) -> Template:
-        return await _admin_page(request, "staff/admin_agencies.html", **context)
+        agencies = await agencies_for(request.user)
+        mailboxes = await business_mailboxes(agency.id for agency in agencies)
+        return await _admin_page(
+            request, "staff/admin_agencies.html", mailboxes=mailboxes, **context
+        )
 
     @staticmethod
     async def _services_page(request: Member, **context: Any) -> Template:

@@ -14,9 +14,11 @@ from litestar.response import Redirect, Template
 from booking.catalogue.services import get_service_by_id
 from booking.quality import contact_requests, feedback
 from booking.quality.contact_intake import submit_from
-from booking.quality.contact_requests import CHANNELS, topics_by_agency
+from booking.quality.contact_requests import CHANNELS
+from booking.quality.contact_status import follow
 from booking.quality.feedback import QUESTIONS
 from booking.quality.schemas import ContactRequestIn
+from calendars.directory_search.topics import named_topics, offered_topics
 from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
 from frontend.templating import page, page_language
 from luukku.clock import Clock
@@ -28,8 +30,13 @@ NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 _FIELDS = ("topic", "question", "channel", "name", "email", "phone", "company", "business_id")
 
 
-async def _topics() -> list[str]:
-    return sorted(set().union(*(await topics_by_agency()).values()))
+async def _topics(language: str) -> list[tuple[str, str]]:
+    """(slug, name) of every topic an active expert covers; an unnamed slug gets no name
+    (the template's label stands in)."""
+    topics: dict[str, str] = {}
+    for topic in await offered_topics():
+        topics.setdefault(topic.slug, topic.name(language) if topic.named else "")
+    return sorted(topics.items(), key=lambda item: (item[1] or item[0]).casefold())
 
 
 class ContactPages(Controller):
@@ -41,7 +48,7 @@ class ContactPages(Controller):
         return page(
             request,
             "contact_form.html",
-            topics=await _topics(),
+            topics=await _topics(page_language(request)),
             channels=CHANNELS,
             form={"topic": topic, "channel": "email"},
             errors={},
@@ -92,7 +99,7 @@ class ContactPages(Controller):
             request,
             "contact_form.html",
             status_code=422,
-            topics=await _topics(),
+            topics=await _topics(page_language(request)),
             channels=CHANNELS,
             form={name: form.get(name, "") for name in (*_FIELDS, "privacy")},
             errors=errors,
@@ -190,3 +197,25 @@ class FeedbackPages(Controller):
                 )
             raise
         return Redirect(f"{request.url.path}?done=1", status_code=303)
+
+
+class ContactStatusPage(Controller):
+    """The customer follows their contact request from the receipt's link."""
+
+    path = "/contact/status/{reference:str}"
+    include_in_schema = False
+    guards = (rate_limited("manage"),)  # the link's token opens the page
+
+    @get("/", name="contact-status")
+    async def show(
+        self, request: Request[Any, Any, Any], reference: FromPath[str], token: FromQuery[str] = ""
+    ) -> Template:
+        found = await follow(reference, token)
+        topics = await named_topics([(found.agency_id, found.topic)])
+        return page(
+            request,
+            "contact_status.html",
+            headers=NO_REFERRER,
+            found=found,
+            topic=topics[(found.agency_id, found.topic)].name(page_language(request)),
+        )

@@ -191,8 +191,10 @@ class InboxPages(Controller):
         return Redirect(f"{INBOX}/{reference}?done=converted", status_code=303)
 
     @post("/{reference:str}/close")
-    async def close(self, request: Member, reference: FromPath[str]) -> Redirect:
-        await contact_handling.close(request.user, reference)
+    async def close(
+        self, request: Member, reference: FromPath[str], clock: NamedDependency[Clock]
+    ) -> Redirect:
+        await contact_handling.close(request.user, reference, clock.now())
         return Redirect(f"{INBOX}/{reference}?done=closed", status_code=303)
 
 

@@ -21,7 +21,8 @@ from booking.bookings.customers import clean_customer
 from booking.bookings.lifecycle import create_booking
 from booking.bookings.schemas import BookingCreate
 from booking.bookings.slots import search_slots
-from booking.catalogue.services import ServiceInfo, eligible_experts, get_service, list_services
+from booking.catalogue.directory import search_services
+from booking.catalogue.services import ServiceInfo, eligible_experts, get_service
 from booking.engine.availability import Slot
 from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
 from frontend.formatting import local
@@ -34,13 +35,6 @@ from security.rate_limits import rate_limited
 
 NEXT_FREE_COUNT = 6
 NEXT_FREE_SEARCH = timedelta(days=28)
-
-
-def _matches(service: ServiceInfo, words: Sequence[str], language: str) -> bool:
-    text = " ".join(
-        (service.name.get(language), service.description.get(language), *service.topics)
-    ).casefold()
-    return all(word in text for word in words)
 
 
 def _by_topic(services: Sequence[ServiceInfo]) -> list[tuple[str, list[ServiceInfo]]]:
@@ -143,9 +137,8 @@ class CataloguePages(Controller):
 
     @get("/", name="catalogue")
     async def catalogue(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
-        language = page_language(request)
-        words = q.casefold().split()
-        services = [s for s in await list_services() if _matches(s, words, language)]
+        # The directory's search: inflected forms in fi/sv/en, services of a matching topic first.
+        services = await search_services(q[:200])
         return page(
             request, "catalogue.html", query=q, count=len(services), groups=_by_topic(services)
         )

@@ -14,13 +14,15 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from frontend.admin_pages import AdminPages
 from frontend.audit_pages import AuditLogPages
 from frontend.booking_pages import BookingPages
-from frontend.contact_pages import ContactPages, FeedbackPages
+from frontend.contact_pages import ContactPages, ContactStatusPage, FeedbackPages
 from frontend.data_request_pages import DataRequestPages
 from frontend.desk_pages import DeskPages
+from frontend.directory_pages import DirectoryPages
 from frontend.error_pages import error_page, to_login
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
 from frontend.oidc_pages import OidcSignInPages
+from frontend.profile_pages import ProfilePages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
@@ -59,10 +61,12 @@ def web_routers() -> list[ControllerRouterHandler]:
         path="/",
         route_handlers=[
             CataloguePages,
+            DirectoryPages,
             ServicePages,
             BookingPages,
             InfoPages,
             ContactPages,
+            ContactStatusPage,
             FeedbackPages,
             DataRequestPages,
         ],
@@ -77,6 +81,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             OidcSignInPages,
             StaffCalendarPages,
             SchedulePages,
+            ProfilePages,
             AdminPages,
             ReportPages,
             DeskPages,

@@ -42,6 +42,8 @@ class Letter:
     signature: str = ""
     reply_to: str = ""
     """Where the customer's answer goes: the staff member who wrote, not the robot address."""
+    copy_to: str = ""
+    """A Cc address: the agency's business services on a staff letter about a company."""
 
     def to_json(self) -> str:
         return json.dumps(
@@ -54,6 +56,7 @@ class Letter:
                     "link_text": self.link_text,
                     "signature": self.signature,
                     "reply_to": self.reply_to,
+                    "copy_to": self.copy_to,
                 }
             },
             ensure_ascii=False,
@@ -70,6 +73,7 @@ class Letter:
             link_text=data["link_text"],
             signature=data["signature"],
             reply_to=data["reply_to"],
+            copy_to=data.get("copy_to", ""),
         )
 
 
@@ -88,6 +92,7 @@ async def record_letter(
             booking_reference=reference,
             recipient=recipient.email,
             recipient_name=recipient.name,
+            copy_to=letter.copy_to,
             language=recipient.language,
             due_at=now,
             status="pending",
@@ -140,6 +145,8 @@ def compose_letter(
     message["Subject"] = header_text(letter.subject)
     message["From"] = address(sender.name or "Luukku", sender.email)
     message["To"] = address(recipient.name, recipient.email)
+    if letter.copy_to:
+        message["Cc"] = address("", letter.copy_to)
     if letter.reply_to:
         message["Reply-To"] = address("", letter.reply_to)
     message["Date"] = format_datetime(now)

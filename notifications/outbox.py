@@ -168,28 +168,32 @@ def plan_messages(change: Change, booking: BookingSnapshot, now: datetime) -> li
         return PlannedMessage(message_key(kind, booking, who), kind, person, now, copy_to)
 
     customer, expert = booking.customer, booking.expert
+    # Every message to staff carries the business-services copy (set for companies only).
+    copy = booking.business_services_email
     if change is Change.CANCELLED:
         return [
             now_to(Kind.CANCELLATION, "customer", customer),
-            now_to(Kind.CANCELLATION, "expert", expert),
+            now_to(Kind.CANCELLATION, "expert", expert, copy),
         ]
     if change is Change.CREATED:
         immediate = [
             now_to(Kind.CONFIRMATION, "customer", customer),
-            now_to(Kind.NEW_BOOKING, "expert", expert, booking.business_services_email),
+            now_to(Kind.NEW_BOOKING, "expert", expert, copy),
         ]
     elif change is Change.RESCHEDULED:
         immediate = [
             now_to(Kind.RESCHEDULE, "customer", customer),
-            now_to(Kind.RESCHEDULE, "expert", expert),
+            now_to(Kind.RESCHEDULE, "expert", expert, copy),
         ]
     else:
         immediate = [
             now_to(Kind.RESCHEDULE, "customer", customer),
-            now_to(Kind.NEW_BOOKING, "expert", expert, booking.business_services_email),
+            now_to(Kind.NEW_BOOKING, "expert", expert, copy),
         ]
         if booking.previous_expert is not None:
-            immediate.append(now_to(Kind.CANCELLATION, "previous-expert", booking.previous_expert))
+            immediate.append(
+                now_to(Kind.CANCELLATION, "previous-expert", booking.previous_expert, copy)
+            )
     return immediate + timed_messages(booking, now)
 
 

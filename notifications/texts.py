@@ -45,6 +45,7 @@ FI: Final = {
     "contact_receipt.intro": (
         "Kiitos yhteydenotostasi. Asiantuntija vastaa sinulle viimeistään {due}."
     ),
+    "contact_receipt.follow": "Voit seurata pyyntösi käsittelyä täällä: {url}",
     "contact_assigned.subject": "Uusi yhteydenottopyyntö: {topic} ({reference})",
     "contact_assigned.intro": (
         "Sinulle on ohjattu yhteydenottopyyntö. Vastaathan viimeistään {due}."
@@ -116,6 +117,7 @@ SV: Final = {
     "contact_receipt.intro": (
         "Tack för att du kontaktade oss. En sakkunnig svarar dig senast {due}."
     ),
+    "contact_receipt.follow": "Här kan du följa hur din begäran behandlas: {url}",
     "contact_assigned.subject": "Ny kontaktbegäran: {topic} ({reference})",
     "contact_assigned.intro": ("En kontaktbegäran har styrts till dig. Svara senast {due}."),
     "contact_reply.subject": "Svar på din kontaktbegäran ({reference})",
@@ -184,6 +186,7 @@ EN: Final = {
     "feedback_request.link": "Give feedback",
     "contact_receipt.subject": "We have received your contact request ({reference})",
     "contact_receipt.intro": ("Thank you for contacting us. An expert will answer you by {due}."),
+    "contact_receipt.follow": "You can follow the handling of your request here: {url}",
     "contact_assigned.subject": "New contact request: {topic} ({reference})",
     "contact_assigned.intro": "A contact request has been routed to you. Please answer by {due}.",
     "contact_reply.subject": "Answer to your contact request ({reference})",

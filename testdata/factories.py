@@ -9,6 +9,8 @@ from datetime import datetime, time, timedelta
 import httpx
 
 from booking.tables import Service, ServiceExpert
+from calendars.directory_search.profiles import update_profile
+from calendars.directory_search.topics import save_topic
 from calendars.tables import Agency, Expert, WorkingHours
 from notifications.outbox import BookingSnapshot, Person
 from notifications.tables import OutboxMessage
@@ -194,6 +196,15 @@ async def make_expert_login(expert_id: int, email: str, password: str) -> int:
         expert_id=expert_id,
     )
     return user_id
+
+
+async def make_topic(agency_id: int, slug: str, fi: str, sv: str, en: str) -> None:
+    """A named topic of the agency (the directory's and the contact form's list)."""
+    await save_topic(agency_id, slug, {"fi": fi, "sv": sv, "en": en})
+
+
+async def set_bio(expert_id: int, fi: str = "", sv: str = "", en: str = "") -> None:
+    await update_profile(expert_id, bio={"fi": fi, "sv": sv, "en": en})
 
 
 def booking_reference(rng: random.Random, taken: set[str]) -> str:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from booking.bookings import lifecycle as bookings
 from booking.bookings.lifecycle import BookingView
-from booking.bookings.schemas import BookingOut, CustomerOut, ExpertOut
+from booking.bookings.schemas import BookingOut, CustomerOut, ExpertOut, HistoryOut
 from luukku.settings import Settings
 
 
@@ -50,4 +50,9 @@ def booking_out(
             else None
         ),
         outcome=(view.outcome or None) if for_expert else None,
+        history=[
+            HistoryOut(at=entry.at.astimezone(zone), event=entry.event, by=entry.by)
+            for entry in view.history
+        ]
+        or None,
     )

@@ -22,7 +22,10 @@ from booking.bookings.schemas import (
     SlotOut,
 )
 from booking.bookings.slots import search_slots
-from booking.catalogue.services import ServiceInfo, list_services
+from booking.catalogue.directory import DirectoryListing, expert_directory, search_services
+from booking.catalogue.schemas import DirectoryAgencyOut, DirectoryExpertOut, DirectoryOut, TopicOut
+from booking.catalogue.services import ServiceInfo
+from calendars.directory_search.search import DirectoryFilter
 from luukku.clock import Clock
 from luukku.database import MAX_ROW_ID
 from luukku.languages import request_language
@@ -59,9 +62,13 @@ class ServiceController(Controller):
     tags = ("public",)  # type: ignore[assignment]
 
     @get("/", summary="The bookable service catalogue")
-    async def catalogue(self, request: Request) -> list[ServiceOut]:  # type: ignore[type-arg]
+    async def catalogue(
+        self,
+        request: Request,  # type: ignore[type-arg]
+        q: Annotated[str, QueryParameter(max_length=200, description="words in fi, sv or en")] = "",
+    ) -> list[ServiceOut]:
         language = request_language(request)
-        return [_service_out(service, language) for service in await list_services()]
+        return [_service_out(service, language) for service in await search_services(q)]
 
     @get("/{slug:str}/slots", summary="Free start times of a service")
     async def slots(
@@ -95,6 +102,43 @@ class ServiceController(Controller):
                 )
                 for slot in slots
             ]
+        )
+
+
+def _directory_out(listing: DirectoryListing, language: str) -> DirectoryExpertOut:
+    expert = listing.expert
+    return DirectoryExpertOut(
+        id=expert.id,
+        name=expert.name,
+        agency=DirectoryAgencyOut(
+            slug=expert.agency_slug,
+            name=expert.agency_names.get(language) or expert.agency_names["fi"],
+        ),
+        topics=[TopicOut(slug=t.slug, name=t.name(language)) for t in expert.topics],
+        languages=list(expert.languages),
+        channels=list(expert.channels),
+        bio=expert.bio.get(language) or expert.bio["fi"],
+        services=[service.slug for service in listing.services],
+    )
+
+
+class ExpertDirectoryController(Controller):
+    path = "/api/v1/experts"
+    tags = ("public",)  # type: ignore[assignment]
+
+    @get("/", summary="The expert directory", opt={"public": True})
+    async def directory(
+        self,
+        request: Request,  # type: ignore[type-arg]
+        q: Annotated[str, QueryParameter(max_length=200, description="words in fi, sv or en")] = "",
+        topic: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        language: Annotated[str | None, QueryParameter(max_length=8)] = None,
+        channel: Annotated[str | None, QueryParameter(max_length=16)] = None,
+    ) -> DirectoryOut:
+        wanted = DirectoryFilter(q=q, topic=topic, language=language, channel=channel)
+        shown_in = request_language(request)
+        return DirectoryOut(
+            experts=[_directory_out(item, shown_in) for item in await expert_directory(wanted)]
         )
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import hmac
-import re
 import secrets
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -21,6 +19,7 @@ from booking.bookings.cover import with_substitutes
 from booking.bookings.customers import Customer, customer_from_request
 from booking.bookings.locking import booking_transaction, lock_booking, lock_resources
 from booking.bookings.notices import notify_change
+from booking.bookings.references import REFERENCE_FORM, hash_token, new_reference
 from booking.bookings.reservations import expert_resource, release, reserve
 from booking.bookings.schemas import BookingCreate
 from booking.bookings.slots import expert_schedules
@@ -35,6 +34,7 @@ from booking.catalogue.services import (
     get_service_by_id,
 )
 from booking.engine.availability import Refusal, check_start, reserved_interval
+from booking.history.events import Actor, Event, HistoryEntry, history_of, record_event
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile
@@ -46,11 +46,8 @@ from security import audit
 from staff.accounts import StaffMember
 
 MANAGE_TOKEN_VALIDITY_AFTER_END = timedelta(days=30)
-# Crockford's base32 without look-alikes: references are read aloud over the phone.
-_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # "Any expert" retries with the next free expert when another request won the race.
 _ANY_EXPERT_ATTEMPTS = 3
-_REFERENCE_FORM = re.compile(f"LK-[{_REFERENCE_ALPHABET}]{{4}}-[{_REFERENCE_ALPHABET}]{{4}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +75,14 @@ class BookingView:
     """Staff only: pages and APIs for the customer never show it."""
     outcome: str = ""
     """`completed`, `no_show`, or empty until staff mark it."""
+    history: tuple[HistoryEntry, ...] = ()
+    """What happened to the booking, oldest first (the customer's reads fill it)."""
 
 
 @dataclass(frozen=True, slots=True)
 class CreatedBooking:
     booking: BookingView
     manage_token: str
-
-
-def new_reference() -> str:
-    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-    return f"LK-{body[:4]}-{body[4:]}"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _start_error(refusals: Iterable[Refusal | None], service: ServiceInfo) -> Exception:
@@ -176,7 +166,9 @@ async def create_booking(
     settings: Settings,
     now: datetime,
     after_insert: AfterInsert | None = None,
+    by: Actor = Actor.CUSTOMER,
 ) -> CreatedBooking:
+    """Book; `by` is who made it (staff when a contact request becomes a booking)."""
     service = await get_service(request.service)
     check_channel_and_language(service, request.channel, request.language)
     customer, notice = customer_from_request(
@@ -216,7 +208,7 @@ async def create_booking(
                 (start, notice, preferred),
                 settings,
                 now,
-                after_insert,
+                (after_insert, by),
             )
         except SlotTaken:
             if attempt == attempts:
@@ -232,9 +224,10 @@ async def _insert_booking(
     choice: tuple[datetime, str, int | None],
     settings: Settings,
     now: datetime,
-    after_insert: AfterInsert | None,
+    hooks: tuple[AfterInsert | None, Actor],
 ) -> CreatedBooking:
     start, notice, preferred = choice
+    after_insert, by = hooks
     token = secrets.token_urlsafe(32)
     end = start + service.rules.duration
     video_room = new_room_name() if request.channel == "video" else ""
@@ -270,6 +263,7 @@ async def _insert_booking(
             expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
         )
         await notify_change(Change.CREATED, booking.to_dict(), service, settings, now)
+        await record_event(booking.id, Event.CREATED, by, now)
         if after_insert is not None:
             await after_insert(booking.id)
     view = _view(booking.to_dict(), service, expert)
@@ -331,7 +325,7 @@ _NO_SUCH_TOKEN_HASH = hash_token("no such booking")
 def _reference(text: str) -> str:
     """A reference in its stored form; anything that cannot be one is simply not found."""
     reference = text.strip().upper()
-    if not _REFERENCE_FORM.fullmatch(reference):
+    if not REFERENCE_FORM.fullmatch(reference):
         raise NotFound("No booking with that reference and token.")
     return reference
 
@@ -425,7 +419,9 @@ async def set_staff_notes(member: StaffMember, expert_id: int, reference: str, n
 
 
 async def get_booking(reference: str, token: str, now: datetime) -> BookingView:
-    return await _view_of(await _authorized(reference, token, now))
+    """The booking as its customer reads it, history included."""
+    row = await _authorized(reference, token, now)
+    return dataclasses.replace(await _view_of(row), history=await history_of(row["id"]))
 
 
 async def cancel_booking(
@@ -447,11 +443,12 @@ async def cancel_booking(
         }
         await Booking.update(changes).where(Booking.id == row["id"])
         await release(row["id"])
+        await record_event(row["id"], Event.CANCELLED, Actor.CUSTOMER, now)
         cancelled = {**row, **_by_name(changes)}
         await notify_change(
             Change.CANCELLED, cancelled, await get_service_by_id(row["service"]), settings, now
         )
-    return await _view_of(cancelled)
+    return dataclasses.replace(await _view_of(cancelled), history=await history_of(row["id"]))
 
 
 async def reschedule_booking(
@@ -491,4 +488,5 @@ async def reschedule_booking(
         )
         moved = {**row, **_by_name(changes)}
         await notify_change(Change.RESCHEDULED, moved, service, settings, now)
-    return _view(moved, service, expert)
+        await record_event(row["id"], Event.RESCHEDULED, Actor.CUSTOMER, now)
+    return dataclasses.replace(_view(moved, service, expert), history=await history_of(row["id"]))

@@ -12,6 +12,7 @@ from typing import Any
 
 from booking.catalogue.services import Localized, ServiceInfo
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link
+from calendars.business_services import business_copies
 from calendars.tables import Expert
 from luukku.settings import Settings
 from notifications.outbox import BookingSnapshot, Change, Person, record_change
@@ -31,7 +32,7 @@ async def _expert(expert_id: int) -> tuple[Person, dict[str, Any]]:
             Expert.email,
             Expert.location,
             Expert.timezone,
-            Expert.agency.business_services_email.as_alias("business_services_email"),
+            Expert.agency,
         )
         .where(Expert.id == expert_id)
         .first()
@@ -48,9 +49,19 @@ async def customer_snapshot(
     settings: Settings,
     previous_expert_id: int | None = None,
 ) -> tuple[BookingSnapshot, dict[str, Any]]:
-    """The booking (its row) as its customer's messages describe it, and the expert's row."""
+    """The booking (its row) as its customer's messages describe it, and the expert's row.
+
+    A company's booking (business ID) is copied to the agency's business services: the staff
+    messages then speak the agency's language."""
     expert, expert_row = await _expert(booking["expert"])
     previous = (await _expert(previous_expert_id))[0] if previous_expert_id is not None else None
+    copy = (await business_copies([expert_row["agency"]], booking["customer_business_id"])).get(
+        expert_row["agency"]
+    )
+    if copy is not None:
+        expert = dataclasses.replace(expert, language=copy.language)
+        if previous is not None:
+            previous = dataclasses.replace(previous, language=copy.language)
     video = ""
     if booking["channel"] == "video":
         video = meeting_link(
@@ -79,7 +90,7 @@ async def customer_snapshot(
         ),
         expert=expert,
         timezone=expert_row["timezone"],
-        business_services_email=expert_row["business_services_email"] or "",
+        business_services_email=copy.mailbox if copy is not None else "",
         cancel_reason=booking["cancel_reason"] or "",
         reminder_minutes=service.reminder_minutes,
         previous_expert=previous,

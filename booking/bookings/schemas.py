@@ -121,6 +121,14 @@ class DeliveryProblemOut(msgspec.Struct):
     due_at: datetime
 
 
+class HistoryOut(msgspec.Struct):
+    at: datetime
+    event: str
+    """`created`, `rescheduled`, `cancelled`, `expert_changed` or `outcome_recorded`."""
+    by: str
+    """`customer`, `staff` or `system`."""
+
+
 class BookingOut(msgspec.Struct, omit_defaults=True):
     reference: str
     status: str
@@ -143,3 +151,5 @@ class BookingOut(msgspec.Struct, omit_defaults=True):
     """Staff views: messages to the customer or the expert that failed for good."""
     outcome: str | None = None
     """Staff views: `completed` or `no_show` once marked."""
+    history: list[HistoryOut] | None = None
+    """The customer's reads: what happened to the booking, oldest first."""

@@ -14,6 +14,7 @@ from booking.bookings.notices import notify_change
 from booking.bookings.reservations import expert_resource, release, reserve
 from booking.catalogue.services import get_service_by_id
 from booking.engine.availability import Interval
+from booking.history.events import Actor, Event, record_event
 from booking.tables import Booking, Reservation
 from calendars.directory import expert_in_scope
 from calendars.tables import Absence
@@ -111,6 +112,7 @@ async def move_to_substitute(
                 "updated_at": now,
             }
             await Booking.update(changes).where(Booking.id == row["id"])
+            await record_event(row["id"], Event.EXPERT_CHANGED, Actor.STAFF, now)
             await notify_change(
                 Change.REASSIGNED,
                 {**row, "expert": substitute, "sequence": row["sequence"] + 1},

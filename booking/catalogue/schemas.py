@@ -45,3 +45,28 @@ class ServiceIn(msgspec.Struct, forbid_unknown_fields=True):
         | None
     ) = None
     """Minutes before the appointment the customer is reminded; default 24 h and 2 h, [] none."""
+
+
+class TopicOut(msgspec.Struct):
+    slug: str
+    name: str
+
+
+class DirectoryAgencyOut(msgspec.Struct):
+    slug: str
+    name: str
+
+
+class DirectoryExpertOut(msgspec.Struct):
+    id: int
+    name: str
+    agency: DirectoryAgencyOut
+    topics: list[TopicOut]
+    languages: list[str]
+    channels: list[str]
+    bio: str
+    services: list[str]
+
+
+class DirectoryOut(msgspec.Struct):
+    experts: list[DirectoryExpertOut]

@@ -18,6 +18,7 @@ from typing import Any
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
+from booking.demo.directory import seed_directory
 from booking.demo.world import (
     AGENCIES,
     CITY,
@@ -278,4 +279,5 @@ async def seed_demo_data() -> str:
         await _seed_services(seeder, agencies, experts)
         await _seed_service_point(seeder)
         await _seed_key_customer(seeder, agencies, experts)
+        seeder.created["directory entries"] += await seed_directory(agencies, experts)
         return await _summary(seeder.created)

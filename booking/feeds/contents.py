@@ -31,7 +31,7 @@ from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Max, Sum
 from piccolo.querystring import QueryString
 
-from booking.bookings.lifecycle import hash_token
+from booking.bookings.references import hash_token
 from booking.catalogue.services import Localized
 from booking.feeds.events import row_event
 from booking.feeds.joint import joint_events, joint_fingerprint

@@ -7,14 +7,16 @@ snapshot of the session with their own join link; staff read it in their own lan
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
 from booking.joint.tables import JointParticipant, JointSession
 from booking.video.rooms import Attendee, join_token, join_url
+from calendars.business_services import business_copies
 from luukku.settings import Settings
 from notifications.joint import plan_joint_messages
-from notifications.outbox import BookingSnapshot, Change, Person, record_planned
+from notifications.outbox import BookingSnapshot, Change, Person, audience, record_planned
 from staff.accounts import staff_languages
 
 JOINT_REMINDER_MINUTES = (24 * 60, 2 * 60)
@@ -52,6 +54,7 @@ async def _people(
         JointParticipant.expert,
         JointParticipant.expert.name.as_alias("name"),
         JointParticipant.expert.email.as_alias("email"),
+        JointParticipant.agency,
         JointParticipant.agency.name_fi.as_alias("agency_fi"),
     ).where(JointParticipant.joint_session == session_id)
     people = {row["expert"]: row for row in rows}
@@ -73,6 +76,19 @@ async def notify_joint_change(
     `leaving` is (expert id, name, email) of a participant just replaced."""
     session = await _session(session_id)
     people, languages = await _people(session_id, leaving[0] if leaving else None)
+    # A company's session: each participant's message goes also to their agency's business
+    # services, in the agency's language.
+    copies = await business_copies(
+        (row["agency"] for row in people.values()), session["customer_business_id"]
+    )
+    mailbox = {
+        f"expert-{expert_id}": copies[row["agency"]].mailbox
+        for expert_id, row in people.items()
+        if row["agency"] in copies
+    }
+    for expert_id, row in people.items():
+        if row["agency"] in copies:
+            languages[expert_id] = copies[row["agency"]].language
     start, end, room = session["starts_at"], session["ends_at"], session["video_room"]
     point = {
         language: f"{_TITLE[language]}: {session[f'point_{language}'] or session['point_fi']}"
@@ -122,5 +138,9 @@ async def notify_joint_change(
     planned = plan_joint_messages(
         change, for_customer, for_participants, now, joining=joining, leaving=left
     )
+    planned = [
+        (dataclasses.replace(message, copy_to=mailbox.get(audience(message.key), "")), view)
+        for message, view in planned
+    ]
     voids = f"joint session {change}" if change in (Change.RESCHEDULED, Change.CANCELLED) else None
     await record_planned(session["reference"], planned, now, voids=voids)

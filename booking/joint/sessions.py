@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from booking.bookings.customers import Customer
-from booking.bookings.lifecycle import new_reference
 from booking.bookings.locking import (
     booking_transaction,
     check_rows_first,
     lock_resources,
     locked,
 )
+from booking.bookings.references import new_reference
 from booking.bookings.reservations import expert_resource
 from booking.engine.availability import free_among
 from booking.joint.notices import notify_joint_change

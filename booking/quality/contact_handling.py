@@ -16,6 +16,7 @@ from booking.quality.contact_requests import (
     tell_assignee,
     view_of,
 )
+from booking.quality.contact_status import record_step
 from booking.quality.tables import ContactReply, ContactRequest
 from calendars.experts import expert_standing, expert_topics
 from luukku.database import MAX_ROW_ID, write_transaction
@@ -129,6 +130,7 @@ async def _assign(view: ContactRequestView, expert_id: int, now: datetime) -> Co
         await ContactRequest.update({ContactRequest.expert: expert_id}).where(
             ContactRequest.reference == view.reference
         )
+        await record_step((await _changing(view.reference))["id"], "assigned", "staff", now)
         updated = await get(view.reference)
         await tell_assignee(updated, now)
     return updated
@@ -162,6 +164,7 @@ async def reply(
                 ContactRequest.expert: row["expert"] or member.expert_id,
             }
         ).where(ContactRequest.id == row["id"])
+        await record_step(row["id"], "answered", "staff", now)
         if channel == "email":
             language = view.language
             letter = Letter(
@@ -186,14 +189,19 @@ async def reply(
     return await get(reference)
 
 
-async def close(member: StaffMember, reference: str) -> ContactRequestView:
+async def close(member: StaffMember, reference: str, now: datetime) -> ContactRequestView:
     """Close a request that needs no answer (a duplicate, spam); only agency admins."""
     view = await visible(member, reference)
     if not _is_agency_admin(member, view.agency_id):
         raise NotAllowed("Only an agency admin can close a request without an answer.")
-    await ContactRequest.update({ContactRequest.status: "closed"}).where(
-        (ContactRequest.reference == reference) & (ContactRequest.status == "open")
-    )
+    async with write_transaction(ContactRequest._meta.db):
+        closed = (
+            await ContactRequest.update({ContactRequest.status: "closed"})
+            .where((ContactRequest.reference == reference) & (ContactRequest.status == "open"))
+            .returning(ContactRequest.id)
+        )
+        for row in closed:
+            await record_step(row["id"], "closed", "staff", now)
     await _changed(member, reference, "closed")
     return await get(reference)
 
@@ -217,4 +225,5 @@ async def link_booking(reference: str, booking_id: int, member: StaffMember, now
             ContactRequest.expert: row["expert"] or member.expert_id,
         }
     ).where(ContactRequest.id == row["id"])
+    await record_step(row["id"], "converted", "staff", now)
     await _changed(member, reference, f"booked as booking {booking_id}")

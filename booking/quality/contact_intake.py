@@ -8,6 +8,7 @@ from datetime import datetime
 from booking.bookings.customers import customer_from_request
 from booking.bookings.lifecycle import create_booking
 from booking.bookings.schemas import BookingCreate, CustomerIn
+from booking.history.events import Actor
 from booking.quality import contact_handling, contact_requests
 from booking.quality.contact_requests import ContactRequestView, NewContactRequest
 from booking.quality.schemas import (
@@ -39,6 +40,7 @@ async def submit_from(
             privacy_notice_version=notice,
         ),
         now,
+        settings.public_base_url,
     )
 
 
@@ -75,5 +77,5 @@ async def convert(
     async def link(booking_id: int) -> None:
         await contact_handling.link_booking(reference, booking_id, member, now)
 
-    created = await create_booking(request, settings, now, after_insert=link)
+    created = await create_booking(request, settings, now, after_insert=link, by=Actor.STAFF)
     return await contact_requests.get(reference), created.booking.reference

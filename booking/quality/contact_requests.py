@@ -10,6 +10,7 @@ letters to the outbox in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,10 +21,12 @@ from babel.dates import format_datetime
 
 from booking.bookings.customers import Customer
 from booking.catalogue.key_customers import key_customer_manager
+from booking.quality.contact_status import new_status_token, record_step, status_url
 from booking.quality.service_hours import service_hours_of
 from booking.quality.tables import ContactReply, ContactRequest
-from booking.tables import Service
+from calendars.business_services import business_copies
 from calendars.directory import agency_id as agency_id_of
+from calendars.directory_search.topics import offered_topics
 from calendars.experts import expert_contacts, substitute_at
 from luukku.database import write_transaction
 from luukku.problems import FieldError, InvalidInput, NotFound
@@ -84,6 +87,8 @@ class ContactRequestView:
     answered_at: datetime | None
     booking_reference: str
     replies: tuple[ReplyView, ...] = ()
+    status_token: str = ""
+    """Only in the answer to the submission: the customer's key to follow the request."""
 
     def overdue(self, now: datetime) -> bool:
         return self.answered_at is None and self.status == "open" and now > self.due_at
@@ -100,11 +105,11 @@ def when_text(instant: datetime, language: str, zone: str = "Europe/Helsinki") -
 
 
 async def topics_by_agency() -> dict[int, set[str]]:
-    """The topics of each agency's active services: what a contact request may be about."""
-    rows = await Service.select(Service.agency, Service.topics).where(Service.active == True)  # noqa: E712
+    """The topics some active expert of each agency covers: what a contact request may be
+    about (the directory offers the same ones)."""
     topics: dict[int, set[str]] = {}
-    for row in rows:
-        topics.setdefault(row["agency"], set()).update(row["topics"])
+    for topic in await offered_topics():
+        topics.setdefault(topic.agency_id, set()).add(topic.slug)
     return topics
 
 
@@ -157,8 +162,14 @@ async def tell_assignee(view: ContactRequestView, now: datetime) -> None:
     if view.expert_id is None:
         return
     expert = (await expert_contacts([view.expert_id]))[view.expert_id]
-    language = (await staff_languages([view.expert_id])).get(view.expert_id, "fi")
+    copy = (await business_copies([view.agency_id], view.customer.business_id)).get(view.agency_id)
+    language = (
+        copy.language
+        if copy
+        else ((await staff_languages([view.expert_id])).get(view.expert_id, "fi"))
+    )
     letter = Letter(
+        copy_to=copy.mailbox if copy else "",
         subject=text(
             language, "contact_assigned.subject", topic=view.topic, reference=view.reference
         ),
@@ -191,7 +202,9 @@ class NewContactRequest:
     privacy_notice_version: str
 
 
-async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
+async def submit(
+    new: NewContactRequest, now: datetime, public_base_url: str = ""
+) -> ContactRequestView:
     """Record the request, routed, with its due time, the customer's receipt and (when it has
     one) the assignee's notice, in one transaction."""
     errors = []
@@ -204,8 +217,10 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
     target = await route(new.agency, new.topic, new.customer.business_id, now)
     hours = (await service_hours_of([target.agency_id]))[target.agency_id]
     customer = new.customer
+    token, token_hash = new_status_token()
     async with write_transaction(ContactRequest._meta.db):
         row = ContactRequest(
+            status_token_hash=token_hash,
             reference=new_reference(),
             agency=target.agency_id,
             topic=new.topic,
@@ -226,6 +241,9 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
             escalate_at=hours.add(now, ESCALATE_AFTER),
         )
         await row.save()
+        await record_step(row.id, "received", "customer", now)
+        if target.expert_id is not None:
+            await record_step(row.id, "assigned", "system", now)
         view = await get(row.reference)
         language = new.language
         receipt = Letter(
@@ -234,6 +252,11 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
                 text(language, "greeting", name=customer.name),
                 text(language, "contact_receipt.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
+                text(
+                    language,
+                    "contact_receipt.follow",
+                    url=status_url(public_base_url, view.reference, token),
+                ),
             ),
             facts=facts_of(view, language),
             signature=signature(view, language),
@@ -247,7 +270,7 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
             now,
         )
         await tell_assignee(view, now)
-    return view
+    return dataclasses.replace(view, status_token=token)
 
 
 VIEW_COLUMNS = (

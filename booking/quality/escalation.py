@@ -7,6 +7,7 @@ from datetime import datetime
 
 from booking.quality.contact_requests import ContactRequestView, facts_of, get, when_text
 from booking.quality.tables import ContactRequest
+from calendars.business_services import business_copies
 from luukku.database import write_transaction
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
@@ -45,9 +46,11 @@ async def escalate_due(now: datetime) -> int:
 
 
 async def _escalate(view: ContactRequestView, now: datetime) -> None:
+    copy = (await business_copies([view.agency_id], view.customer.business_id)).get(view.agency_id)
     for admin in await agency_admins(view.agency_id):
-        language = admin.language
+        language = copy.language if copy else admin.language
         letter = Letter(
+            copy_to=copy.mailbox if copy else "",
             subject=text(
                 language, "contact_escalation.subject", topic=view.topic, reference=view.reference
             ),

@@ -24,6 +24,7 @@ from booking.bookings.lifecycle import BookingView, _reference, get_view_by_refe
 from booking.bookings.locking import booking_transaction, lock_booking
 from booking.bookings.notices import customer_snapshot
 from booking.catalogue.services import get_service_by_id
+from booking.history.events import Actor, Event, record_event
 from booking.quality.tables import Feedback
 from booking.tables import Booking
 from luukku.problems import Conflict, FieldError, Gone, InvalidInput, NotFound
@@ -111,6 +112,7 @@ async def set_outcome(
         await Booking.update(
             {Booking.outcome: outcome, Booking.outcome_at: now}, use_auto_update=False
         ).where(Booking.id == row["id"])
+        await record_event(row["id"], Event.OUTCOME_RECORDED, Actor.STAFF, now)
         if outcome == "completed":
             service = await get_service_by_id(row["service"])
             snapshot, _ = await customer_snapshot(row, service, settings)

@@ -46,6 +46,10 @@ class ContactRequestOut(msgspec.Struct):
     created_at: datetime
     due_at: datetime
     """24 working hours after `created_at`: the answer's latest time."""
+    status_token: str | None = None
+    """Only in the answer to the submission: `Authorization: Bearer` for the status route."""
+    status_url: str | None = None
+    """Only in the answer to the submission: the page that follows the request."""
 
 
 class StaffContactRequestOut(msgspec.Struct):
@@ -137,3 +141,19 @@ class FeedbackThanksOut(msgspec.Struct):
 
 
 Choice = Annotated[str, msgspec.Meta(max_length=16, pattern=NO_NUL)]
+
+
+class StepOut(msgspec.Struct):
+    at: datetime
+    event: str
+    """`received`, `assigned`, `answered`, `converted` or `closed`."""
+    by: str
+    """`customer`, `staff` or `system`."""
+
+
+class ContactStatusOut(msgspec.Struct):
+    reference: str
+    status: str
+    """`received`, `assigned`, `answered`, `converted` or `closed`."""
+    due_at: datetime
+    history: list[StepOut]

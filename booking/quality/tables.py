@@ -55,6 +55,23 @@ class ContactRequest(Table):
     answered_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
     booking = ForeignKey(Booking, on_delete=OnDelete.set_null, null=True, default=None)
     """The booking this request became, when converted."""
+    status_token_hash = Varchar(length=64, default="")
+    """SHA-256 of the customer's status token (the receipt's link); empty on older requests."""
+
+
+class ContactEvent(Table):
+    """One step of a contact request as its customer follows it, written with the step.
+
+    `event`: `received`, `assigned`, `answered`, `converted`, `closed`; `by`: `customer`,
+    `staff` or `system`.
+    """
+
+    id: Serial  # added by Piccolo; declared for the type checker
+
+    contact_request = ForeignKey(ContactRequest, on_delete=OnDelete.cascade, index=True)
+    at = Timestamptz()
+    event = Varchar(length=16)
+    by = Varchar(length=16)
 
 
 class ContactReply(Table):
@@ -88,5 +105,6 @@ class Feedback(Table):
 TABLES: tuple[type[Table], ...] = (
     ContactRequest,
     ContactReply,
+    ContactEvent,
     Feedback,
 )

@@ -199,3 +199,25 @@ async def test_an_admin_adds_a_service_point_with_its_rooms(admin: Client):
 
 async def test_only_administrators_manage_service_points(signed_in: Client):
     assert (await signed_in.get("/staff/admin/service-points")).status_code == 403
+
+
+async def test_the_business_services_address_is_kept_on_the_agencies_page(admin: Client):
+    page = await admin.get("/staff/admin/agencies", params={"lang": "fi"})
+    assert 'id="bse-city-business"' in page.text
+    path = "/staff/admin/agencies/city-business/business-services"
+    refused = await admin.post(
+        path,
+        data={"_csrf_token": csrf_token(page.text), "business_services_email": "not-an-address"},
+    )
+    assert refused.status_code == 422
+    assert 'aria-invalid="true"' in refused.text
+    saved = await admin.post(
+        path,
+        data={
+            "_csrf_token": csrf_token(page.text),
+            "business_services_email": "yrityspalvelut@example.fi",
+        },
+    )
+    assert saved.status_code == 303
+    shown = await admin.get("/staff/admin/agencies", params={"lang": "fi"})
+    assert 'value="yrityspalvelut@example.fi"' in shown.text

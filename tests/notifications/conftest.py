@@ -107,11 +107,12 @@ def delivery(smtp_server: SmtpServer, settings: Settings) -> Delivery:
 
 @pytest.fixture
 async def advisor(db: None) -> int:
-    """An expert who reads English, of an agency whose business services want a copy."""
+    """An expert who reads English, of an agency (working in English) whose business services
+    want a copy of company matters."""
     agency = await make_agency()
-    await Agency.update({Agency.business_services_email: "yrityspalvelut@example.fi"}).where(
-        Agency.id == agency
-    )
+    await Agency.update(
+        {Agency.business_services_email: "yrityspalvelut@example.fi", Agency.language: "en"}
+    ).where(Agency.id == agency)
     expert = await make_expert(agency)
     await create_staff_user(
         email="aino.virtanen@example.fi",

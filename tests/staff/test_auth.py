@@ -14,7 +14,7 @@ from litestar import Litestar
 from piccolo.engine.base import Engine
 
 from app import create_app
-from booking.bookings.lifecycle import hash_token
+from booking.bookings.references import hash_token
 from booking.tables import Booking
 from luukku.clock import FixedClock
 from luukku.settings import Settings

@@ -22,10 +22,12 @@ from booking.catalogue.key_customers import (
 from booking.quality import contact_handling, contact_requests
 from booking.quality.contact_intake import convert, submit_from
 from booking.quality.contact_requests import ContactRequestView
+from booking.quality.contact_status import follow, status_url
 from booking.quality.schemas import (
     AssignIn,
     ContactRequestIn,
     ContactRequestOut,
+    ContactStatusOut,
     ConvertIn,
     ConvertOut,
     KeyCustomerIn,
@@ -33,6 +35,7 @@ from booking.quality.schemas import (
     ReplyIn,
     ReplyOut,
     StaffContactRequestOut,
+    StepOut,
 )
 from luukku.clock import Clock
 from luukku.database import RowId
@@ -62,6 +65,12 @@ def public_out(view: ContactRequestView, settings: Settings) -> ContactRequestOu
         language=view.language,
         created_at=view.created_at.astimezone(zone),
         due_at=view.due_at.astimezone(zone),
+        status_token=view.status_token or None,
+        status_url=(
+            status_url(settings.public_base_url, view.reference, view.status_token)
+            if view.status_token
+            else None
+        ),
     )
 
 
@@ -124,6 +133,30 @@ class ContactRequestController(Controller):
         clock: NamedDependency[Clock],
     ) -> ContactRequestOut:
         return public_out(await submit_from(data, settings, clock.now()), settings)
+
+    @get(
+        "/{reference:str}",
+        summary="Follow a contact request, with its status token",
+        guards=[rate_limited("manage")],
+    )
+    async def status(
+        self,
+        request: Request,  # type: ignore[type-arg]
+        reference: FromPath[str],
+        settings: NamedDependency[Settings],
+    ) -> ContactStatusOut:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        found = await follow(reference, token.strip() if scheme.lower() == "bearer" else "")
+        zone = _zone(settings)
+        return ContactStatusOut(
+            reference=found.reference,
+            status=found.status,
+            due_at=found.due_at.astimezone(zone),
+            history=[
+                StepOut(at=step.at.astimezone(zone), event=step.event, by=step.by)
+                for step in found.history
+            ],
+        )
 
 
 StaffRequest = Request[StaffMember, Token, Any]
@@ -245,7 +278,7 @@ class StaffContactRequestController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
-        view = await contact_handling.close(request.user, reference)
+        view = await contact_handling.close(request.user, reference, clock.now())
         return staff_out(view, settings, clock.now())
 
 

@@ -72,6 +72,8 @@ async def test_bookings_inside_a_new_absence_move_to_the_substitute(client, team
         headers={"Authorization": f"Bearer {booked.json()['manage_token']}"},
     )
     assert read.json()["expert"]["id"] == team["mikko"]
+    history = [(entry["event"], entry["by"]) for entry in read.json()["history"]]
+    assert history == [("created", "customer"), ("expert_changed", "staff")]
     resources = {r["resource"] for r in await Reservation.select(Reservation.resource)}
     assert resources == {f"expert:{team['mikko']}", f"expert:{team['aino']}"}
     [row] = await Booking.select(Booking.sequence).where(

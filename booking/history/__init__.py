@@ -1,0 +1,1 @@
+"""What happened to a booking, when and by whom: the history its customer sees."""

@@ -1,0 +1,1 @@
+"""The expert directory: named topics, experts' bios and the inflection-aware search over them."""
