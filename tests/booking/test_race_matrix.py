@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from booking.bookings.lifecycle import hash_token, new_reference
+from booking.bookings.references import hash_token, new_reference
 from booking.joint.tables import JointParticipant, JointSession
 from booking.tables import Booking, Reservation
 from booking.video.rooms import new_room_name
