@@ -80,6 +80,8 @@ class BookingSnapshot:
     """On a feedback request: the customer's one-time link to the feedback form."""
     link: str = ""
     """On DATA_REQUEST: the customer's one-time link to their data."""
+    manage_url: str = ""
+    """The customer's manage page (cancel, reschedule; no sign-in): in every customer message."""
 
     def to_json(self) -> str:
         data = asdict(self)

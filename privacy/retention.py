@@ -38,6 +38,10 @@ class Retention:
             )
         return counts
 
+    def kept_until(self, ended_at: datetime) -> datetime:
+        """When a row that ended at `ended_at` is anonymised by the daily job."""
+        return months_before(ended_at, -self.months)
+
     async def export(self, email: str) -> dict[str, list[dict[str, Any]]]:
         return {a.name: await a.export(email) for a in self.anonymisers}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import hmac
 import re
 import secrets
@@ -19,6 +18,8 @@ from piccolo.query.functions.aggregate import Count
 
 from booking.bookings.cover import with_substitutes
 from booking.bookings.customers import Customer, clean_customer
+from booking.bookings.manage_links import hash_token as hash_token  # feeds import it from here
+from booking.bookings.manage_links import manage_token
 from booking.bookings.notices import notify_change
 from booking.bookings.reservations import (
     booking_transaction,
@@ -91,10 +92,6 @@ class CreatedBooking:
 def new_reference() -> str:
     body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
     return f"LK-{body[:4]}-{body[4:]}"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _start_error(refusals: Iterable[Refusal | None], service: ServiceInfo) -> Exception:
@@ -250,7 +247,8 @@ async def _insert_booking(
     after_insert: AfterInsert | None,
 ) -> CreatedBooking:
     start, notice, preferred = choice
-    token = secrets.token_urlsafe(32)
+    reference = new_reference()
+    token = manage_token(settings, reference)
     end = start + service.rules.duration
     video_room = new_room_name() if request.channel == "video" else ""
     async with booking_transaction():
@@ -259,7 +257,7 @@ async def _insert_booking(
         await lock_resources(expert_resource(e.id) for e in candidates)
         expert = await _take_start(service, candidates, start, now, preferred)
         booking = Booking(
-            reference=new_reference(),
+            reference=reference,
             service=service.id,
             expert=expert.id,
             starts_at=start,

@@ -14,6 +14,7 @@ from booking.quality.schemas import (
     ContactRequestIn,
     ConvertIn,
 )
+from booking.quality.status_links import status_url
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
 from staff.accounts import StaffMember
@@ -50,6 +51,7 @@ async def submit_from(
             privacy_notice_version=notice,
         ),
         now,
+        status_link=lambda reference: status_url(settings, reference),
     )
 
 

@@ -11,12 +11,13 @@ letters to the outbox in the same transaction.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 
 from booking.bookings.customers import Customer
 from booking.catalogue.key_customers import key_customer_manager
@@ -25,10 +26,11 @@ from booking.quality.tables import ContactReply, ContactRequest
 from booking.tables import Service
 from calendars.tables import Absence, Agency, Expert
 from luukku.database import MAX_ROW_ID, write_transaction
+from luukku.languages import babel_locale
 from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
-from notifications.texts import text
+from notifications.texts import greeting, text, topic_name
 from security import audit
 from staff.accounts import StaffMember
 from staff.tables import StaffUser
@@ -38,7 +40,6 @@ ANSWER_WITHIN = timedelta(hours=24)
 ESCALATE_AFTER = ANSWER_WITHIN * 3 / 4
 CHANNELS = ("email", "phone", "video")
 STATUSES = ("open", "answered", "converted", "closed")
-_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -91,13 +92,11 @@ class ContactRequestView:
 
 
 def when_text(instant: datetime, language: str, zone: str = "Europe/Helsinki") -> str:
-    """`instant` as a reader of `language` writes a date and time, local to `zone`."""
-    return format_datetime(
-        instant,
-        "EEEE d.M.yyyy HH:mm" if language != "en" else "EEEE d MMMM yyyy HH:mm",
-        tzinfo=ZoneInfo(zone),
-        locale=_LOCALES.get(language, "fi_FI"),
-    )
+    """`instant` as Finns write a date and time (`10.00`) in `language`, local to `zone`."""
+    locale, tzinfo = babel_locale(language), ZoneInfo(zone)
+    local = instant.astimezone(tzinfo)
+    day = format_date(local, "full", locale=locale)
+    return f"{day} {format_time(local, 'short', locale=locale, tzinfo=tzinfo)}"
 
 
 async def topics_by_agency() -> dict[int, set[str]]:
@@ -157,7 +156,7 @@ async def route(agency_slug: str | None, topic: str, business_id: str, now: date
 def _facts(view: ContactRequestView, language: str) -> tuple[tuple[str, str], ...]:
     return (
         (text(language, "label.contact_reference"), view.reference),
-        (text(language, "label.topic"), view.topic),
+        (text(language, "label.topic"), topic_name(language, view.topic)),
         (text(language, "label.preferred_channel"), text(language, f"channel.{view.channel}")),
         (text(language, "label.due"), when_text(view.due_at, language)),
     )
@@ -186,10 +185,13 @@ async def _tell_assignee(view: ContactRequestView, now: datetime) -> None:
     language = expert["language"]
     letter = Letter(
         subject=text(
-            language, "contact_assigned.subject", topic=view.topic, reference=view.reference
+            language,
+            "contact_assigned.subject",
+            topic=topic_name(language, view.topic),
+            reference=view.reference,
         ),
         paragraphs=(
-            text(language, "greeting", name=expert["name"]),
+            greeting(language, expert["name"]),
             text(language, "contact_assigned.intro", due=when_text(view.due_at, language)),
             f"{text(language, 'label.question')}:\n{view.question}",
         ),
@@ -217,9 +219,12 @@ class NewContactRequest:
     privacy_notice_version: str
 
 
-async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
-    """Record the request, routed, with its due time, the customer's receipt and (when it has
-    one) the assignee's notice, in one transaction."""
+async def submit(
+    new: NewContactRequest, now: datetime, status_link: Callable[[str], str] | None = None
+) -> ContactRequestView:
+    """Record the request, routed, with its due time, the customer's receipt (with
+    `status_link(reference)`, the page following its status) and (when it has one) the
+    assignee's notice, in one transaction."""
     errors = []
     if new.channel not in CHANNELS:
         errors.append(FieldError("channel", f"use one of {', '.join(CHANNELS)}"))
@@ -257,11 +262,13 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
         receipt = Letter(
             subject=text(language, "contact_receipt.subject", reference=view.reference),
             paragraphs=(
-                text(language, "greeting", name=customer.name),
+                greeting(language, customer.name),
                 text(language, "contact_receipt.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
             ),
             facts=_facts(view, language),
+            link=status_link(view.reference) if status_link else "",
+            link_text=text(language, "contact_receipt.status_link"),
             signature=_signature(view, language),
         )
         await record_letter(
@@ -487,7 +494,7 @@ async def reply(
             language = view.language
             letter = Letter(
                 subject=text(language, "contact_reply.subject", reference=view.reference),
-                paragraphs=(text(language, "greeting", name=view.customer.name), body),
+                paragraphs=(greeting(language, view.customer.name), body),
                 facts=(
                     (text(language, "label.contact_reference"), view.reference),
                     (text(language, "label.question"), view.question),
@@ -574,10 +581,13 @@ async def _escalate(view: ContactRequestView, now: datetime) -> None:
         language = admin["language"]
         letter = Letter(
             subject=text(
-                language, "contact_escalation.subject", topic=view.topic, reference=view.reference
+                language,
+                "contact_escalation.subject",
+                topic=topic_name(language, view.topic),
+                reference=view.reference,
             ),
             paragraphs=(
-                text(language, "greeting", name=admin["name"]),
+                greeting(language, admin["name"]),
                 text(language, "contact_escalation.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
             ),
