@@ -61,8 +61,8 @@ async def request_link(
             token_hash=token_hash, email=address, created_at=now, expires_at=now + LINK_VALIDITY
         )
     )
-    link = f"{settings.public_base_url}/my-data?token={token}"
     language = language if language in LANGUAGES else "fi"
+    link = f"{settings.public_base_url}/my-data?token={token}&lang={language}"
     await record_data_request(address, language, link, token_hash[:32], now)
 
 

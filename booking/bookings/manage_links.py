@@ -39,10 +39,12 @@ def manage_path(reference: str, token: str) -> str:
     return f"/bookings/{reference}/manage?token={token}"
 
 
-def manage_url(settings: Settings, reference: str, stored_hash: str) -> str:
-    """The absolute manage link, as messages carry it; empty for a booking whose token was
-    not derived (one made before links were), whose link the messages cannot know."""
+def manage_url(settings: Settings, reference: str, stored_hash: str, language: str = "") -> str:
+    """The absolute manage link, as messages carry it (opening in the reader's `language`);
+    empty for a booking whose token was not derived (one made before links were), whose
+    link the messages cannot know."""
     token = manage_token(settings, reference)
     if not hmac.compare_digest(hash_token(token), stored_hash):
         return ""
-    return settings.public_base_url + manage_path(reference, token)
+    suffix = f"&lang={language}" if language else ""
+    return settings.public_base_url + manage_path(reference, token) + suffix

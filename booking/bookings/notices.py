@@ -87,7 +87,12 @@ async def customer_snapshot(
         cancel_reason=booking["cancel_reason"] or "",
         reminder_minutes=service.reminder_minutes,
         previous_expert=previous,
-        manage_url=manage_url(settings, booking["reference"], booking["manage_token_hash"]),
+        manage_url=manage_url(
+            settings,
+            booking["reference"],
+            booking["manage_token_hash"],
+            booking["customer_language"] or booking["language"],
+        ),
     )
     return snapshot, expert_row
 
