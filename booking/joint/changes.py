@@ -27,6 +27,7 @@ from booking.joint.search import (
 )
 from booking.joint.sessions import (
     JointSessionView,
+    audited,
     check_point_access,
     ensure_everyone_free,
     hold,
@@ -36,8 +37,8 @@ from booking.joint.sessions import (
 )
 from booking.joint.tables import JointParticipant, JointSession
 from booking.tables import Reservation
+from calendars.experts import expert_contacts
 from calendars.schedules import ExpertProfile
-from calendars.tables import Expert
 from luukku.problems import Conflict, FieldError, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
@@ -110,7 +111,12 @@ async def reschedule_joint_session(
         await hold(session["id"], room.id, list(profiles.values()), start, start + duration)
         await _touch(session, now, starts_at=start, ends_at=start + duration)
         await notify_joint_change(Change.RESCHEDULED, session["id"], settings, now)
-    return await session_view(await session_row(session["reference"]), settings)
+    return await audited(
+        member,
+        "change",
+        "rescheduled",
+        await session_view(await session_row(session["reference"]), settings),
+    )
 
 
 async def _replacements(row: dict[str, Any], language: str) -> list[ExpertProfile]:
@@ -179,14 +185,18 @@ async def replace_participant(
             JointParticipant.id == leaving["id"]
         )
         await _touch(session, now)
-        gone = await Expert.select(Expert.name, Expert.email).where(Expert.id == expert_id).first()
-        assert gone is not None
+        gone = (await expert_contacts([expert_id]))[expert_id]
         await notify_joint_change(
             Change.REASSIGNED,
             session["id"],
             settings,
             now,
             joining=chosen.id,
-            leaving=(expert_id, gone["name"], gone["email"]),
+            leaving=(expert_id, gone.name, gone.email),
         )
-    return await session_view(await session_row(session["reference"]), settings)
+    return await audited(
+        member,
+        "change",
+        "participant replaced",
+        await session_view(await session_row(session["reference"]), settings),
+    )

@@ -22,10 +22,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from booking.feeds.contents import (
-    MAX_FEED_BYTES,
-    MAX_FEED_EVENTS,
-)
+from booking.feeds.contents import MAX_FEED_BYTES, MAX_FEED_EVENTS
 from booking.feeds.tokens import feed_url, issue_agency_feed_token, issue_feed_token
 from booking.tables import Booking, Service
 from booking.video.rooms import read_join_token
@@ -46,7 +43,7 @@ from tests.conftest import NOW
 
 Client = httpx.AsyncClient
 
-ICAL_JS = Path(__file__).resolve().parent.parent / "ical"
+ICAL_JS = Path(__file__).resolve().parents[2] / "ical"
 WINTER_START = "2026-12-01T10:00:00+02:00"  # 08:00Z
 SUMMER_START = "2027-06-15T10:00:00+03:00"  # 07:00Z, after the change to summer time
 MAYA = {
