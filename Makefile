@@ -80,13 +80,17 @@ audit: $(STAMP)
 		$(BIN)/pip-audit --skip-editable --progress-spinner off $(AUDIT_IGNORE); \
 	else echo "pip-audit skipped: pypi.org is unreachable"; fi
 
-# Page texts: extract from the templates, merge into the fi/sv/en catalogues (then translate;
-# the tests fail while a Finnish or Swedish text is missing, empty or fuzzy). The app compiles
+# Page and mail texts: extract from the templates (messages) and notifications/texts.py (mail),
+# merge into the fi/sv/en catalogues (then translate; the tests fail while a Finnish or Swedish text is missing, empty or fuzzy). The app compiles
 # the .po files in memory when it starts, so there is no .mo step.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F frontend/babel.cfg -o frontend/locales/messages.pot \
 		--no-location --sort-output .
 	$(BIN)/pybabel update -i frontend/locales/messages.pot -d frontend/locales \
+		--no-fuzzy-matching
+	$(BIN)/pybabel extract -F notifications/babel.cfg -k N_ --no-default-keywords \
+		-o notifications/locales/mail.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i notifications/locales/mail.pot -d notifications/locales -D mail \
 		--no-fuzzy-matching
 
 bench: $(STAMP)

@@ -1,5 +1,8 @@
 """A booked time as its customer sees it: confirmation, calendar file, manage, cancel, move.
 
+Cancelling and moving ask before they act: each has a confirmation step (the time shown; old
+→ new), and a time taken meanwhile offers the three nearest free times instead.
+
 The manage token travels in the address (`?token=`), as in the manage link the API and the
 emails give; these pages answer with `Referrer-Policy: no-referrer` so it never leaks on.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -16,7 +20,8 @@ from litestar.response import Redirect, Template
 
 from booking.bookings import lifecycle as bookings
 from booking.bookings.lifecycle import BookingView
-from booking.bookings.slots import search_slots
+from booking.bookings.manage_links import manage_path as manage_address
+from booking.bookings.slots import nearest_free_slots, search_slots
 from booking.feeds.events import customer_calendar_file
 from frontend.formatting import local
 from frontend.templating import page, page_language
@@ -30,7 +35,16 @@ NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 def manage_path(request: Request[Any, Any, Any], reference: str, token: str) -> str:
-    return f"{request.app.route_reverse('manage', reference=reference)}?token={token}"
+    return manage_address(reference, token)
+
+
+def _start(value: str | None) -> datetime | None:
+    """A chosen start from a form or query: an aware time, else None."""
+    try:
+        start = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return start if start.tzinfo is not None else None
 
 
 def _changeable(view: BookingView, now: datetime) -> bool:
@@ -109,6 +123,21 @@ class BookingPages(Controller):
             errors={},
         )
 
+    @get("/cancel", name="cancel-confirm")
+    async def cancel_confirm(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        token: FromQuery[str],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        now = clock.now()
+        view = bookings.as_read_by(await bookings.get_booking(reference, token, now), settings)
+        if not _changeable(view, now):
+            return Redirect(manage_path(request, view.reference, token), status_code=303)
+        return page(request, "cancel_confirm.html", headers=NO_REFERRER, booking=view, token=token)
+
     @post("/cancel", name="cancel")
     async def cancel(
         self,
@@ -136,9 +165,18 @@ class BookingPages(Controller):
         clock: NamedDependency[Clock],
         week: FromQuery[date | None] = None,
         error: FromQuery[str | None] = None,
+        wanted: FromQuery[str | None] = None,
     ) -> Template:
         now = clock.now()
         view = await bookings.get_booking(reference, token, now)
+        taken = _start(wanted) if error == "taken" else None
+        alternatives = (
+            await nearest_free_slots(
+                view.service_slug, taken, now, view.channel, view.language, view.expert_id
+            )
+            if taken is not None
+            else []
+        )
         this_week = chosen_week(None, local(now).date())
         monday = chosen_week(week, local(now).date())
         start, end = week_range(monday)
@@ -152,10 +190,38 @@ class BookingPages(Controller):
             booking=view,
             token=token,
             error=error,
+            alternatives=alternatives,
             monday=monday,
             previous_week=monday - WEEK if monday > this_week else None,
             next_week=monday + WEEK,
-            days=days_of_week(monday, slots),
+            days=days_of_week(monday, slots, local(now).date()),
+        )
+
+    @get("/reschedule/confirm", name="reschedule-confirm")
+    async def reschedule_confirm(
+        self,
+        request: Request[Any, Any, Any],
+        reference: FromPath[str],
+        token: FromQuery[str],
+        start: FromQuery[str],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        now = clock.now()
+        view = await bookings.get_booking(reference, token, now)
+        new_start = _start(start)
+        if new_start is None:
+            return self._back_to_times(request, reference, token, "invalid")
+        left = settings.max_customer_reschedules - view.reschedule_count
+        return page(
+            request,
+            "reschedule_confirm.html",
+            headers=NO_REFERRER,
+            booking=view,
+            token=token,
+            new_start=new_start,
+            new_end=new_start + (view.end - view.start),
+            last_change=left == 1,
         )
 
     @post("/reschedule", name="reschedule")
@@ -169,12 +235,13 @@ class BookingPages(Controller):
         form = await request.form()
         token = str(form.get("token", ""))
         try:
-            start = datetime.fromisoformat(str(form.get("start", "")))
-            if start.tzinfo is None:
-                raise ValueError("a time without its offset")
+            start = _start(str(form.get("start", "")))
+            if start is None:
+                raise ValueError("not an aware time")
             view = await bookings.reschedule_booking(reference, token, start, settings, clock.now())
         except SlotTaken:
-            return self._back_to_times(request, reference, token, "taken")
+            wanted = f"&wanted={quote(start.isoformat())}" if start else ""
+            return self._back_to_times(request, reference, token, "taken" + wanted)
         except (ValueError, InvalidInput):
             return self._back_to_times(request, reference, token, "invalid")
         except Conflict:

@@ -7,7 +7,6 @@ nothing here decides what is free or bookable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,29 +19,22 @@ from litestar.response import Redirect, Template
 from booking.bookings.customers import clean_customer
 from booking.bookings.lifecycle import create_booking
 from booking.bookings.schemas import BookingCreate
-from booking.bookings.slots import search_slots
+from booking.bookings.slots import first_free_starts, nearest_free_slots, search_slots
 from booking.catalogue.directory import search_services
 from booking.catalogue.services import ServiceInfo, eligible_experts, get_service
 from booking.engine.availability import Slot
 from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
 from frontend.formatting import local
 from frontend.templating import page, page_language
-from frontend.week import WEEK, chosen_week, days_of_week, week_range
+from frontend.week import WEEK, by_day, chosen_week, days_of_week, week_range
 from luukku.clock import Clock
 from luukku.problems import DomainError, InvalidInput, SlotTaken
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
 
-NEXT_FREE_COUNT = 6
+NEXT_FREE_COUNT = 9
 NEXT_FREE_SEARCH = timedelta(days=28)
-
-
-def _by_topic(services: Sequence[ServiceInfo]) -> list[tuple[str, list[ServiceInfo]]]:
-    """Services under their first topic, topics in catalogue order, the topicless last."""
-    groups: dict[str, list[ServiceInfo]] = {}
-    for service in services:
-        groups.setdefault(service.topics[0] if service.topics else "", []).append(service)
-    return sorted(groups.items(), key=lambda group: group[0] == "")
+CATALOGUE_SEARCH = timedelta(days=28)
 
 
 class BookingFilters(msgspec.Struct, frozen=True):
@@ -87,8 +79,12 @@ async def _slots(
     )
 
 
-def _customer_errors(form: dict[str, str], language: str) -> dict[str, str]:
-    """Every problem of the customer's details at once, by the rules booking applies."""
+def _customer_errors(form: dict[str, str], language: str, channel: str) -> dict[str, str]:
+    """Every problem of the customer's details at once, by the rules booking applies (a phone
+    appointment needs a phone number)."""
+    errors: dict[str, str] = {}
+    if channel == "phone" and not text_field(form, "phone"):
+        errors["phone"] = "required"
     try:
         clean_customer(
             name=form.get("name", ""),
@@ -99,8 +95,8 @@ def _customer_errors(form: dict[str, str], language: str) -> dict[str, str]:
             language=language,
         )
     except InvalidInput as error:
-        return from_domain_error(error, "name")
-    return {}
+        return {**errors, **from_domain_error(error, "name")}
+    return errors
 
 
 def _booking_body(
@@ -136,11 +132,21 @@ class CataloguePages(Controller):
     include_in_schema = False
 
     @get("/", name="catalogue")
-    async def catalogue(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
+    async def catalogue(
+        self, request: Request[Any, Any, Any], clock: NamedDependency[Clock], q: FromQuery[str] = ""
+    ) -> Template:
         # The directory's search: inflected forms in fi/sv/en, services of a matching topic first.
         services = await search_services(q[:200])
+        now = clock.now()
         return page(
-            request, "catalogue.html", query=q, count=len(services), groups=_by_topic(services)
+            request,
+            "catalogue.html",
+            query=q,
+            count=len(services),
+            services=services,
+            next_free=await first_free_starts(
+                [service.slug for service in services], now, now + CATALOGUE_SEARCH
+            ),
         )
 
 
@@ -165,7 +171,8 @@ class ServicePages(Controller):
         experts = await eligible_experts(service, filters.channel, filters.language)
         if filters.expert not in {None, *(e.id for e in experts)}:
             filters = msgspec.structs.replace(filters, expert=None)
-        monday = chosen_week(week, local(now).date())
+        today = local(now).date()
+        monday = chosen_week(week, today)
         week_start, week_end = week_range(monday)
         slots = await _slots(service, filters, week_start, week_end, now)
         next_free = (await _slots(service, filters, now, now + NEXT_FREE_SEARCH, now))[
@@ -180,8 +187,9 @@ class ServicePages(Controller):
             monday=monday,
             previous_week=monday - WEEK if monday > chosen_week(None, local(now).date()) else None,
             next_week=monday + WEEK,
-            days=days_of_week(monday, slots),
-            next_free=next_free,
+            days=days_of_week(monday, slots, today),
+            next_free=by_day(next_free),
+            today=today,
         )
 
     @get("/book", name="booking-form")
@@ -207,6 +215,7 @@ class ServicePages(Controller):
             form={},
             errors={},
             privacy_notice_version=settings.privacy_notice_version,
+            alternatives=[],
         )
 
     @post("/book", name="book", guards=[rate_limited("booking")])
@@ -230,7 +239,7 @@ class ServicePages(Controller):
             start = datetime.fromisoformat(form.get("start", ""))
         except ValueError:
             raise InvalidInput.field("start", "not a time") from None
-        errors = _customer_errors(form, filters.language)
+        errors = _customer_errors(form, filters.language, filters.channel)
         if not form.get("privacy"):
             errors["privacy"] = "required"
         if not errors:
@@ -250,10 +259,19 @@ class ServicePages(Controller):
                     "confirmation", reference=created.booking.reference
                 )
                 return Redirect(f"{confirmation}?token={created.manage_token}", status_code=303)
+        taken = errors.get("start") == "taken"
+        alternatives = (
+            await nearest_free_slots(
+                service.slug, start, clock.now(), filters.channel, filters.language, filters.expert
+            )
+            if taken
+            else []
+        )
         return page(
             request,
             "booking_form.html",
-            status_code=409 if errors.get("start") == "taken" else 422,
+            status_code=409 if taken else 422,
+            alternatives=alternatives,
             service=service,
             filters=filters,
             start=start,

@@ -124,6 +124,8 @@ def environment(translations: Mapping[str, Translations]) -> Environment:
         hour_mark=_in_language(formatting.hour_mark),
         number=_in_language(formatting.decimal_number),
     )
+    env.filters["local_date"] = lambda moment: formatting.local(moment).date()
+    env.filters["time_of_day"] = _in_language(formatting.time_of_day)
     env.globals["timedelta"] = timedelta
     env.globals["iso_date"] = date.isoformat
     env.globals["iso_moment"] = datetime.isoformat

@@ -36,10 +36,23 @@ def chosen_week(requested: date | None, today: date) -> date:
     return max(monday_of(requested), this_week) if requested else this_week
 
 
-def days_of_week(monday: date, slots: Sequence[Slot]) -> list[DayOfSlots]:
-    by_day: dict[date, list[Slot]] = {monday + timedelta(days=n): [] for n in range(7)}
+def days_of_week(
+    monday: date, slots: Sequence[Slot], today: date | None = None
+) -> list[DayOfSlots]:
+    """The week's days with their free times; days before `today` are left out, so a day
+    already over never reads "no free times"."""
+    days = (monday + timedelta(days=n) for n in range(7))
+    by_day: dict[date, list[Slot]] = {day: [] for day in days if today is None or day >= today}
     for slot in slots:
         day = local(slot.start).date()
         if day in by_day:
             by_day[day].append(slot)
     return [DayOfSlots(day, tuple(day_slots)) for day, day_slots in by_day.items()]
+
+
+def by_day(slots: Sequence[Slot]) -> list[DayOfSlots]:
+    """Free times grouped under their Helsinki day, days in order."""
+    grouped: dict[date, list[Slot]] = {}
+    for slot in slots:
+        grouped.setdefault(local(slot.start).date(), []).append(slot)
+    return [DayOfSlots(day, tuple(day_slots)) for day, day_slots in sorted(grouped.items())]

@@ -6,6 +6,13 @@ from litestar import Request
 
 SUPPORTED = ("fi", "sv", "en")
 DEFAULT = "fi"
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_FI"}
+"""Finnish conventions in every language: `10.00`, `24.11.2026`, as Finns write them."""
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale of `language` (Finnish for anything else)."""
+    return BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT])
 
 
 def _accept_language(header: str) -> list[str]:

@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from luukku.languages import babel_locale
 from notifications.itip import Method, invitation
 from notifications.outbox import BookingSnapshot, Kind, Person
-from notifications.texts import text
+from notifications.texts import greeting, text
 
-_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 _METHODS: dict[Kind, Method] = {
     Kind.CONFIRMATION: "REQUEST",
     Kind.NEW_BOOKING: "REQUEST",
@@ -111,7 +111,7 @@ def _audience(key: str) -> str:
 def _facts(out: Outgoing) -> list[tuple[str, str]]:
     """Label and value lines of the message body."""
     booking, language = out.booking, out.recipient.language
-    locale = _LOCALES.get(language, "fi_FI")
+    locale = babel_locale(language)
     zone = ZoneInfo(booking.timezone)
     start, end = booking.start.astimezone(zone), booking.end.astimezone(zone)
     when = (
@@ -129,7 +129,8 @@ def _facts(out: Outgoing) -> list[tuple[str, str]]:
         facts.append((text(language, "label.customer"), booking.customer.name))
     facts.append((text(language, "label.channel"), text(language, f"channel.{booking.channel}")))
     if booking.video_url:
-        facts.append((text(language, "label.video"), booking.video_url))
+        video_label = "label.video_cancelled" if out.kind is Kind.CANCELLATION else "label.video"
+        facts.append((text(language, video_label), booking.video_url))
     elif booking.location:
         facts.append((text(language, "label.location"), booking.location))
     facts.append((text(language, "label.reference"), booking.reference))
@@ -144,39 +145,46 @@ def _localized(names: dict[str, str], language: str) -> str:
 
 def _short_when(booking: BookingSnapshot, language: str) -> str:
     start = booking.start.astimezone(ZoneInfo(booking.timezone))
-    locale = _LOCALES.get(language, "fi_FI")
+    locale = babel_locale(language)
     return (
         f"{format_date(start, 'short', locale=locale)} "
         f"{format_time(start, 'short', locale=locale, tzinfo=start.tzinfo)}"
     )
 
 
-def _plain(greeting: str, intro: str, facts: list[tuple[str, str]], link: str, closing: str) -> str:
+Link = tuple[str, str]
+"""(text, address) of a link the message offers."""
+
+
+def _plain(
+    greeting: str, intro: str, facts: list[tuple[str, str]], links: list[Link], closing: str
+) -> str:
     lines = [greeting, "", intro, ""]
     lines += [f"{label}: {one_line(value)}" for label, value in facts]
-    if link:
-        lines += ["", link]
+    for link_text, url in links:
+        lines += ["", f"{link_text}:", url]
     return "\n".join([*lines, "", closing, ""])
 
 
 def _html(
     language: str,
     subject: str,
-    parts: tuple[str, str, list[tuple[str, str]], str, str],
-    link_text: str,
+    parts: tuple[str, str, list[tuple[str, str]], list[Link], str],
 ) -> str:
-    greeting, intro, facts, link, closing = parts
+    greeting, intro, facts, links, closing = parts
     rows = "".join(
         f"<dt>{escape(label)}</dt><dd>{_html_value(value)}</dd>" for label, value in facts
     )
-    action = f'<p><a href="{escape(link)}">{escape(link_text)}</a></p>' if link else ""
+    actions = "".join(
+        f'<p><a href="{escape(url)}">{escape(link_text)}</a></p>' for link_text, url in links
+    )
     closing_html = "<br>".join(escape(line) for line in closing.splitlines())
     return (
         f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
         f"<title>{escape(subject)}</title></head>"
         f'<body style="font-family:sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">'
         f'<main><h1 style="font-size:20px">{escape(subject)}</h1>'
-        f"<p>{escape(greeting)}</p><p>{escape(intro)}</p><dl>{rows}</dl>{action}"
+        f"<p>{escape(greeting)}</p><p>{escape(intro)}</p><dl>{rows}</dl>{actions}"
         f"<p>{closing_html}</p></main></body></html>"
     )
 
@@ -187,6 +195,21 @@ def _html_value(value: str) -> str:
     return escape(one_line(value))
 
 
+def _links(out: Outgoing) -> list[Link]:
+    """The links a message offers: a data request's one-time link; a feedback request's form;
+    and in every message to the customer about a booking, its manage page."""
+    booking, language = out.booking, out.recipient.language
+    if out.kind is Kind.DATA_REQUEST:
+        return [(text(language, "data_request.link"), booking.link)]
+    links: list[Link] = []
+    if out.kind is Kind.FEEDBACK_REQUEST and booking.feedback_url:
+        links.append((text(language, "feedback_request.link"), booking.feedback_url))
+    if _audience(out.key) == "customer" and booking.manage_url:
+        manage = "manage.cancelled_link" if out.kind is Kind.CANCELLATION else "manage.link"
+        links.append((text(language, manage), booking.manage_url))
+    return links
+
+
 def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     """The message of one outbox row, ready for SMTP."""
     booking, language = out.booking, out.recipient.language
@@ -195,18 +218,12 @@ def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     subject = header_text(
         text(language, f"{out.kind}.subject", service=service, when=_short_when(booking, language))
     )
-    link = (
-        booking.feedback_url
-        if out.kind is Kind.FEEDBACK_REQUEST
-        else booking.link
-        if out.kind is Kind.DATA_REQUEST
-        else ""
-    )
+    links = _links(out)
     parts = (
-        text(language, "greeting", name=one_line(out.recipient.name)),
+        greeting(language, one_line(out.recipient.name)),
         text(language, f"{out.kind}.intro"),
         [] if out.kind is Kind.DATA_REQUEST else _facts(out),
-        link,
+        links,
         text(language, "closing", agency=agency),
     )
     message = EmailMessage()
@@ -219,8 +236,7 @@ def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     message["Message-ID"] = message_id(out.key, sender.domain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(_plain(*parts))
-    link_text = text(language, f"{out.kind}.link") if link else ""
-    message.add_alternative(_html(language, subject, parts, link_text), subtype="html")
+    message.add_alternative(_html(language, subject, parts), subtype="html")
     method = _METHODS.get(out.kind)
     if method is not None:
         organizer = Person(name=sender.name or agency, email=sender.email, language=language)

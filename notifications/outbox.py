@@ -81,6 +81,8 @@ class BookingSnapshot:
     link: str = ""
     """On DATA_REQUEST: the customer's one-time link to their data, sealed
     (`luukku.sealing`); the worker opens it to write the mail."""
+    manage_url: str = ""
+    """The customer's manage page (cancel, reschedule; no sign-in): in every customer message."""
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -68,9 +68,9 @@ async def request_link(
             token_hash=token_hash, email=address, created_at=now, expires_at=now + LINK_VALIDITY
         )
     )
-    link = f"{settings.public_base_url}/my-data?token={token}"
-    sealed = Sealer.from_settings(LINK_SEAL, settings).seal(link)
     language = language if language in LANGUAGES else "fi"
+    link = f"{settings.public_base_url}/my-data?token={token}&lang={language}"
+    sealed = Sealer.from_settings(LINK_SEAL, settings).seal(link)
     await record_data_request(address, language, sealed, token_hash[:32], now)
 
 

@@ -45,6 +45,10 @@ class Retention:
             found |= await anonymiser.references(email)
         return found
 
+    def kept_until(self, ended_at: datetime) -> datetime:
+        """When a row that ended at `ended_at` is anonymised by the daily job."""
+        return months_before(ended_at, -self.months)
+
     async def export(self, email: str) -> dict[str, list[dict[str, Any]]]:
         """Everything about the customer: rows found by their email, and rows about those
         matters (never messages the address received about someone else)."""

@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 
 from booking.joint.tables import JointParticipant, JointSession
 from booking.tables import Booking
-from booking.video.rooms import CUSTOMER, join_window, meeting_url, read_join_token
+from booking.video.rooms import (
+    CUSTOMER,
+    Attendee,
+    customer_attendee,
+    expert_attendee,
+    join_window,
+    meeting_url,
+    read_join_token,
+)
 from luukku.problems import Gone, NotAllowed, NotFound
 from luukku.settings import Settings
 
@@ -26,7 +34,8 @@ class _Meeting:
     start: datetime
     end: datetime
     timezone: str
-    attendees: frozenset[str]
+    attendees: dict[str, Attendee]
+    """Who may join, by attendee id: the names go to the meeting service, never in links."""
 
 
 async def _meeting(room: str) -> _Meeting | None:
@@ -38,20 +47,28 @@ async def _meeting(room: str) -> _Meeting | None:
             JointSession.starts_at,
             JointSession.ends_at,
             JointSession.service_point.timezone.as_alias("timezone"),
+            JointSession.customer_name,
+            JointSession.customer_email,
         )
         .where(JointSession.video_room == room)
         .first()
     )
     if session is not None:
-        experts = await JointParticipant.select(JointParticipant.expert).where(
-            JointParticipant.joint_session == session["id"]
-        )
+        experts = await JointParticipant.select(
+            JointParticipant.expert,
+            JointParticipant.expert.name.as_alias("name"),
+            JointParticipant.expert.email.as_alias("email"),
+        ).where(JointParticipant.joint_session == session["id"])
+        people = [
+            customer_attendee(session["customer_name"], session["customer_email"]),
+            *(expert_attendee(row["expert"], row["name"], row["email"]) for row in experts),
+        ]
         return _Meeting(
             session["status"],
             session["starts_at"],
             session["ends_at"],
             session["timezone"],
-            frozenset([CUSTOMER, *(f"expert-{row['expert']}" for row in experts)]),
+            {person.id: person for person in people},
         )
     booking = (
         await Booking.select(
@@ -60,6 +77,10 @@ async def _meeting(room: str) -> _Meeting | None:
             Booking.ends_at,
             Booking.expert,
             Booking.expert.timezone.as_alias("timezone"),
+            Booking.expert.name.as_alias("expert_name"),
+            Booking.expert.email.as_alias("expert_email"),
+            Booking.customer_name,
+            Booking.customer_email,
         )
         .where((Booking.video_room == room) & (Booking.video_room != ""))
         .first()
@@ -71,7 +92,12 @@ async def _meeting(room: str) -> _Meeting | None:
         booking["starts_at"],
         booking["ends_at"],
         booking["timezone"],
-        frozenset([CUSTOMER, f"expert-{booking['expert']}"]),
+        {
+            CUSTOMER: customer_attendee(booking["customer_name"], booking["customer_email"]),
+            f"expert-{booking['expert']}": expert_attendee(
+                booking["expert"], booking["expert_name"], booking["expert_email"]
+            ),
+        },
     )
 
 
@@ -93,5 +119,5 @@ async def meeting_for(token: str, settings: Settings, now: datetime) -> str:
         raise Gone("This meeting has ended.")
     if now < claims.opens:
         opens = claims.opens.astimezone(ZoneInfo(meeting.timezone))
-        raise NotAllowed(f"The meeting opens at {opens:%Y-%m-%d %H:%M} ({meeting.timezone}).")
-    return meeting_url(settings, claims.room, token)
+        raise NotAllowed(f"The meeting opens at {opens:%d.%m.%Y %H.%M} ({meeting.timezone}).")
+    return meeting_url(settings, claims, meeting.attendees[claims.attendee_id])

@@ -77,7 +77,7 @@ def clean_customer(
             normalised_business_id = ytunnus.format(ytunnus.validate(business_id))
         except StdnumValidationError:
             errors.append(
-                FieldError("customer.business_id", "not a valid Y-tunnus (format 1234567-8)")
+                FieldError("customer.business_id", "not a valid Y-tunnus (for example 1234567-1)")
             )
 
     if language not in LANGUAGES:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
-import secrets
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from piccolo.query.functions.aggregate import Count
 from booking.bookings.cover import with_substitutes
 from booking.bookings.customers import Customer, customer_from_request
 from booking.bookings.locking import booking_transaction, lock_booking, lock_resources
+from booking.bookings.manage_links import manage_token
 from booking.bookings.notices import notify_change
 from booking.bookings.references import REFERENCE_FORM, hash_token, new_reference
 from booking.bookings.reservations import expert_resource, release, reserve
@@ -228,7 +228,8 @@ async def _insert_booking(
 ) -> CreatedBooking:
     start, notice, preferred = choice
     after_insert, by = hooks
-    token = secrets.token_urlsafe(32)
+    reference = new_reference()
+    token = manage_token(settings, reference)
     end = start + service.rules.duration
     video_room = new_room_name() if request.channel == "video" else ""
     async with booking_transaction():
@@ -237,7 +238,7 @@ async def _insert_booking(
         await lock_resources(expert_resource(e.id) for e in candidates)
         expert = await _take_start(service, candidates, start, now, preferred)
         booking = Booking(
-            reference=new_reference(),
+            reference=reference,
             service=service.id,
             expert=expert.id,
             starts_at=start,

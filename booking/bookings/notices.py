@@ -10,6 +10,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from booking.bookings.manage_links import manage_url
 from booking.catalogue.services import Localized, ServiceInfo
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link
 from calendars.business_services import business_copies
@@ -94,6 +95,12 @@ async def customer_snapshot(
         cancel_reason=booking["cancel_reason"] or "",
         reminder_minutes=service.reminder_minutes,
         previous_expert=previous,
+        manage_url=manage_url(
+            settings,
+            booking["reference"],
+            booking["manage_token_hash"],
+            booking["customer_language"] or booking["language"],
+        ),
     )
     return snapshot, expert_row
 
@@ -121,9 +128,12 @@ async def notify_change(
         )
     audiences = {
         "expert": dataclasses.replace(
-            snapshot, video_url=staff_video, location=staff_video or snapshot.location
+            snapshot,
+            video_url=staff_video,
+            location=staff_video or snapshot.location,
+            manage_url="",
         ),
         # The expert who no longer has the booking keeps no way into its meeting.
-        "previous-expert": dataclasses.replace(snapshot, video_url="", location=""),
+        "previous-expert": dataclasses.replace(snapshot, video_url="", location="", manage_url=""),
     }
     await record_change(change, snapshot, now, audiences)

@@ -132,3 +132,44 @@ async def search_slots(
             raise NotFound(f"Expert {expert_id} does not give this service.")
         experts = await with_substitutes(experts, start, end, channel, language)
         return await find_slots(service, experts, start, end, now)
+
+
+NEAREST_LOOK_BACK = timedelta(days=7)
+NEAREST_LOOK_AHEAD = timedelta(days=21)
+
+
+async def nearest_free_slots(
+    slug: str,
+    wanted: datetime,
+    now: datetime,
+    channel: str | None = None,
+    language: str | None = None,
+    expert_id: int | None = None,
+    count: int = 3,
+) -> list[Slot]:
+    """The `count` free starts nearest to `wanted` (a time just taken), earliest first: what a
+    customer is offered instead of a dead end."""
+    found = await search_slots(
+        slug,
+        max(now, wanted - NEAREST_LOOK_BACK),
+        wanted + NEAREST_LOOK_AHEAD,
+        now,
+        channel,
+        language,
+        expert_id,
+    )
+    nearest = sorted(found, key=lambda slot: (abs(slot.start - wanted), slot.start))[:count]
+    return sorted(nearest, key=lambda slot: slot.start)
+
+
+async def first_free_starts(
+    slugs: Sequence[str], now: datetime, until: datetime
+) -> dict[str, datetime]:
+    """Each service's first free start before `until` (any channel, language and expert);
+    a service with none is left out. For the catalogue's "next free time"."""
+    found: dict[str, datetime] = {}
+    for slug in slugs:
+        slots = await search_slots(slug, now, until, now)
+        if slots:
+            found[slug] = min(slot.start for slot in slots)
+    return found

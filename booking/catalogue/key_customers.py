@@ -30,11 +30,11 @@ class KeyCustomerView:
 
 
 def business_id_of(text: str, field: str = "business_id") -> str:
-    """A Y-tunnus in its standard form `1234567-8`, or InvalidInput naming `field`."""
+    """A Y-tunnus in its standard form `1234567-1`, or InvalidInput naming `field`."""
     try:
         return str(ytunnus.format(ytunnus.validate(text)))
     except StdnumValidationError as exc:
-        raise InvalidInput.field(field, "not a valid Y-tunnus (format 1234567-8)") from exc
+        raise InvalidInput.field(field, "not a valid Y-tunnus (for example 1234567-1)") from exc
 
 
 async def key_customer_manager(agency_id: int, business_id: str) -> int | None:

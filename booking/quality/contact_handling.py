@@ -23,7 +23,7 @@ from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import Conflict, InvalidInput, NotAllowed, NotFound
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
-from notifications.texts import text
+from notifications.texts import greeting, text
 from security import audit
 from staff.accounts import StaffMember
 
@@ -169,7 +169,7 @@ async def reply(
             language = view.language
             letter = Letter(
                 subject=text(language, "contact_reply.subject", reference=view.reference),
-                paragraphs=(text(language, "greeting", name=view.customer.name), body),
+                paragraphs=(greeting(language, view.customer.name), body),
                 facts=(
                     (text(language, "label.contact_reference"), view.reference),
                     (text(language, "label.question"), view.question),

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 
 from booking.bookings.customers import Customer
 from booking.catalogue.key_customers import key_customer_manager
@@ -29,10 +29,11 @@ from calendars.directory import agency_id as agency_id_of
 from calendars.directory_search.topics import offered_topics
 from calendars.experts import expert_contacts, substitute_at
 from luukku.database import write_transaction
+from luukku.languages import babel_locale
 from luukku.problems import FieldError, InvalidInput, NotFound
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
-from notifications.texts import text
+from notifications.texts import greeting, text, topic_name
 from staff.accounts import staff_languages
 
 ANSWER_WITHIN = timedelta(hours=24)
@@ -40,7 +41,6 @@ ANSWER_WITHIN = timedelta(hours=24)
 ESCALATE_AFTER = ANSWER_WITHIN * 3 / 4
 CHANNELS = ("email", "phone", "video")
 STATUSES = ("open", "answered", "converted", "closed")
-_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -95,13 +95,11 @@ class ContactRequestView:
 
 
 def when_text(instant: datetime, language: str, zone: str = "Europe/Helsinki") -> str:
-    """`instant` as a reader of `language` writes a date and time, local to `zone`."""
-    return format_datetime(
-        instant,
-        "EEEE d.M.yyyy HH:mm" if language != "en" else "EEEE d MMMM yyyy HH:mm",
-        tzinfo=ZoneInfo(zone),
-        locale=_LOCALES.get(language, "fi_FI"),
-    )
+    """`instant` as Finns write a date and time (`10.00`) in `language`, local to `zone`."""
+    locale, tzinfo = babel_locale(language), ZoneInfo(zone)
+    local = instant.astimezone(tzinfo)
+    day = format_date(local, "full", locale=locale)
+    return f"{day} {format_time(local, 'short', locale=locale, tzinfo=tzinfo)}"
 
 
 async def topics_by_agency() -> dict[int, set[str]]:
@@ -147,7 +145,7 @@ async def route(agency_slug: str | None, topic: str, business_id: str, now: date
 def facts_of(view: ContactRequestView, language: str) -> tuple[tuple[str, str], ...]:
     return (
         (text(language, "label.contact_reference"), view.reference),
-        (text(language, "label.topic"), view.topic),
+        (text(language, "label.topic"), topic_name(language, view.topic)),
         (text(language, "label.preferred_channel"), text(language, f"channel.{view.channel}")),
         (text(language, "label.due"), when_text(view.due_at, language)),
     )
@@ -171,10 +169,13 @@ async def tell_assignee(view: ContactRequestView, now: datetime) -> None:
     letter = Letter(
         copy_to=copy.mailbox if copy else "",
         subject=text(
-            language, "contact_assigned.subject", topic=view.topic, reference=view.reference
+            language,
+            "contact_assigned.subject",
+            topic=topic_name(language, view.topic),
+            reference=view.reference,
         ),
         paragraphs=(
-            text(language, "greeting", name=expert.name),
+            greeting(language, expert.name),
             text(language, "contact_assigned.intro", due=when_text(view.due_at, language)),
             f"{text(language, 'label.question')}:\n{view.question}",
         ),
@@ -249,16 +250,13 @@ async def submit(
         receipt = Letter(
             subject=text(language, "contact_receipt.subject", reference=view.reference),
             paragraphs=(
-                text(language, "greeting", name=customer.name),
+                greeting(language, customer.name),
                 text(language, "contact_receipt.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
-                text(
-                    language,
-                    "contact_receipt.follow",
-                    url=status_url(public_base_url, view.reference, token),
-                ),
             ),
             facts=facts_of(view, language),
+            link=status_url(public_base_url, view.reference, token) if public_base_url else "",
+            link_text=text(language, "contact_receipt.status_link"),
             signature=signature(view, language),
         )
         await record_letter(

@@ -11,7 +11,7 @@ from calendars.business_services import business_copies
 from luukku.database import write_transaction
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
-from notifications.texts import text
+from notifications.texts import greeting, text, topic_name
 from staff.accounts import agency_admins
 
 
@@ -52,10 +52,13 @@ async def _escalate(view: ContactRequestView, now: datetime) -> None:
         letter = Letter(
             copy_to=copy.mailbox if copy else "",
             subject=text(
-                language, "contact_escalation.subject", topic=view.topic, reference=view.reference
+                language,
+                "contact_escalation.subject",
+                topic=topic_name(language, view.topic),
+                reference=view.reference,
             ),
             paragraphs=(
-                text(language, "greeting", name=admin.name),
+                greeting(language, admin.name),
                 text(language, "contact_escalation.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
             ),

@@ -16,10 +16,12 @@ Line = tuple[str, str, str, str, str]
 
 
 def _value(value: int | float | datetime | None) -> str:
+    """A figure as the CSV writes it; a time as Finns write it, `24.11.2026 10.00` (the
+    report's zone), which spreadsheets set to Finnish read as a date and time."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return f"{value.day}.{value.month}.{value.year} {value.hour}.{value.minute:02d}"
     return str(value)
 
 

@@ -186,8 +186,8 @@ async def test_an_admin_adds_a_service_point_with_its_rooms(admin: Client):
     assert "Asiointipiste lisättiin." in listed.text
     assert "Kirjaston yhteispalvelupiste (kirjasto)" in listed.text
     assert "Etähuone 1" in listed.text
-    assert "Maanantai 09:00–15:00" in listed.text
-    assert "Perjantai 09:00–15:00" in listed.text
+    assert "Maanantai 9.00–15.00" in listed.text
+    assert "Perjantai 9.00–15.00" in listed.text
 
     again = await admin.post(
         "/staff/admin/service-points",

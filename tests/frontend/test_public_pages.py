@@ -39,14 +39,16 @@ async def _book(client: Client, **fields: str) -> httpx.Response:
     return await client.post(FORM_PATH, data=data)
 
 
-async def test_root_is_the_catalogue_grouped_by_topic_in_the_chosen_language(
+async def test_root_is_the_catalogue_grid_with_topics_and_next_free_times_in_the_language(
     browser_client: Client, advisor: int
 ):
     page = await browser_client.get("/", params={"lang": "sv"})
     assert page.status_code == 200
     assert '<html lang="sv">' in page.text
-    assert '<h2 id="topic-1">Finansiering</h2>' in page.text
+    assert '<p class="topic-tag">Finansiering</p>' in page.text
     assert "Finansieringsrådgivning" in page.text
+    # The clock stands at Monday 23.11. 10.00; two hours' notice makes 12.00 the first.
+    assert "Nästa lediga tid: <strong>måndag 23 november 2026 12.00</strong>" in page.text
     # The choice is remembered: the next page without `lang` is Swedish too.
     again = await browser_client.get("/privacy")
     assert '<html lang="sv">' in again.text
@@ -72,12 +74,16 @@ async def test_service_page_shows_next_free_times_and_the_week_in_helsinki_time(
     page = await browser_client.get("/services/funding-advice", params={"lang": "fi"})
     assert page.status_code == 200
     # The clock stands at Monday 23.11. 10.00 Helsinki; two hours' notice makes 12.00 the first.
+    # Next free times grouped under their day: the day once, then its times.
     first = re.search(
-        r'<ul class="slot-list">\s*<li><a class="slot" href="([^"]+)">([^<]+)</a>', page.text
+        r'<h3 id="next-day-1">([^<]+)</h3>\s*<ul class="slot-list">\s*<li><a class="slot" '
+        r'href="([^"]+)"><span class="visually-hidden">[^<]+</span>([^<]+)</a>',
+        page.text,
     )
     assert first, page.text
-    assert first[2] == "maanantai 23. marraskuuta 2026 12.00"
+    assert (first[1], first[3]) == ("maanantai 23. marraskuuta 2026", "12.00")
     assert "ma 23.11." in page.text
+    assert 'type="date" min="2026-11-23"' in page.text
     assert "Kaikki ajat ovat Suomen aikaa (Europe/Helsinki)." in page.text
 
 
@@ -126,12 +132,20 @@ async def test_taken_time_says_so_on_the_form(browser_client: Client, advisor: i
     again = await _book(browser_client, email="toinen@example.com")
     assert again.status_code == 409
     assert "Aika ei ole enää vapaana. Valitse toinen aika." in again.text
+    # The three nearest free times, to pick without typing the details again.
+    assert len(re.findall(r'<input type="radio" name="start"', again.text)) == 3
+    assert 'value="toinen@example.com"' in again.text
 
 
 async def test_manage_page_cancels_with_reason(browser_client: Client, advisor: int):
     confirmation = (await _book(browser_client)).headers["location"]
     manage_path = confirmation.replace("confirmation", "manage")
-    page = await browser_client.get(manage_path)
+    manage = await browser_client.get(manage_path)
+    # Cancelling asks first: the manage page only links to the confirmation step.
+    assert '<form method="post" action="/bookings/' not in manage.text
+    page = await browser_client.get(found(r'href="([^"]+/cancel\?token=[^"]+)"', manage.text))
+    assert "Haluatko varmasti perua aikasi tiistai 24. marraskuuta 2026 10.00" in page.text
+    assert (await Booking.select(Booking.status).first()) == {"status": "confirmed"}
     done = await browser_client.post(
         found(r'<form method="post" action="([^"]+/cancel)">', page.text),
         data={
@@ -151,14 +165,18 @@ async def test_reschedule_moves_the_booking_to_a_listed_time(browser_client: Cli
     confirmation = (await _book(browser_client)).headers["location"]
     times = await browser_client.get(confirmation.replace("confirmation", "reschedule"))
     assert times.status_code == 200
-    starts = re.findall(r'name="start" value="([^"]+)"', times.text)
-    assert starts
+    choices = re.findall(r'href="(/bookings/[^"]+/reschedule/confirm\?[^"]+)"', times.text)
+    assert choices
+    step = await browser_client.get(choices[-1].replace("&amp;", "&"))
+    assert "Vahvista uusi aika" in step.text
+    assert "Tämä on ainoa verkossa tehtävä muutoksesi" in step.text
+    assert (await Booking.select(Booking.reschedule_count).first()) == {"reschedule_count": 0}
     moved = await browser_client.post(
-        found(r'<form method="post" action="([^"]+/reschedule)">', times.text),
+        found(r'<form method="post" action="([^"]+/reschedule)">', step.text),
         data={
-            "_csrf_token": csrf_token(times.text),
-            "token": found(r'name="token" value="([^"]+)"', times.text),
-            "start": starts[-1],
+            "_csrf_token": csrf_token(step.text),
+            "token": found(r'name="token" value="([^"]+)"', step.text),
+            "start": found(r'name="start" value="([^"]+)"', step.text),
         },
     )
     assert moved.status_code == 303
@@ -219,3 +237,21 @@ async def test_an_unknown_address_is_a_page_for_people_and_a_problem_for_machine
     api = await browser_client.get("/api/v1/no-such-route")
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_phone_appointment_needs_a_phone_number(browser_client: Client, advisor: int):
+    form = await _form(browser_client, channel="phone")
+    assert 'id="phone" name="phone" type="tel" value="" required aria-required="true"' in form
+    assert "Esimerkiksi 1234567-1" in form  # a business ID that passes its own check
+    refused = await _book(browser_client, channel="phone", phone="")
+    assert refused.status_code == 422
+    assert "Anna puhelinnumero, johon soitamme" in refused.text
+    assert await Booking.count() == 0
+    assert (await _book(browser_client, channel="phone", phone="040 123 4567")).status_code == 303
+
+
+async def test_the_contact_form_names_each_topic_once(browser_client: Client, advisor: int):
+    page = await browser_client.get("/contact", params={"lang": "fi"})
+    names = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', page.text)
+    assert names
+    assert len(names) == len(set(names))

@@ -43,7 +43,7 @@ async def test_receipt_and_reply_arrive_once_with_the_experts_reply_address(
     [receipt] = smtp_server.received
     assert receipt["Subject"] == f"We have received your contact request ({reference})"
     assert receipt["Content-Language"] == "en"
-    assert "Thursday 26 November 2026 10:00" in _part(receipt, "plain")
+    assert "Thursday, 26 November 2026 10.00" in _part(receipt, "plain")
     # The question is shown as text, never as markup.
     assert "&lt;b&gt;starttirahaa&lt;/b&gt;" in _part(receipt, "html")
 

@@ -86,3 +86,12 @@ def test_retry_delays_double_up_to_the_cap_within_their_jitter():
     assert low.delay(3) == timedelta(seconds=60)
     assert low.delay(20) == timedelta(minutes=30)
     assert high.delay(20) <= timedelta(hours=1)
+
+
+def test_a_message_without_a_name_greets_without_an_empty_name():
+    nameless = Person("", "someone@example.com", "fi")
+    outgoing = Outgoing("data_request:abc", Kind.DATA_REQUEST, nameless, "", NOW, BOOKING)
+    body = compose(outgoing, SENDER, NOW).get_body(("plain",))
+    assert body is not None
+    assert body.get_content().startswith("Hei,\n")
+    assert "Hei ," not in body.get_content()

@@ -71,7 +71,7 @@ async def test_a_request_is_due_24_working_hours_later_with_a_receipt(
     assert receipt["language"] == "sv"
     letter = json.loads(receipt["payload"])["letter"]
     assert created["reference"] in letter["subject"]
-    assert "torsdag 26.11.2026 10:00" in letter["paragraphs"][1]
+    assert "torsdag 26 november 2026 10.00" in letter["paragraphs"][1]
 
 
 async def test_without_a_key_customer_the_request_waits_in_the_topic_queue(

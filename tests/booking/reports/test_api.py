@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -138,6 +138,13 @@ def _json_lines(report: dict[str, Any]) -> set[tuple[str, str, str, str, str]]:
     def text(value: object) -> str:
         return "" if value is None else str(value)
 
+    def moment(value: str | None) -> str:
+        """A time as the CSV writes it: `24.11.2026 10.00`, as Finns write it."""
+        if value is None:
+            return ""
+        at = datetime.fromisoformat(value)
+        return f"{at.day}.{at.month}.{at.year} {at.hour}.{at.minute:02d}"
+
     lines = set()
     for week in report["weeks"]:
         lines.add(("bookings", "total", week["week"], "bookings", text(week["bookings"])))
@@ -152,7 +159,9 @@ def _json_lines(report: dict[str, Any]) -> set[tuple[str, str, str, str, str]]:
         lines.add(("utilisation", key, "", "percent", text(expert["utilisation_percent"])))
     for slot in report["first_free_slots"]:
         key = f"service:{slot['service']}"
-        lines.add(("first_free_slot", key, "", "first_free_start", text(slot["first_free_start"])))
+        lines.add(
+            ("first_free_slot", key, "", "first_free_start", moment(slot["first_free_start"]))
+        )
         lines.add(("first_free_slot", key, "", "days", text(slot["days"])))
     for section in ("cancellation_rate", "no_show_rate"):
         for metric, value in report[section].items():
