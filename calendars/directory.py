@@ -67,6 +67,21 @@ def _check_zone(name: str) -> None:
         raise InvalidInput.field("timezone", f"unknown time zone {name!r}") from exc
 
 
+def check_expert_fields(
+    kind: str, languages: Sequence[str], channels: Sequence[str], timezone: str
+) -> None:
+    """An expert's kind, languages (an interpreter's as language tags), channels and zone."""
+    _check_choices([kind], EXPERT_KINDS, "kind")
+    if kind == "advisor":
+        _check_choices(languages, LANGUAGES, "languages")
+    elif not languages or not all(_LANGUAGE_TAG.fullmatch(tag) for tag in languages):
+        raise InvalidInput.field(
+            "languages", "list the languages interpreted as codes such as ar, so, ru, fse"
+        )
+    _check_choices(channels, CHANNELS, "channels")
+    _check_zone(timezone)
+
+
 async def agency_id(slug: str, field: str = "agency") -> int:
     row = await Agency.select(Agency.id).where(Agency.slug == slug).first()
     if row is None:
@@ -106,15 +121,7 @@ async def create_expert(
     login, in one transaction."""
     agency = await agency_id(agency_slug)
     check_agency_scope(member, agency)
-    _check_choices([kind], EXPERT_KINDS, "kind")
-    if kind == "advisor":
-        _check_choices(languages, LANGUAGES, "languages")
-    elif not languages or not all(_LANGUAGE_TAG.fullmatch(tag) for tag in languages):
-        raise InvalidInput.field(
-            "languages", "list the languages interpreted as codes such as ar, so, ru, fse"
-        )
-    _check_choices(channels, CHANNELS, "channels")
-    _check_zone(timezone)
+    check_expert_fields(kind, languages, channels, timezone)
     hours = parse_hours(working_hours, "working_hours")
     email = email.strip().lower()
     async with write_transaction(Expert._meta.db):

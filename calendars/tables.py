@@ -10,6 +10,7 @@ from piccolo.columns import (
     Integer,
     OnDelete,
     Serial,
+    Text,
     Time,
     Timestamptz,
     Varchar,
@@ -29,6 +30,8 @@ class Agency(Table):
     observe_holidays = Boolean(default=True)
     """Finnish public holidays close every expert's calendar unless the agency opts out."""
     business_services_email = Varchar(length=254, null=True, default=None)
+    active = Boolean(default=True)
+    """A retired agency keeps its history; its experts and services stay as they are."""
 
 
 class Expert(Table):
@@ -48,6 +51,10 @@ class Expert(Table):
     active = Boolean(default=True)
     feed_shows_customer = Varchar(length=16, default="first_name")
     """How much of the customer a feed shows: `none`, `first_name` (and company), `full`."""
+    bio_fi = Text(default="")
+    bio_sv = Text(default="")
+    bio_en = Text(default="")
+    """A short introduction in each language, shown to customers choosing an expert."""
     kind = Varchar(length=16, default="advisor", index=True)
     """`advisor`, or `interpreter`: a remote interpreter (tulkki) booked into joint sessions for
     the languages in `languages` (e.g. `ar`, `so`, `ru`, `fse` for Finnish Sign Language), never
@@ -102,6 +109,8 @@ class ServicePoint(Table):
     name_en = Varchar(length=200)
     address = Varchar(length=300, default="")
     timezone = Varchar(length=64, default="Europe/Helsinki")
+    active = Boolean(default=True)
+    """A closed service point takes no new joint sessions; its history stays."""
 
 
 class Room(Table):
@@ -113,6 +122,8 @@ class Room(Table):
     slug = Varchar(length=64)
     name = Varchar(length=200)
     has_video = Boolean(default=True)
+    active = Boolean(default=True)
+    """A room with bookings is deactivated, never deleted: no new sessions go into it."""
 
 
 class ServicePointHours(Table):

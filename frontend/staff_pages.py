@@ -101,7 +101,7 @@ class StaffSessionPages(Controller):
                 email=email,
                 failed=True,
             )
-        token = tokens.issue(str(member.id), secrets.token_hex(16))
+        token = tokens.issue(str(member.id), secrets.token_hex(16), member.session_stamp)
         return Redirect(target, status_code=303, cookies=[tokens.session_cookie(token)])
 
     @post("/logout", name="staff-sign-out")

@@ -19,7 +19,7 @@ from staff.accounts import (
     revoke_token,
     staff_member,
 )
-from staff.auth import TokenIssuer, token_expiry
+from staff.auth import SESSION_STAMP, TokenIssuer, token_expiry
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -58,7 +58,7 @@ class AuthController(Controller):
         self, data: JSONBody[LoginIn], tokens: NamedDependency[TokenIssuer]
     ) -> Response[LoginOut]:
         member = await authenticate(data.email, data.password)
-        token = tokens.issue(str(member.id), secrets.token_hex(16))
+        token = tokens.issue(str(member.id), secrets.token_hex(16), member.session_stamp)
         seconds = int(tokens.lifetime.total_seconds())
         return Response(
             LoginOut(
@@ -96,6 +96,9 @@ class StaffController(Controller):
 
 async def retrieve_staff_member(token: Token, _: Any) -> StaffMember | None:
     try:
-        return await staff_member(int(token.sub))
+        member = await staff_member(int(token.sub))
     except ValueError:
         return None
+    if member is None or token.extras.get(SESSION_STAMP) != member.session_stamp:
+        return None
+    return member

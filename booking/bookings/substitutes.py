@@ -76,7 +76,6 @@ async def move_to_substitute(
     substitute = absence.substitute_id
     if substitute is None:
         raise InvalidInput.field("substitute_id", "name a substitute for the absence first")
-    moved: list[str] = []
     async with booking_transaction():
         await lock_resources([expert_resource(absence.expert_id), expert_resource(substitute)])
         rows = await Booking.select().where(
@@ -86,36 +85,46 @@ async def move_to_substitute(
             & (Booking.ends_at > absence.start)
             & (Booking.starts_at > now)
         )
-        for row in rows:
-            held = await Reservation.select(Reservation.starts_at, Reservation.ends_at).where(
-                Reservation.booking == row["id"]
-            )
-            await release(row["id"])
-            for interval in held:
-                try:
-                    await reserve(
-                        expert_resource(substitute),
-                        Interval(interval["starts_at"], interval["ends_at"]),
-                        row["id"],
-                    )
-                except SlotTaken as exc:
-                    raise SlotTaken(
-                        f"The substitute is not free for booking {row['reference']}.",
-                        [FieldError("substitute_id", f"busy at booking {row['reference']}")],
-                    ) from exc
-            changes: dict[Column | str, Any] = {
-                "expert": substitute,
-                "sequence": row["sequence"] + 1,
-                "updated_at": now,
-            }
-            await Booking.update(changes).where(Booking.id == row["id"])
-            await notify_change(
-                Change.REASSIGNED,
-                {**row, "expert": substitute, "sequence": row["sequence"] + 1},
-                await get_service_by_id(row["service"]),
-                settings,
-                now,
-                previous_expert_id=absence.expert_id,
-            )
-            moved.append(row["reference"])
+        return await reassign(rows, absence.expert_id, substitute, settings, now)
+
+
+async def reassign(
+    rows: list[dict[str, Any]], expert_id: int, substitute: int, settings: Settings, now: datetime
+) -> list[str]:
+    """Inside a booking transaction holding both experts' locks: move these bookings of
+    `expert_id` to `substitute`, who must be free for each (a clash raises SlotTaken naming
+    the booking, and the caller's transaction undoes the rest). The moved references."""
+    moved: list[str] = []
+    for row in rows:
+        held = await Reservation.select(Reservation.starts_at, Reservation.ends_at).where(
+            Reservation.booking == row["id"]
+        )
+        await release(row["id"])
+        for interval in held:
+            try:
+                await reserve(
+                    expert_resource(substitute),
+                    Interval(interval["starts_at"], interval["ends_at"]),
+                    row["id"],
+                )
+            except SlotTaken as exc:
+                raise SlotTaken(
+                    f"The substitute is not free for booking {row['reference']}.",
+                    [FieldError("substitute_id", f"busy at booking {row['reference']}")],
+                ) from exc
+        changes: dict[Column | str, Any] = {
+            "expert": substitute,
+            "sequence": row["sequence"] + 1,
+            "updated_at": now,
+        }
+        await Booking.update(changes).where(Booking.id == row["id"])
+        await notify_change(
+            Change.REASSIGNED,
+            {**row, "expert": substitute, "sequence": row["sequence"] + 1},
+            await get_service_by_id(row["service"]),
+            settings,
+            now,
+            previous_expert_id=expert_id,
+        )
+        moved.append(row["reference"])
     return moved
