@@ -35,8 +35,8 @@ from booking.quality.api.contact import (
 from booking.quality.api.feedback import FeedbackController, OutcomeController
 from booking.quality.contact_requests import escalate_due
 from booking.reports.api import ReportController
-from booking.staffing.api import ExpertAdminController
 from booking.retention import BOOKING_ANONYMISERS
+from booking.staffing.api import ExpertAdminController
 from calendars.api.admin import CalendarsAdminController
 from calendars.api.own_calendar import ExternalCalendarController, OwnCalendarController
 from calendars.credentials import PasswordCipher

@@ -139,7 +139,7 @@ class PasswordIn(msgspec.Struct, forbid_unknown_fields=True):
 class AgencyPatch(msgspec.Struct, forbid_unknown_fields=True):
     name: Names | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
-    business_services_email: Email | None | msgspec.UnsetType = msgspec.UNSET
+    business_services_email: Email | msgspec.UnsetType | None = msgspec.UNSET
     """A mailbox copied on staff messages about companies' matters; null removes it."""
 
 

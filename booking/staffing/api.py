@@ -80,7 +80,10 @@ class ExpertAdminController(Controller):
 
     @post("/password", summary="Set a new password; the expert's sessions end", status_code=204)
     async def password(
-        self, request: Request[StaffMember, Token, Any], expert_id: RowId, data: JSONBody[PasswordIn]
+        self,
+        request: Request[StaffMember, Token, Any],
+        expert_id: RowId,
+        data: JSONBody[PasswordIn],
     ) -> None:
         await reset_expert_password(request.user, expert_id, data.password)
         await audit.record(

@@ -68,7 +68,10 @@ async def _me(client: httpx.AsyncClient, token: str) -> int:
 
 async def test_a_well_formed_token_is_accepted(client, member, settings):
     token = jwt.encode(
-        _claims(member, stm=await _stamp(member)), settings.secret_key, "HS256", headers={"kid": key_id(settings.secret_key)}
+        _claims(member, stm=await _stamp(member)),
+        settings.secret_key,
+        "HS256",
+        headers={"kid": key_id(settings.secret_key)},
     )
     assert await _me(client, token) == 200
 
@@ -107,7 +110,12 @@ async def test_rotated_keys_keep_old_tokens_valid_until_the_old_key_is_dropped(
     engine: Engine,  # type: ignore[type-arg]
     member: int,
 ):
-    old_token = jwt.encode(_claims(member, stm=await _stamp(member)), OLD_KEY, "HS256", headers={"kid": key_id(OLD_KEY)})
+    old_token = jwt.encode(
+        _claims(member, stm=await _stamp(member)),
+        OLD_KEY,
+        "HS256",
+        headers={"kid": key_id(OLD_KEY)},
+    )
 
     async def status_with(previous: tuple[str, ...]) -> int:
         app = create_app(
