@@ -374,12 +374,13 @@ class AgencyView:
     id: int
     slug: str
     names: dict[str, str]
+    active: bool = True
 
 
 async def agencies_for(member: StaffMember) -> list[AgencyView]:
     """The agencies `member` administers: all for admins, their own for agency admins."""
     query = Agency.select(
-        Agency.id, Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en
+        Agency.id, Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en, Agency.active
     ).order_by(Agency.slug)
     if not member.has_role("admin"):
         query = query.where(Agency.id == (member.agency_id or 0))
@@ -388,6 +389,7 @@ async def agencies_for(member: StaffMember) -> list[AgencyView]:
             row["id"],
             row["slug"],
             {"fi": row["name_fi"], "sv": row["name_sv"], "en": row["name_en"]},
+            row["active"],
         )
         for row in await query
     ]
@@ -400,12 +402,16 @@ class ExpertListing:
     email: str
     agency_slug: str
     languages: tuple[str, ...]
+    active: bool = True
 
 
-async def experts_of(agency_ids: Sequence[int]) -> list[ExpertListing]:
-    """The active experts of these agencies, by name."""
+async def experts_of(
+    agency_ids: Sequence[int], *, include_retired: bool = False
+) -> list[ExpertListing]:
+    """The active experts of these agencies (retired ones too when asked), by name."""
     if not agency_ids:
         return []
+    who = Expert.agency.is_in(list(agency_ids))
     rows = (
         await Expert.select(
             Expert.id,
@@ -413,12 +419,15 @@ async def experts_of(agency_ids: Sequence[int]) -> list[ExpertListing]:
             Expert.email,
             Expert.agency.slug.as_alias("agency_slug"),
             Expert.languages,
+            Expert.active,
         )
-        .where(Expert.agency.is_in(list(agency_ids)) & Expert.active.eq(True))
+        .where(who if include_retired else who & Expert.active.eq(True))
         .order_by(Expert.name)
     )
     return [
-        ExpertListing(r["id"], r["name"], r["email"], r["agency_slug"], tuple(r["languages"]))
+        ExpertListing(
+            r["id"], r["name"], r["email"], r["agency_slug"], tuple(r["languages"]), r["active"]
+        )
         for r in rows
     ]
 

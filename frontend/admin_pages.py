@@ -13,8 +13,10 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
+from booking.catalogue.editing import services_of
 from booking.catalogue.schemas import ServiceIn
-from booking.catalogue.services import create_service, list_services, new_service
+from booking.catalogue.services import create_service, new_service
+from booking.catalogue.topics import topic_choices
 from calendars.directory import (
     agencies_for,
     check_agency_scope,
@@ -63,7 +65,7 @@ def service_request(form: FormMultiDict) -> dict[str, Any]:
         "description": {lang: texts.get(f"description_{lang}", "") for lang in LANGUAGES},
         "channels": [str(c) for c in form.getall("channels", [])],
         "languages": [str(c) for c in form.getall("languages", [])],
-        "topics": [t.strip() for t in texts.get("topics", "").split(",") if t.strip()],
+        "topics": [str(t) for t in form.getall("topics", [])],
     }
     body |= {field: _number(texts.get(field, "")) for field in NUMBERS}
     return body
@@ -80,7 +82,7 @@ def expert_request(form: FormMultiDict) -> dict[str, Any]:
         "password": str(form.get("password", "")),
         "languages": [str(c) for c in form.getall("languages", [])],
         "channels": [str(c) for c in form.getall("channels", [])],
-        "topics": [t.strip() for t in texts.get("topics", "").split(",") if t.strip()],
+        "topics": [str(t) for t in form.getall("topics", [])],
         "working_hours": (
             [{"weekday": day, "start": start, "end": end} for day in range(5)]
             if start or end
@@ -129,6 +131,7 @@ class AdminPages(Controller):
             values = {key: str(value) for key, value in form.items()}
             values["channels"] = ",".join(body["channels"])
             values["languages"] = ",".join(body["languages"])
+            values["topics"] = ",".join(body["topics"])
             return await self._services_page(
                 request, form=values, errors=_form_errors(error), status_code=422
             )
@@ -170,6 +173,7 @@ class AdminPages(Controller):
             values = {key: str(value) for key, value in form.items() if key != "password"}
             values["channels"] = ",".join(body["channels"])
             values["languages"] = ",".join(body["languages"])
+            values["topics"] = ",".join(body["topics"])
             return await self._experts_page(
                 request, form=values, errors=_form_errors(error), status_code=422
             )
@@ -181,7 +185,8 @@ class AdminPages(Controller):
         return await _admin_page(
             request,
             "staff/admin_experts.html",
-            experts=await experts_of(agencies),
+            experts=await experts_of(agencies, include_retired=True),
+            topics=await topic_choices(agencies),
             channels=CHANNELS,
             defaults={
                 "channels": ",".join(CHANNELS),
@@ -202,7 +207,8 @@ class AdminPages(Controller):
         return await _admin_page(
             request,
             "staff/admin_services.html",
-            services=[s for s in await list_services() if s.agency_id in agencies],
+            services=await services_of(sorted(agencies)),
+            topics=await topic_choices(sorted(agencies)),
             channels=CHANNELS,
             defaults={**DEFAULTS, "channels": ",".join(CHANNELS), "languages": "fi,sv,en"},
             **context,

@@ -14,12 +14,16 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from frontend.admin_pages import AdminPages
 from frontend.audit_pages import AuditLogPages
 from frontend.booking_pages import BookingPages
+from frontend.catalogue_admin_pages import CatalogueAdminPages
 from frontend.contact_pages import ContactPages, FeedbackPages
 from frontend.data_request_pages import DataRequestPages
 from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
+from frontend.expert_admin_pages import ExpertAdminPages
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
+from frontend.joint_session_pages import JointSessionPages
+from frontend.overview_pages import OverviewPages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
@@ -76,8 +80,12 @@ def web_routers() -> list[ControllerRouterHandler]:
             StaffCalendarPages,
             SchedulePages,
             AdminPages,
+            ExpertAdminPages,
+            OverviewPages,
+            CatalogueAdminPages,
             ReportPages,
             DeskPages,
+            JointSessionPages,
             ServicePointPages,
             InboxPages,
             OutcomePages,

@@ -44,11 +44,24 @@ Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"
 
 
-def _safe_next(target: str) -> str:
-    """Only a staff page of this site: never an address elsewhere (open redirect)."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/staff/"):
+def landing_for(member: StaffMember) -> str:
+    """Where a member lands after sign-in: experts their calendar, a service point's clerks
+    the desk, administrators the overview."""
+    if member.expert_id is not None:
         return HOME
+    if member.service_point_id is not None:
+        return "/desk"
+    if member.has_role("admin", "agency_admin"):
+        return "/staff/overview"
+    return HOME
+
+
+def _safe_next(target: str) -> str:
+    """Only a staff page of this site: never an address elsewhere (open redirect); empty
+    when none was asked for (the member's own landing page then)."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(("/staff/", "/desk")):
+        return ""
     return target
 
 
@@ -73,13 +86,13 @@ class StaffSessionPages(Controller):
     path = "/staff"
     include_in_schema = False
 
-    @get("/", name="staff-home", opt={"public": True})
-    async def home(self) -> Redirect:
-        return Redirect(HOME, status_code=303)
+    @get("/", name="staff-home")
+    async def home(self, request: Member) -> Redirect:
+        return Redirect(landing_for(request.user), status_code=303)
 
     @get("/login", name="staff-login", opt={"public": True})
     async def login_form(
-        self, request: Request[Any, Any, Any], next: FromQuery[str] = HOME
+        self, request: Request[Any, Any, Any], next: FromQuery[str] = ""
     ) -> Template:
         return page(request, "staff/login.html", next=_safe_next(next), email="", failed=False)
 
@@ -89,7 +102,7 @@ class StaffSessionPages(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         email, password = str(form.get("email", "")), str(form.get("password", ""))
-        target = _safe_next(str(form.get("next", HOME)))
+        target = _safe_next(str(form.get("next", "")))
         try:
             member = await authenticate(email, password[:1024])
         except NotAuthenticated:
@@ -102,6 +115,7 @@ class StaffSessionPages(Controller):
                 failed=True,
             )
         token = tokens.issue(str(member.id), secrets.token_hex(16), member.session_stamp)
+        target = target or landing_for(member)
         return Redirect(target, status_code=303, cookies=[tokens.session_cookie(token)])
 
     @post("/logout", name="staff-sign-out")
@@ -122,10 +136,12 @@ class StaffCalendarPages(Controller):
         settings: NamedDependency[Settings],
         week: FromQuery[date | None] = None,
         day: FromQuery[date | None] = None,
-    ) -> Template:
+    ) -> Template | Redirect:
         member = request.user
         today = local(clock.now()).date()
         if member.expert_id is None:
+            if landing_for(member) != HOME:
+                return Redirect(landing_for(member), status_code=303)
             return page(request, "staff/no_calendar.html", member=member)
         expert = member.expert_id
         if day is not None:
