@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MAIL_SINK_PORT ?= 1025
 TEST_POSTGRES_URL ?=
 ifeq ($(CI),true)
 TEST_POSTGRES_URL := $(or $(TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/test)
@@ -30,9 +31,10 @@ seed: migrate
 
 run: seed
 	@echo "Luukku demo: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/schema)"
-	@echo "Demo mail: every message Luukku sends is written to var/mail/ (SMTP sink on 127.0.0.1:1025)"
-	$(BIN)/python -m notifications.mail_sink --port 1025 --folder var/mail & sink=$$!; \
+	@echo "Demo mail: every message Luukku sends is written to var/mail/ (SMTP sink on 127.0.0.1:$(MAIL_SINK_PORT))"
+	$(BIN)/python -m notifications.mail_sink --port $(MAIL_SINK_PORT) --folder var/mail & sink=$$!; \
 	trap 'kill $$sink' EXIT INT TERM; \
+	HOST=$(HOST) PORT=$(PORT) SMTP_PORT=$${SMTP_PORT:-$(MAIL_SINK_PORT)} \
 	$(BIN)/litestar --app app:app run --host $(HOST) --port $(PORT)
 
 serve: migrate

@@ -81,7 +81,8 @@ class Settings:
     demo_mode: bool = True
     """Demo conveniences (a fixed development secret). Set `DEMO_MODE=false` in production."""
     public_base_url: str = "http://127.0.0.1:8000"
-    """Base of links in emails and feeds (manage links, calendar feeds)."""
+    """Base of links in emails and feeds (manage links, calendar feeds). Unset, it follows
+    `HOST` and `PORT` (as `make run PORT=8123` sets them), so demo links work on any port."""
     default_timezone: str = "Europe/Helsinki"
     """Zone used for query dates and display when a request names none."""
     privacy_notice_version: str = "2026-11"
@@ -162,7 +163,9 @@ class Settings:
             ),
             retention_months=int(env.get("RETENTION_MONTHS") or defaults.retention_months),
             demo_mode=_flag(env.get("DEMO_MODE"), default=True),
-            public_base_url=env.get("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
+            public_base_url=(
+                env.get("PUBLIC_BASE_URL") or _address_of(env, defaults.public_base_url)
+            ).rstrip("/"),
             default_timezone=env.get("DEFAULT_TIMEZONE", defaults.default_timezone),
             privacy_notice_version=env.get(
                 "PRIVACY_NOTICE_VERSION", defaults.privacy_notice_version
@@ -186,3 +189,13 @@ class Settings:
             ),
             mail_from=env.get("MAIL_FROM") or defaults.mail_from,
         )
+
+
+def _address_of(env: dict[str, str], default: str) -> str:
+    """`http://HOST:PORT` of the process itself, when `make run` (or the operator) names them."""
+    if not env.get("PORT") and not env.get("HOST"):
+        return default
+    host = env.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - listening everywhere; links name this machine
+        host = "127.0.0.1"
+    return f"http://{host}:{env.get('PORT') or '8000'}"
