@@ -11,9 +11,8 @@ def test_links_follow_the_port_make_run_was_given() -> None:
 
 
 def test_an_address_listening_everywhere_is_linked_as_this_machine() -> None:
-    assert Settings.from_env({"HOST": "0.0.0.0", "PORT": "9000"}).public_base_url == (
-        "http://127.0.0.1:9000"
-    )
+    everywhere = {"HOST": "0.0.0.0", "PORT": "9000"}  # noqa: S104 - what is being tested
+    assert Settings.from_env(everywhere).public_base_url == ("http://127.0.0.1:9000")
 
 
 def test_public_base_url_when_set_wins_over_host_and_port() -> None:
