@@ -23,7 +23,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-migrate: $(STAMP)
+# Redoc and its fonts for /schema, served by Luukku itself (frontend/vendor/package-lock.json).
+VENDOR := frontend/vendor/node_modules/.package-lock.json
+
+$(VENDOR): frontend/vendor/package-lock.json
+	npm ci --prefix frontend/vendor --no-audit --no-fund --ignore-scripts --omit=peer
+
+migrate: $(STAMP) $(VENDOR)
 	$(BIN)/piccolo migrations forwards all
 
 seed: migrate
@@ -51,10 +57,10 @@ test: test-sqlite test-postgres
 $(CHROMIUM):
 	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
-test-sqlite: $(STAMP) $(CHROMIUM) $(ICAL_JS)
+test-sqlite: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(VENDOR)
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP) $(CHROMIUM) $(ICAL_JS)
+test-postgres: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(VENDOR)
 ifneq ($(TEST_POSTGRES_URL),)
 	LUUKKU_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
 else

@@ -7,6 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from ipaddress import ip_network
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -45,6 +46,7 @@ from calendars.fetching import Fetcher
 from calendars.piccolo_app import APP_CONFIG as CALENDARS_APP
 from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
+from frontend.schema_docs import LocalRedoc
 from frontend.templating import template_config
 from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
@@ -120,7 +122,9 @@ def create_app(
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
     clock = clock or SystemClock()
-    fetcher = fetcher or Fetcher()
+    fetcher = fetcher or Fetcher(
+        allowed_networks=tuple(ip_network(net) for net in settings.calendar_allowed_networks)
+    )
     smtp = SmtpConfig.from_settings(settings)
     delivery = Delivery(
         mailers=(mailer,)
@@ -223,7 +227,10 @@ def create_app(
         if settings.cors_origins
         else None,
         openapi_config=OpenAPIConfig(
-            title="Luukku", version="1", description="Booking for Finnish one-stop public services"
+            title="Luukku",
+            version="1",
+            description="Booking for Finnish one-stop public services",
+            render_plugins=[LocalRedoc()],
         ),
         state=State(
             {

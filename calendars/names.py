@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from calendars.tables import Expert, ServicePoint
+from calendars.tables import Agency, Expert, ServicePoint
 
 
 async def expert_names(expert_ids: Iterable[int]) -> dict[int, str]:
@@ -18,3 +18,9 @@ async def service_point_slug(point_id: int) -> str | None:
     """The slug of a service point, or None when it no longer exists."""
     row = await ServicePoint.select(ServicePoint.slug).where(ServicePoint.id == point_id).first()
     return None if row is None else str(row["slug"])
+
+
+async def agency_names() -> dict[str, dict[str, str]]:
+    """Every agency's name in fi, sv and en, by slug: the desk names the agencies taking part."""
+    rows = await Agency.select(Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en)
+    return {r["slug"]: {"fi": r["name_fi"], "sv": r["name_sv"], "en": r["name_en"]} for r in rows}

@@ -16,6 +16,8 @@ from litestar.security.jwt import Token
 
 from booking.joint.changes import replace_participant, reschedule_joint_session, stand_ins
 from booking.joint.sessions import cancel_joint_session, get_joint_session
+from calendars.editing import service_point_details
+from calendars.names import agency_names
 from frontend.templating import page
 from luukku.clock import Clock
 from luukku.problems import DomainError, InvalidInput
@@ -161,6 +163,11 @@ async def _session_page(
         session=session,
         changeable=changeable,
         stand_ins=await stand_ins(reference, request.user) if changeable else {},
+        agencies=await agency_names(),
+        rooms={
+            room.slug: room.name
+            for room in (await service_point_details(session.service_point)).rooms
+        },
         done=done,
         errors=errors or {},
         form=form

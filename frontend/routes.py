@@ -27,6 +27,7 @@ from frontend.overview_pages import OverviewPages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
+from frontend.schema_docs import vendor_routers
 from frontend.service_point_pages import ServicePointPages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
 from luukku.problems import DomainError
@@ -96,4 +97,4 @@ def web_routers() -> list[ControllerRouterHandler]:
         include_in_schema=False,
     )
     static = create_static_files_router(path="/static", directories=[STATIC], opt={"public": True})
-    return [public, staff, static]
+    return [public, staff, *vendor_routers(), static]

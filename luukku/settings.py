@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,11 @@ class Settings:
     """SMTP connections one worker keeps open and sends over side by side."""
     smtp_timeout_seconds: float = 30.0
     """How long one SMTP command may take before the attempt counts as a transient failure."""
+    calendar_allowed_networks: tuple[str, ...] = ()
+    """CIDR networks (`10.20.0.0/16,192.168.5.10/32`) whose calendar servers experts' own
+    calendars may be read from and written to: the city's internal CalDAV or Exchange
+    gateway. Other private, link-local and loopback addresses stay refused; loopback only
+    when listed (`127.0.0.0/8`)."""
     mail_from: str = "Luukku <luukku@localhost>"
     """Sender of every message and ORGANIZER of the calendar invitations."""
 
@@ -188,6 +194,7 @@ class Settings:
                 env.get("SMTP_TIMEOUT_SECONDS") or defaults.smtp_timeout_seconds
             ),
             mail_from=env.get("MAIL_FROM") or defaults.mail_from,
+            calendar_allowed_networks=_networks(env.get("CALENDAR_ALLOWED_NETWORKS", "")),
         )
 
 
@@ -199,3 +206,17 @@ def _address_of(env: dict[str, str], default: str) -> str:
     if host in ("0.0.0.0", "::"):  # noqa: S104 - listening everywhere; links name this machine
         host = "127.0.0.1"
     return f"http://{host}:{env.get('PORT') or '8000'}"
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    """A comma-separated CIDR list, each checked (a host address without a prefix is one
+    address); an invalid entry stops the start with the setting named."""
+    networks = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError as exc:
+            raise ValueError(f"CALENDAR_ALLOWED_NETWORKS: {entry!r} is not a network") from exc
+    return tuple(networks)

@@ -173,3 +173,10 @@ async def revoke_token(jti: str, expires_at: datetime) -> None:
 
 async def is_revoked(token: Token, _: Any) -> bool:
     return bool(await RevokedToken.exists().where(RevokedToken.jti == (token.jti or "")))
+
+
+async def staff_names(user_ids: Sequence[int]) -> dict[int, str]:
+    """The name of each staff login in `user_ids` that exists."""
+    ids = sorted(set(user_ids)) or [0]
+    rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(ids))
+    return {row["id"]: row["name"] for row in rows}

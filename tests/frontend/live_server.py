@@ -1,5 +1,6 @@
 """Serves the app with a fixed clock on a loopback port: `python -m tests.frontend.live_server
---port N` with DATABASE_URL set. The browser tests start it as a real uvicorn process."""
+--port N` with DATABASE_URL (and CALENDAR_ALLOWED_NETWORKS, if any) set. The browser tests
+start it as a real uvicorn process."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def main() -> None:
         video_base_url="https://video.test",
         run_worker_in_app=False,
         rate_limits_enabled=False,  # one browser session books and signs in many times
+        calendar_allowed_networks=Settings.from_env().calendar_allowed_networks,
     )
     app = create_app(settings, clock=FixedClock(NOW))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
