@@ -7,7 +7,6 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from ipaddress import ip_network
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -122,9 +121,7 @@ def create_app(
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
     clock = clock or SystemClock()
-    fetcher = fetcher or Fetcher(
-        allowed_networks=tuple(ip_network(net) for net in settings.calendar_allowed_networks)
-    )
+    fetcher = fetcher or Fetcher(allowed_networks=settings.calendar_allowed_networks)
     smtp = SmtpConfig.from_settings(settings)
     delivery = Delivery(
         mailers=(mailer,)

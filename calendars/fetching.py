@@ -83,7 +83,9 @@ class Fetcher:
     """
 
     allow_private: bool = False
-    allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    allowed_networks: tuple[str, ...] = ()
+    """CIDR networks as text (`10.20.0.0/16`): Litestar hands the fetcher to handlers as a
+    dependency and checks its fields, which takes plain types only."""
     timeout_seconds: float = 10.0
     """For the whole fetch, redirects included; httpx's own timeouts are per operation."""
     max_bytes: int = 5 * 1024 * 1024
@@ -167,7 +169,8 @@ class Fetcher:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
-        return any(ip.version == net.version and ip in net for net in self.allowed_networks)
+        networks = (ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
+        return any(ip.version == net.version and ip in net for net in networks)
 
     async def _request(
         self,

@@ -4,6 +4,7 @@ calendar; without the setting the same URL is refused with an error naming the s
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from testdata.factories import (
 from tests.calendars.conftest import RADICALE_PASSWORD, RADICALE_USER, _free_port
 from tests.conftest import NOW
 from tests.frontend.browser.conftest import _wait_until_ready
+from tests.frontend.live_server import SECRET_KEY
 
 pytestmark = pytest.mark.slow
 # Tuesday 24 November, 11:00-12:00 in Helsinki.
@@ -127,7 +129,9 @@ async def test_an_admitted_loopback_calendar_blocks_slots_and_receives_bookings(
             assert booked.status_code == 201, booked.text
 
     # The worker's own calendar-push job, with the fetcher the app builds from its settings.
-    admitted = Settings(**{**settings.__dict__, "calendar_allowed_networks": ("127.0.0.0/8",)})
+    admitted = dataclasses.replace(
+        settings, secret_key=SECRET_KEY, calendar_allowed_networks=("127.0.0.0/8",)
+    )
     app = create_app(admitted, clock=FixedClock(NOW))
     [push] = [job for job in app.state["periodic_jobs"] if job.name == "calendar-push"]
     assert await push.run(NOW) == 1

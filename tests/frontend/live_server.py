@@ -14,6 +14,9 @@ from luukku.clock import FixedClock
 from luukku.settings import Settings
 from tests.conftest import NOW
 
+SECRET_KEY = "browser-test-secret-that-is-long-enough"
+"""Also opens the calendar passwords the served app sealed (tests of its worker jobs)."""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -21,7 +24,7 @@ def main() -> None:
     port = parser.parse_args().port
     settings = Settings(
         database_url=os.environ["DATABASE_URL"],
-        secret_key="browser-test-secret-that-is-long-enough",
+        secret_key=SECRET_KEY,
         demo_mode=False,
         public_base_url=f"http://127.0.0.1:{port}",
         video_base_url="https://video.test",

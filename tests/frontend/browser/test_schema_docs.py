@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, Route, expect
 
-from tests.frontend.browser.conftest import screenshot
+from tests.frontend.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +31,16 @@ async def test_the_api_documentation_renders_with_the_network_blocked(
         lambda m: blocked_by_policy.append(m.text) if "Content Security" in m.text else None,
     )
     await page.goto("/schema")
-    await expect(page.get_by_role("heading", name="Luukku")).to_be_visible(timeout=20_000)
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Luukku", timeout=20_000)
     await expect(page.get_by_text("/api/v1/bookings").first).to_be_attached()
     fonts = await page.evaluate("document.fonts.check('16px Montserrat')")
     assert fonts
     assert elsewhere == []
-    assert blocked_by_policy == []
-    await screenshot(page, "schema-offline")
+    # Only Redocly's "powered by" logo is refused (an image from its CDN, which Redoc leaves
+    # out when it cannot load); no script, style sheet or font is.
+    assert [m for m in blocked_by_policy if "Loading the image" not in m] == []
+    # The first screen only: the whole documentation is too tall for one picture.
+    await page.screenshot(path=SCREENSHOTS / "schema-offline.png")
 
 
 async def test_the_schema_page_policy_names_no_other_site(live_server: str) -> None:
