@@ -36,8 +36,9 @@ class AuditRow:
 
 
 def _split(text: str) -> tuple[str, str]:
+    """`kind:value` as (kind, value); a bare word (`customer`, `retention`) is a kind."""
     kind, _, rest = text.partition(":")
-    return (kind, rest) if rest else ("", text)
+    return kind, rest
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -56,9 +57,7 @@ async def readable(entries: list[audit.AuditRecord]) -> list[AuditRow]:
             who = people.get(int(who), who)
         if what_kind == "expert" and what.isdigit():
             what = experts.get(int(what), what)
-        rows.append(
-            AuditRow(entry.at, who_kind or who, who, entry.action, what_kind, what, entry.detail)
-        )
+        rows.append(AuditRow(entry.at, who_kind, who, entry.action, what_kind, what, entry.detail))
     return rows
 
 

@@ -113,6 +113,7 @@ class ReportPages(Controller):
         query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
         if report.agency:
             query["agency"] = report.agency
+        query["lang"] = language
         return page(
             request,
             "staff/admin_reports.html",
