@@ -23,6 +23,7 @@ from calendars.schemas import AgencyPatch, ExpertPatch, ServicePointPatch, hour_
 from calendars.tables import Agency, Expert, Room, ServicePoint, ServicePointHours, WorkingHours
 from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
+from security import audit
 from staff.accounts import StaffMember, set_active, set_password, user_of_expert
 
 Changes = dict[Column | str, Any]
@@ -186,6 +187,8 @@ async def update_expert(member: StaffMember, expert_id: int, patch: ExpertPatch)
         user = await user_of_expert(expert_id)
         if user is not None and _given(patch.active):
             await set_active(user, bool(patch.active))
+    detail = "" if not _given(patch.active) else "reactivated" if patch.active else "retired"
+    await audit.record(audit.staff_actor(member), "change", f"expert:{expert_id}", detail)
     return await expert_details(member, expert_id)
 
 
@@ -196,6 +199,7 @@ async def reset_expert_password(member: StaffMember, expert_id: int, password: s
     if user is None:
         raise NotFound(f"Expert {expert_id} has no login.", [FieldError("id", "no login")])
     await set_password(user, password)
+    await audit.record(audit.staff_actor(member), "change", f"expert:{expert_id}", "password")
 
 
 @dataclass(frozen=True, slots=True)

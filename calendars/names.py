@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from calendars.tables import Agency, Expert, ServicePoint
 
@@ -24,3 +24,9 @@ async def agency_names() -> dict[str, dict[str, str]]:
     """Every agency's name in fi, sv and en, by slug: the desk names the agencies taking part."""
     rows = await Agency.select(Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en)
     return {r["slug"]: {"fi": r["name_fi"], "sv": r["name_sv"], "en": r["name_en"]} for r in rows}
+
+
+async def expert_topics(agency_ids: Sequence[int]) -> set[str]:
+    """The topic slugs the experts of these agencies are described with."""
+    rows = await Expert.select(Expert.topics).where(Expert.agency.is_in(list(agency_ids) or [0]))
+    return {topic for row in rows for topic in row["topics"]}

@@ -14,7 +14,7 @@ from litestar.security.jwt import Token
 
 from calendars.names import expert_names
 from frontend.templating import page
-from security import audit
+from privacy.audit_log import AuditRecord, audit_entries
 from staff.accounts import StaffMember, staff_names
 from staff.auth import requires_role
 
@@ -45,7 +45,7 @@ def _ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit() and len(v) < 10]
 
 
-async def readable(entries: list[audit.AuditRecord]) -> list[AuditRow]:
+async def readable(entries: list[AuditRecord]) -> list[AuditRow]:
     """The entries with staff and experts named (two queries for the whole page)."""
     actors = [_split(e.actor) for e in entries]
     subjects = [_split(e.subject) for e in entries]
@@ -70,7 +70,7 @@ class AuditLogPages(Controller):
     async def entries(
         self, request: Request[StaffMember, Token, Any], before: FromQuery[int | None] = None
     ) -> Template:
-        entries = await audit.latest(PAGE_SIZE, before)
+        entries = await audit_entries(PAGE_SIZE, before)
         older = entries[-1].id if len(entries) == PAGE_SIZE else None
         return page(
             request,

@@ -25,7 +25,6 @@ from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.problems import DomainError, InvalidInput
 from luukku.settings import Settings
-from security import audit
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -112,19 +111,12 @@ class ExpertAdminPages(Controller):
             return await _expert_page(
                 request, expert_id, clock, form=values, errors=_errors(error), status_code=422
             )
-        await audit.record(audit.staff_actor(request.user), "change", f"expert:{expert_id}")
         return Redirect(f"/staff/admin/experts/{expert_id}?done=saved", status_code=303)
 
     @post("/active", name="admin-expert-active")
     async def set_active(self, request: Member, expert_id: RowId) -> Redirect:
         active = str((await request.form()).get("active", "")) == "true"
         await update_expert(request.user, expert_id, ExpertPatch(active=active))
-        await audit.record(
-            audit.staff_actor(request.user),
-            "change",
-            f"expert:{expert_id}",
-            "reactivated" if active else "retired",
-        )
         done = "reactivated" if active else "retired"
         return Redirect(f"/staff/admin/experts/{expert_id}?done={done}", status_code=303)
 
@@ -139,9 +131,6 @@ class ExpertAdminPages(Controller):
             return await _expert_page(
                 request, expert_id, clock, errors={"password": "short"}, status_code=422
             )
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"expert:{expert_id}", "password"
-        )
         return Redirect(f"/staff/admin/experts/{expert_id}?done=password", status_code=303)
 
     @post("/bookings", name="admin-expert-bookings")
@@ -175,9 +164,6 @@ class ExpertAdminPages(Controller):
             return await _expert_page(
                 request, expert_id, clock, errors={"bookings": failed}, status_code=422
             )
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"expert:{expert_id}", " ".join(changed)
-        )
         return Redirect(
             f"/staff/admin/experts/{expert_id}?done={done}&count={len(changed)}#bookings",
             status_code=303,

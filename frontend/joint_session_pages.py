@@ -22,7 +22,6 @@ from frontend.templating import page
 from luukku.clock import Clock
 from luukku.problems import DomainError, InvalidInput
 from luukku.settings import Settings
-from security import audit
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -68,9 +67,6 @@ class JointSessionPages(Controller):
             await reschedule_joint_session(reference, start, request.user, settings, clock.now())
         except DomainError as error:
             return await _refused(request, reference, settings, clock, error, "reschedule", form)
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"joint-session:{reference}", "rescheduled"
-        )
         return Redirect(f"/desk/sessions/{reference}?done=rescheduled", status_code=303)
 
     @post("/replace", name="desk-session-replace")
@@ -92,12 +88,6 @@ class JointSessionPages(Controller):
             )
         except DomainError as error:
             return await _refused(request, reference, settings, clock, error, "replace", form)
-        await audit.record(
-            audit.staff_actor(request.user),
-            "change",
-            f"joint-session:{reference}",
-            "participant replaced",
-        )
         return Redirect(f"/desk/sessions/{reference}?done=replaced", status_code=303)
 
     @post("/cancel", name="desk-session-cancel")
@@ -115,9 +105,6 @@ class JointSessionPages(Controller):
             )
         except DomainError as error:
             return await _refused(request, reference, settings, clock, error, "cancel", form)
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"joint-session:{reference}", "cancelled"
-        )
         return Redirect(f"/desk/sessions/{reference}?done=cancelled", status_code=303)
 
 

@@ -13,9 +13,8 @@ from piccolo.columns import Column
 from booking.catalogue.schemas import ServicePatch
 from booking.catalogue.services import SERVICE_COLUMNS, ServiceInfo, service_info_of
 from booking.tables import Service, ServiceExpert
-from calendars.directory import agency_id, check_agency_scope
+from calendars.directory import agency_id, check_agency_scope, experts_of
 from calendars.schemas import CHANNELS, LANGUAGES
-from calendars.tables import Expert
 from luukku.database import write_transaction
 from luukku.problems import FieldError, InvalidInput, NotFound
 from staff.accounts import StaffMember
@@ -108,10 +107,8 @@ async def update_service(member: StaffMember, slug: str, patch: ServicePatch) ->
             await Service.update(changes).where(Service.id == current.info.id)
         if patch.experts is not msgspec.UNSET:
             wanted = sorted(set(patch.experts))
-            found = await Expert.count().where(
-                Expert.id.is_in(wanted or [0]) & (Expert.agency == target)
-            )
-            if found != len(wanted):
+            known = {e.id for e in await experts_of([target], include_retired=True)}
+            if not set(wanted) <= known:
                 raise NotFound(
                     "Unknown expert for this agency.", [FieldError("experts", "unknown expert")]
                 )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from booking.tables import Service
-from calendars.tables import Expert
+from calendars.names import expert_topics
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +23,7 @@ class TopicChoice:
 async def topic_choices(agency_ids: Sequence[int]) -> list[TopicChoice]:
     """The topics an admin of these agencies can choose from, by slug."""
     ids = list(agency_ids) or [0]
-    slugs: set[str] = set()
-    for row in await Expert.select(Expert.topics).where(Expert.agency.is_in(ids)):
-        slugs.update(row["topics"])
+    slugs = await expert_topics(ids)
     for row in await Service.select(Service.topics).where(Service.agency.is_in(ids)):
         slugs.update(row["topics"])
     return [TopicChoice(slug) for slug in sorted(slugs)]

@@ -17,7 +17,6 @@ from calendars.editing import ExpertDetails, reset_expert_password, update_exper
 from calendars.schemas import Bios, ExpertPatch, HoursOut, PasswordIn
 from luukku.clock import Clock
 from luukku.database import RowId
-from security import audit
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -74,7 +73,6 @@ class ExpertAdminController(Controller):
         clock: NamedDependency[Clock],
     ) -> ExpertOut:
         expert = await update_expert(request.user, expert_id, data)
-        await audit.record(audit.staff_actor(request.user), "change", f"expert:{expert_id}")
         future = await future_bookings(request.user, expert_id, clock.now())
         return expert_out(expert, [view.reference for view in future])
 
@@ -86,6 +84,3 @@ class ExpertAdminController(Controller):
         data: JSONBody[PasswordIn],
     ) -> None:
         await reset_expert_password(request.user, expert_id, data.password)
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"expert:{expert_id}", "password"
-        )

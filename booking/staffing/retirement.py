@@ -24,6 +24,7 @@ from calendars.directory import expert_in_scope
 from luukku.problems import FieldError, InvalidInput, NotFound
 from luukku.settings import Settings
 from notifications.outbox import Change
+from security import audit
 from staff.accounts import StaffMember
 
 FAR_FUTURE = datetime(9000, 1, 1, tzinfo=UTC)
@@ -72,7 +73,9 @@ async def move_to_colleague(
     async with booking_transaction():
         await lock_resources([expert_resource(expert_id), expert_resource(colleague_id)])
         rows = await _rows(expert_id, references, now)
-        return await reassign(rows, expert_id, colleague_id, settings, now)
+        moved = await reassign(rows, expert_id, colleague_id, settings, now)
+    await audit.record(audit.staff_actor(member), "change", f"expert:{expert_id}", " ".join(moved))
+    return moved
 
 
 async def cancel_by_staff(
@@ -106,4 +109,7 @@ async def cancel_by_staff(
                 now,
             )
             cancelled.append(row["reference"])
+    await audit.record(
+        audit.staff_actor(member), "change", f"expert:{expert_id}", " ".join(cancelled)
+    )
     return cancelled

@@ -48,17 +48,20 @@ def main_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
+def _texts(value: object) -> list[str]:
+    """A catalogue entry's text(s): plural forms come as a tuple or list."""
+    return [str(v) for v in value] if isinstance(value, tuple | list) else [str(value or "")]
+
+
 def english_only_words(language: str) -> set[str]:
     """Words of the English texts that no text of `language`'s catalogue uses."""
     english: set[str] = set()
     translated: set[str] = set()
     for message in read_catalogue(language):
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for text in ids:
-            english |= {w.lower() for w in WORD.findall(re.sub(r"%\(\w+\)s", "", text or ""))}
-        for text in strings:
-            translated |= {w.lower() for w in WORD.findall(text or "")}
+        for text in _texts(message.id):
+            english |= {w.lower() for w in WORD.findall(re.sub(r"%\(\w+\)s", "", text))}
+        for text in _texts(message.string):
+            translated |= {w.lower() for w in WORD.findall(text)}
     return english - translated
 
 
