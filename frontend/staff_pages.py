@@ -171,7 +171,8 @@ class StaffCalendarPages(Controller):
             if a.start < end and a.end > start
         ]
         entries += [Entry("busy", s, e) for s, e in await busy_times_of(expert, start, end)]
-        hours, columns = lay_out(days, entries)
+        weekly = [(h.weekday, h.start, h.end) for h in await directory.weekly_hours(expert)]
+        hours, columns = lay_out(days, entries, weekly)
         return page(
             request,
             "staff/calendar.html",
@@ -282,12 +283,17 @@ class StaffCalendarPages(Controller):
     ) -> Template:
         expert = directory.own_expert(request.user)
         absences = await directory.absences_of(expert)
+        covered = {
+            absence.id: len(await substitutes.bookings_inside_absence(request.user, absence.id))
+            for absence in absences
+        }
         return page(
             request,
             "staff/absences.html",
             status_code=status_code,
             member=request.user,
             absences=absences,
+            covered=covered,
             colleagues=dict(await directory.colleagues(expert)),
             done=done,
             count=count,

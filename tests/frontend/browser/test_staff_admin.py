@@ -21,7 +21,7 @@ from tests.joint_world import book_body, search_body
 
 pytestmark = pytest.mark.browser
 PHONE = ViewportSize(width=390, height=844)
-NARROW_SHOTS = ("admin-expert", "desk-session", "desk-times")
+NARROW_SHOTS = ("admin-expert", "desk-session", "desk-times", "staff-week")
 
 
 async def _sign_in(page: Page, email: str, language: str = "fi") -> None:
@@ -198,6 +198,11 @@ async def test_the_new_staff_pages_pass_axe(
             "admin-service": "/staff/admin/services/funding-advice",
             "admin-service-point": "/staff/admin/service-points/kirjasto",
         },
+        "aino@example.fi": {
+            "staff-week": "/staff/calendar?week=2026-11-23",
+            "staff-working-hours": "/staff/working-hours",
+            "staff-absences": "/staff/absences",
+        },
         "clerk@example.fi": {
             "desk": "/desk",
             "desk-session": f"/desk/sessions/{reference}",
@@ -215,3 +220,23 @@ async def test_the_new_staff_pages_pass_axe(
             if language == "fi" and (width == "1280" or name in NARROW_SHOTS):
                 await screenshot(page, f"{name}-{width}")
     assert not failures, "\n\n".join(f"{name}:\n{report}" for name, report in failures.items())
+
+
+async def test_the_week_marks_today_shades_working_hours_and_hints_at_scrolling_when_narrow(
+    page: Page, live_server: str, staff: dict[str, Any]
+) -> None:
+    await book_by_api(live_server, "2026-11-23T14:00:00+02:00")
+    await page.set_viewport_size(PHONE)
+    await _sign_in(page, "aino@example.fi")
+    await page.goto("/staff/calendar?week=2026-11-23")
+    await expect(page.locator("[aria-current=date]")).to_have_text("ma 23.11.")
+    assert await page.locator(".column .working").count() == 5  # Monday to Friday
+    event = page.locator(".event.booking").first
+    title = await event.get_attribute("title")
+    assert title is not None
+    assert title.startswith("14.00–15.00")
+    assert "Matti Meikäläinen" in title
+    await expect(page.locator("#scroll-hint")).to_be_visible()
+    await expect(page.get_by_role("table")).to_contain_text("Matti Meikäläinen")
+    await page.set_viewport_size(DESKTOP)
+    await expect(page.locator("#scroll-hint")).to_be_hidden()
