@@ -24,7 +24,7 @@ SERVICE = {
     "buffer_after_minutes": "10",
     "min_notice_minutes": "120",
     "horizon_days": "60",
-    "topics": "premises, permits",
+    "topics": ["premises", "permits"],
 }
 
 
