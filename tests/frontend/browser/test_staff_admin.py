@@ -231,7 +231,7 @@ async def test_the_week_marks_today_shades_working_hours_and_hints_at_scrolling_
     await page.goto("/staff/calendar?week=2026-11-23")
     await expect(page.locator("[aria-current=date]")).to_have_text("ma 23.11.")
     assert await page.locator(".column .working").count() == 5  # Monday to Friday
-    event = page.locator(".event.booking").first
+    event = page.locator(".column .event.booking").first
     title = await event.get_attribute("title")
     assert title is not None
     assert title.startswith("14.00–15.00")
