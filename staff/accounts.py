@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -180,3 +180,35 @@ async def staff_names(user_ids: Sequence[int]) -> dict[int, str]:
     ids = sorted(set(user_ids)) or [0]
     rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(ids))
     return {row["id"]: row["name"] for row in rows}
+
+
+async def staff_languages(expert_ids: Iterable[int]) -> dict[int, str]:
+    """The language each expert's login uses (their messages' language), by expert id; an
+    expert without a login is absent."""
+    ids = sorted(set(expert_ids)) or [0]
+    rows = await StaffUser.select(StaffUser.expert, StaffUser.language).where(
+        StaffUser.expert.is_in(ids)
+    )
+    return {row["expert"]: row["language"] for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class StaffContact:
+    """A staff member as a recipient of messages."""
+
+    id: int
+    name: str
+    email: str
+    language: str
+
+
+async def agency_admins(agency_id: int) -> list[StaffContact]:
+    """The active agency admins of an agency."""
+    rows = await StaffUser.select(
+        StaffUser.id, StaffUser.name, StaffUser.email, StaffUser.language, StaffUser.roles
+    ).where((StaffUser.agency == agency_id) & (StaffUser.active == True))  # noqa: E712
+    return [
+        StaffContact(row["id"], row["name"], row["email"], row["language"])
+        for row in rows
+        if "agency_admin" in row["roles"]
+    ]

@@ -11,7 +11,7 @@ from testdata.factories import make_agency
 from tests.frontend.conftest import EXPERT_PASSWORD, csrf_token, sign_in
 
 Client = httpx.AsyncClient
-SERVICE = {
+SERVICE: dict[str, str | list[str]] = {
     "slug": "premises-advice",
     "agency": "city-business",
     "name_fi": "Toimitilaneuvonta",
