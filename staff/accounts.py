@@ -81,6 +81,15 @@ async def staff_member(user_id: int) -> StaffMember | None:
     return _member(row) if row else None
 
 
+async def active_member_with_email(email: str) -> StaffMember | None:
+    row = (
+        await StaffUser.select()
+        .where((StaffUser.email == email.strip().lower()) & StaffUser.active.eq(True))
+        .first()
+    )
+    return _member(row) if row else None
+
+
 async def authenticate(email: str, password: str) -> StaffMember:
     """The member with this email and password; one answer for every failure."""
     row = (

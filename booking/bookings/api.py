@@ -98,7 +98,13 @@ class BookingController(Controller):
     path = "/api/v1/bookings"
     tags = ("public",)  # type: ignore[assignment]
 
-    @post("/", summary="Book a time", status_code=201, guards=[rate_limited("booking")])
+    @post(
+        "/",
+        summary="Book a time",
+        status_code=201,
+        guards=[rate_limited("booking")],
+        opt={"problems": (409,)},
+    )
     async def create(
         self,
         data: JSONBody[BookingCreate],
@@ -112,6 +118,7 @@ class BookingController(Controller):
         "/{reference:str}",
         summary="A booking, with its manage token",
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def read(
         self,
@@ -128,6 +135,7 @@ class BookingController(Controller):
         summary="Cancel a booking",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True, "problems": (409,)},
     )
     async def cancel(
         self,
@@ -148,6 +156,7 @@ class BookingController(Controller):
         summary="Move a booking",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True, "problems": (409,)},
     )
     async def reschedule(
         self,
