@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MAIL_SINK_PORT ?= 1025
 TEST_POSTGRES_URL ?=
 ifeq ($(CI),true)
 TEST_POSTGRES_URL := $(or $(TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/test)
@@ -22,7 +23,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-migrate: $(STAMP)
+# Redoc and its fonts for /schema, served by Luukku itself (frontend/vendor/package-lock.json).
+VENDOR := frontend/vendor/node_modules/.package-lock.json
+
+$(VENDOR): frontend/vendor/package-lock.json
+	npm ci --prefix frontend/vendor --no-audit --no-fund --ignore-scripts --omit=peer
+
+migrate: $(STAMP) $(VENDOR)
 	$(BIN)/piccolo migrations forwards all
 
 seed: migrate
@@ -30,9 +37,10 @@ seed: migrate
 
 run: seed
 	@echo "Luukku demo: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/schema)"
-	@echo "Demo mail: every message Luukku sends is written to var/mail/ (SMTP sink on 127.0.0.1:1025)"
-	$(BIN)/python -m notifications.mail_sink --port 1025 --folder var/mail & sink=$$!; \
+	@echo "Demo mail: every message Luukku sends is written to var/mail/ (SMTP sink on 127.0.0.1:$(MAIL_SINK_PORT))"
+	$(BIN)/python -m notifications.mail_sink --port $(MAIL_SINK_PORT) --folder var/mail & sink=$$!; \
 	trap 'kill $$sink' EXIT INT TERM; \
+	HOST=$(HOST) PORT=$(PORT) SMTP_PORT=$${SMTP_PORT:-$(MAIL_SINK_PORT)} \
 	$(BIN)/litestar --app app:app run --host $(HOST) --port $(PORT)
 
 serve: migrate
@@ -55,10 +63,10 @@ test: test-sqlite test-postgres
 $(CHROMIUM):
 	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
-test-sqlite: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(OIDC_PROVIDER)
+test-sqlite: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(OIDC_PROVIDER) $(VENDOR)
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(OIDC_PROVIDER)
+test-postgres: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(OIDC_PROVIDER) $(VENDOR)
 ifneq ($(TEST_POSTGRES_URL),)
 	LUUKKU_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
 else

@@ -30,6 +30,7 @@ from calendars.piccolo_app import APP_CONFIG as CALENDARS_APP
 from calendars.plugin import CalendarsPlugin
 from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
+from frontend.schema_docs import LocalRedoc
 from frontend.templating import template_config
 from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
@@ -161,7 +162,7 @@ def create_app(
     install_log_redaction()  # before the server logs its first request
     oidc = openid_provider(settings)  # refuse settings that leave no way to sign in
     clock = clock or SystemClock()
-    fetcher = fetcher or Fetcher()
+    fetcher = fetcher or Fetcher(allowed_networks=settings.calendar_allowed_networks)
     delivery = _delivery(settings, mailer)
     retention = retention_registry(settings)
     jobs = periodic_jobs(fetcher, delivery, settings, retention)
@@ -212,7 +213,10 @@ def create_app(
         if settings.cors_origins
         else None,
         openapi_config=OpenAPIConfig(
-            title="Luukku", version="1", description="Booking for Finnish one-stop public services"
+            title="Luukku",
+            version="1",
+            description="Booking for Finnish one-stop public services",
+            render_plugins=[LocalRedoc()],
         ),
         state=State(
             {

@@ -23,6 +23,7 @@ from booking.quality.api.contact import (
 from booking.quality.api.feedback import FeedbackController, OutcomeController
 from booking.quality.escalation import escalate_due
 from booking.reports.api import ReportController
+from booking.staffing.api import ExpertAdminController
 from calendars.fetching import Fetcher
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob
@@ -34,6 +35,7 @@ ROUTES = (
     MyBookingsController,
     AbsenceBookingsController,
     ServicesAdminController,
+    ExpertAdminController,
     ReportController,
     FeedController,
     MyFeedController,

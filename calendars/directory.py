@@ -68,6 +68,21 @@ def _check_zone(name: str) -> None:
         raise InvalidInput.field("timezone", f"unknown time zone {name!r}") from exc
 
 
+def check_expert_fields(
+    kind: str, languages: Sequence[str], channels: Sequence[str], timezone: str
+) -> None:
+    """An expert's kind, languages (an interpreter's as language tags), channels and zone."""
+    _check_choices([kind], EXPERT_KINDS, "kind")
+    if kind == "advisor":
+        _check_choices(languages, LANGUAGES, "languages")
+    elif not languages or not all(_LANGUAGE_TAG.fullmatch(tag) for tag in languages):
+        raise InvalidInput.field(
+            "languages", "list the languages interpreted as codes such as ar, so, ru, fse"
+        )
+    _check_choices(channels, CHANNELS, "channels")
+    _check_zone(timezone)
+
+
 async def agency_id(slug: str, field: str = "agency") -> int:
     row = await Agency.select(Agency.id).where(Agency.slug == slug).first()
     if row is None:
@@ -107,15 +122,7 @@ async def create_expert(
     login, in one transaction."""
     agency = await agency_id(agency_slug)
     check_agency_scope(member, agency)
-    _check_choices([kind], EXPERT_KINDS, "kind")
-    if kind == "advisor":
-        _check_choices(languages, LANGUAGES, "languages")
-    elif not languages or not all(_LANGUAGE_TAG.fullmatch(tag) for tag in languages):
-        raise InvalidInput.field(
-            "languages", "list the languages interpreted as codes such as ar, so, ru, fse"
-        )
-    _check_choices(channels, CHANNELS, "channels")
-    _check_zone(timezone)
+    check_expert_fields(kind, languages, channels, timezone)
     hours = parse_hours(working_hours, "working_hours")
     email = email.strip().lower()
     async with write_transaction(Expert._meta.db):
@@ -372,12 +379,13 @@ class AgencyView:
     id: int
     slug: str
     names: dict[str, str]
+    active: bool = True
 
 
 async def agencies_for(member: StaffMember) -> list[AgencyView]:
     """The agencies `member` administers: all for admins, their own for agency admins."""
     query = Agency.select(
-        Agency.id, Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en
+        Agency.id, Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en, Agency.active
     ).order_by(Agency.slug)
     if not member.has_role("admin"):
         query = query.where(Agency.id == (member.agency_id or 0))
@@ -386,6 +394,7 @@ async def agencies_for(member: StaffMember) -> list[AgencyView]:
             row["id"],
             row["slug"],
             {"fi": row["name_fi"], "sv": row["name_sv"], "en": row["name_en"]},
+            row["active"],
         )
         for row in await query
     ]
@@ -398,12 +407,16 @@ class ExpertListing:
     email: str
     agency_slug: str
     languages: tuple[str, ...]
+    active: bool = True
 
 
-async def experts_of(agency_ids: Sequence[int]) -> list[ExpertListing]:
-    """The active experts of these agencies, by name."""
+async def experts_of(
+    agency_ids: Sequence[int], *, include_retired: bool = False
+) -> list[ExpertListing]:
+    """The active experts of these agencies (retired ones too when asked), by name."""
     if not agency_ids:
         return []
+    who = Expert.agency.is_in(list(agency_ids))
     rows = (
         await Expert.select(
             Expert.id,
@@ -411,12 +424,15 @@ async def experts_of(agency_ids: Sequence[int]) -> list[ExpertListing]:
             Expert.email,
             Expert.agency.slug.as_alias("agency_slug"),
             Expert.languages,
+            Expert.active,
         )
-        .where(Expert.agency.is_in(list(agency_ids)) & Expert.active.eq(True))
+        .where(who if include_retired else who & Expert.active.eq(True))
         .order_by(Expert.name)
     )
     return [
-        ExpertListing(r["id"], r["name"], r["email"], r["agency_slug"], tuple(r["languages"]))
+        ExpertListing(
+            r["id"], r["name"], r["email"], r["agency_slug"], tuple(r["languages"]), r["active"]
+        )
         for r in rows
     ]
 

@@ -3,7 +3,7 @@ and whether they still do, and who stands in for them right now."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +34,12 @@ async def expert_topics(expert_id: int) -> set[str]:
     """The topics (slugs) an expert advises on; empty for an unknown expert."""
     row = await Expert.select(Expert.topics).where(Expert.id == expert_id).first()
     return set(row["topics"]) if row else set()
+
+
+async def topics_of_agencies(agency_ids: Sequence[int]) -> set[str]:
+    """The topic slugs the experts of these agencies are described with."""
+    rows = await Expert.select(Expert.topics).where(Expert.agency.is_in(list(agency_ids) or [0]))
+    return {topic for row in rows for topic in row["topics"]}
 
 
 async def expert_standing(expert_id: int) -> ExpertStanding | None:

@@ -296,12 +296,17 @@ async def sync_due_calendars(
 ) -> int:
     """The periodic job: sync up to `limit` calendars not attempted within `every`, longest
     waiting first, `concurrency` at a time. Safe to run from several workers: each calendar is
-    claimed before it is fetched. The number of calendars synced (whether or not they failed)."""
+    claimed before it is fetched; a retired expert's are skipped. The number of calendars
+    synced (whether or not they failed)."""
     due = (
         await ExternalCalendar.select(ExternalCalendar.id, ExternalCalendar.last_attempt_at)
         .where(
-            ExternalCalendar.last_attempt_at.is_null()
-            | (ExternalCalendar.last_attempt_at <= now - every)
+            (
+                ExternalCalendar.last_attempt_at.is_null()
+                | (ExternalCalendar.last_attempt_at <= now - every)
+            )
+            # A retired expert's own calendars are no longer fetched.
+            & (ExternalCalendar.expert.active == True)  # noqa: E712
         )
         .order_by(ExternalCalendar.id)
     )

@@ -76,11 +76,16 @@ def _size(size: int) -> str:
 class Fetcher:
     """Reads one URL (GET, or a WebDAV method with a body) into bytes, or raises FetchError.
 
-    `allow_private` lets tests reach servers on 127.0.0.1; production keeps it False.
+    `allowed_networks` admits named private networks (the city's internal CalDAV or Exchange
+    gateway; `CALENDAR_ALLOWED_NETWORKS`), loopback only when listed; every other private
+    address stays refused. `allow_private` admits them all, for tests of other things.
     `resolve` and `transport` replace DNS and the network in tests.
     """
 
     allow_private: bool = False
+    allowed_networks: tuple[str, ...] = ()
+    """CIDR networks as text (`10.20.0.0/16`): Litestar hands the fetcher to handlers as a
+    dependency and checks its fields, which takes plain types only."""
     timeout_seconds: float = 10.0
     """For the whole fetch, redirects included; httpx's own timeouts are per operation."""
     max_bytes: int = 5 * 1024 * 1024
@@ -151,12 +156,21 @@ class Fetcher:
         if not self.allow_private:
             # One private answer refuses the host: which answer a retry gets is not ours to pick.
             for address in addresses:
-                if not is_public_address(address):
+                if not is_public_address(address) and not self._admitted(address):
                     raise FetchError(
                         f"{url.host}: resolves to a private or local address ({address}), "
-                        "which calendars are not read from"
+                        "which calendars are not read from unless the operator admits its "
+                        "network (CALENDAR_ALLOWED_NETWORKS)"
                     )
         return addresses[0]
+
+    def _admitted(self, address: str) -> bool:
+        """Whether the operator admitted `address`'s network (CALENDAR_ALLOWED_NETWORKS)."""
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        networks = (ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
+        return any(ip.version == net.version and ip in net for net in networks)
 
     async def _request(
         self,

@@ -99,3 +99,64 @@ CHANNELS = ("in_person", "phone", "video")
 
 
 LANGUAGES = ("fi", "sv", "en")
+
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=NO_NUL)]
+
+
+Bio = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
+
+
+class Bios(msgspec.Struct, forbid_unknown_fields=True):
+    fi: Bio = ""
+    sv: Bio = ""
+    en: Bio = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"fi": self.fi, "sv": self.sv, "en": self.en}
+
+
+class ExpertPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """`PATCH /api/v1/admin/experts/{id}`: any field of the create body but `password`;
+    a field left out keeps its value."""
+
+    agency: Slug | msgspec.UnsetType = msgspec.UNSET
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    email: Email | msgspec.UnsetType = msgspec.UNSET
+    languages: list[Code] | msgspec.UnsetType = msgspec.UNSET
+    channels: list[Code] | msgspec.UnsetType = msgspec.UNSET
+    topics: list[Code] | msgspec.UnsetType = msgspec.UNSET
+    working_hours: list[HoursIn] | msgspec.UnsetType = msgspec.UNSET
+    timezone: Code | msgspec.UnsetType = msgspec.UNSET
+    kind: Code | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+    bio: Bios | msgspec.UnsetType = msgspec.UNSET
+
+
+class PasswordIn(msgspec.Struct, forbid_unknown_fields=True):
+    password: Annotated[str, msgspec.Meta(min_length=12, max_length=1024)]
+
+
+class AgencyPatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: Names | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+    business_services_email: Email | msgspec.UnsetType | None = msgspec.UNSET
+    """A mailbox copied on staff messages about companies' matters; null removes it."""
+
+
+class RoomPatch(msgspec.Struct, forbid_unknown_fields=True):
+    slug: Slug
+    name: Name
+    active: bool = True
+
+
+class ServicePointPatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: Names | msgspec.UnsetType = msgspec.UNSET
+    address: Annotated[str, msgspec.Meta(max_length=300, pattern=NO_NUL)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    opening_hours: list[HoursIn] | msgspec.UnsetType = msgspec.UNSET
+    rooms: list[RoomPatch] | msgspec.UnsetType = msgspec.UNSET
+    """The rooms as they should be: a room left out is deactivated, never deleted (its
+    sessions keep it)."""
+    active: bool | msgspec.UnsetType = msgspec.UNSET

@@ -33,6 +33,8 @@ class Agency(Table):
     booking, joint session or contact request."""
     language = Varchar(length=8, default="fi")
     """The agency's working language: messages to staff copied to business services use it."""
+    active = Boolean(default=True)
+    """A retired agency keeps its history; its experts and services stay as they are."""
 
 
 class Expert(Table):
@@ -106,6 +108,8 @@ class ServicePoint(Table):
     name_en = Varchar(length=200)
     address = Varchar(length=300, default="")
     timezone = Varchar(length=64, default="Europe/Helsinki")
+    active = Boolean(default=True)
+    """A closed service point takes no new joint sessions; its history stays."""
 
 
 class Room(Table):
@@ -117,6 +121,8 @@ class Room(Table):
     slug = Varchar(length=64)
     name = Varchar(length=200)
     has_video = Boolean(default=True)
+    active = Boolean(default=True)
+    """A room with bookings is deactivated, never deleted: no new sessions go into it."""
 
 
 class ServicePointHours(Table):

@@ -13,8 +13,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
+from booking.catalogue.editing import services_of
 from booking.catalogue.schemas import ServiceIn
-from booking.catalogue.services import create_service, list_services, new_service
+from booking.catalogue.services import create_service, new_service
+from booking.catalogue.topics import topic_choices
 from calendars.business_services import business_mailboxes, set_business_services_email
 from calendars.directory import (
     agencies_for,
@@ -64,7 +66,7 @@ def service_request(form: FormMultiDict) -> dict[str, Any]:
         "description": {lang: texts.get(f"description_{lang}", "") for lang in LANGUAGES},
         "channels": [str(c) for c in form.getall("channels", [])],
         "languages": [str(c) for c in form.getall("languages", [])],
-        "topics": [t.strip() for t in texts.get("topics", "").split(",") if t.strip()],
+        "topics": [str(t) for t in form.getall("topics", [])],
     }
     body |= {field: _number(texts.get(field, "")) for field in NUMBERS}
     return body
@@ -81,7 +83,7 @@ def expert_request(form: FormMultiDict) -> dict[str, Any]:
         "password": str(form.get("password", "")),
         "languages": [str(c) for c in form.getall("languages", [])],
         "channels": [str(c) for c in form.getall("channels", [])],
-        "topics": [t.strip() for t in texts.get("topics", "").split(",") if t.strip()],
+        "topics": [str(t) for t in form.getall("topics", [])],
         "working_hours": (
             [{"weekday": day, "start": start, "end": end} for day in range(5)]
             if start or end
@@ -130,6 +132,7 @@ class AdminPages(Controller):
             values = {key: str(value) for key, value in form.items()}
             values["channels"] = ",".join(body["channels"])
             values["languages"] = ",".join(body["languages"])
+            values["topics"] = ",".join(body["topics"])
             return await self._services_page(
                 request, form=values, errors=_form_errors(error), status_code=422
             )
@@ -189,6 +192,7 @@ class AdminPages(Controller):
             values = {key: str(value) for key, value in form.items() if key != "password"}
             values["channels"] = ",".join(body["channels"])
             values["languages"] = ",".join(body["languages"])
+            values["topics"] = ",".join(body["topics"])
             return await self._experts_page(
                 request, form=values, errors=_form_errors(error), status_code=422
             )
@@ -200,7 +204,8 @@ class AdminPages(Controller):
         return await _admin_page(
             request,
             "staff/admin_experts.html",
-            experts=await experts_of(agencies),
+            experts=await experts_of(agencies, include_retired=True),
+            topics=await topic_choices(agencies),
             channels=CHANNELS,
             defaults={
                 "channels": ",".join(CHANNELS),
@@ -225,7 +230,8 @@ class AdminPages(Controller):
         return await _admin_page(
             request,
             "staff/admin_services.html",
-            services=[s for s in await list_services() if s.agency_id in agencies],
+            services=await services_of(sorted(agencies)),
+            topics=await topic_choices(sorted(agencies)),
             channels=CHANNELS,
             defaults={**DEFAULTS, "channels": ",".join(CHANNELS), "languages": "fi,sv,en"},
             **context,

@@ -29,6 +29,8 @@ from booking.joint.sessions import (
     check_point_access,
     upcoming_at_point,
 )
+from calendars.directory import service_points
+from calendars.editing import service_point_details
 from calendars.experts import expert_contacts
 from calendars.service_points import service_point_slug
 from frontend.form_errors import from_domain_error
@@ -43,7 +45,7 @@ from staff.auth import requires_role
 Member = Request[StaffMember, Token, Any]
 DURATIONS = (30, 45, 60, 90, 120)
 UPCOMING = timedelta(days=60)
-SHOWN_SLOTS = 40
+SHOWN_SLOTS = 60
 _SEARCH_FIELDS = ("interpreter_language", "room", "duration", "start", "end")
 
 
@@ -128,10 +130,35 @@ async def _names(slots: list[JointSlot]) -> dict[int, str]:
     return {i: expert.name for i, expert in (await expert_contacts(ids)).items()}
 
 
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def by_day(
+    slots: list[JointSlot], zone: ZoneInfo
+) -> list[tuple[date, list[tuple[str, JointSlot]]]]:
+    """The common times grouped by local day, in order: the desk shows them day by day."""
+    days: dict[date, list[tuple[str, JointSlot]]] = {}
+    for slot in slots:
+        days.setdefault(local_day(slot.start, zone), []).append((slot_value(slot), slot))
+    return list(days.items())
+
+
+async def _all_points(request: Member, settings: Settings, clock: Clock) -> Template:
+    """An administrator's desk: every service point's coming sessions, each to manage."""
+    now = clock.now()
+    points = []
+    for point in await service_points():
+        details = await service_point_details(point.slug)
+        sessions = await upcoming_at_point(details.id, now, now + UPCOMING, settings)
+        points.append((point, sessions))
+    return page(request, "staff/desk_points.html", member=request.user, points=points)
+
+
 class DeskPages(Controller):
     path = "/desk"
     include_in_schema = False
-    guards = [requires_role("service_point_clerk")]  # noqa: RUF012
+    guards = [requires_role("service_point_clerk", "admin")]  # noqa: RUF012
 
     async def _desk(
         self,
@@ -143,6 +170,7 @@ class DeskPages(Controller):
         errors: dict[str, str],
         status_code: int = 200,
         done: str | None = None,
+        reference: str | None = None,
     ) -> Template:
         point = _point(request.user)
         now = clock.now()
@@ -157,6 +185,7 @@ class DeskPages(Controller):
             form=form,
             errors=errors,
             done=done,
+            reference=reference if reference and reference.isascii() else None,
         )
 
     @get("/", name="desk")
@@ -166,10 +195,15 @@ class DeskPages(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
         done: FromQuery[str | None] = None,
+        reference: FromQuery[str | None] = None,
     ) -> Template:
+        if request.user.service_point_id is None:
+            return await _all_points(request, settings, clock)
         today = clock.now().astimezone(default_zone(settings)).date()
         form = _search_form({}, [], today)
-        return await self._desk(request, settings, clock, form=form, errors={}, done=done)
+        return await self._desk(
+            request, settings, clock, form=form, errors={}, done=done, reference=reference
+        )
 
     async def _slots(
         self,
@@ -194,6 +228,7 @@ class DeskPages(Controller):
                 request, settings, clock, form=form, errors=errors, status_code=422
             )
         shown = slots[:SHOWN_SLOTS]
+        stopped = local_day(shown[-1].start, zone) if len(slots) > SHOWN_SLOTS else None
         return page(
             request,
             "staff/desk_slots.html",
@@ -201,7 +236,10 @@ class DeskPages(Controller):
             member=request.user,
             choices=choices,
             search=form,
-            slots=[(slot_value(slot), slot) for slot in shown],
+            days=by_day(shown, zone),
+            slots=shown,
+            stopped_at=stopped,
+            continue_from=None if stopped is None else (stopped + timedelta(days=1)).isoformat(),
             names=await _names(shown),
             rooms={room.slug: room.name for room in choices.point.rooms},
             form=dict(booking_form or {}),

@@ -32,7 +32,11 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         status = exc.status_code
     else:
         status = 500
-    return page(request, "error.html", status_code=status, headers=headers, status=status)
+    # Litestar's CSRF check answers 403 too; only then has the form expired.
+    expired = status == 403 and "csrf" in str(getattr(exc, "detail", "")).lower()
+    return page(
+        request, "error.html", status_code=status, headers=headers, status=status, expired=expired
+    )
 
 
 def to_login(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:

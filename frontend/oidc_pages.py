@@ -11,14 +11,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from frontend.staff_pages import safe_next
+from frontend.staff_pages import landing_for, safe_next
 from frontend.templating import LANGUAGE_NAMES, page
 from luukku.problems import NotFound
 from staff.auth import TokenIssuer
 from staff.oidc.provider import OpenIDProvider, ProviderUnavailable
 from staff.oidc.sign_in import BROWSER_COOKIE, SIGN_IN_LIFETIME, SignInRefused, begin, complete
-
-HOME = "/staff/calendar"
 
 
 def _browser_cookie(value: str, secure: bool) -> Cookie:
@@ -60,7 +58,7 @@ class OidcSignInPages(Controller):
         request: Request[Any, Any, Any],
         oidc: NamedDependency[OpenIDProvider],
         tokens: NamedDependency[TokenIssuer],
-        next: FromQuery[str] = HOME,
+        next: FromQuery[str] = "",
     ) -> Redirect | Template:
         if not oidc.settings.oidc_enabled:
             raise NotFound("OpenID Connect sign-in is not configured.")
@@ -95,7 +93,7 @@ class OidcSignInPages(Controller):
         return page(
             request,
             "staff/signed_in.html",
-            next=signed_in.next_path,
+            next=signed_in.next_path or landing_for(signed_in.member),
             cookies=[
                 tokens.session_cookie(signed_in.token),
                 _browser_cookie("", tokens.secure_cookie),

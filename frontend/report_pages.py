@@ -21,6 +21,7 @@ from frontend.charts import BarChart, bar_chart
 from frontend.form_errors import from_domain_error
 from frontend.templating import page, page_language
 from luukku.clock import Clock
+from luukku.languages import SUPPORTED
 from luukku.local_time import default_zone
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
@@ -114,6 +115,7 @@ class ReportPages(Controller):
         query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
         if report.agency:
             query["agency"] = report.agency
+        query["lang"] = language
         return page(
             request,
             "staff/admin_reports.html",
@@ -138,13 +140,14 @@ class ReportPages(Controller):
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None,
+        lang: FromQuery[str | None] = None,
     ) -> Response[str]:
         """The page's figures as CSV, with the page's own session (the JSON API takes bearer
         tokens only)."""
         period = Period.parse(start, end, settings.default_timezone)
         report = await build_report(request.user, period, agency or None, clock.now())
         return Response(
-            report_csv(report),
+            report_csv(report, lang if lang in SUPPORTED else page_language(request)),
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"'},
         )

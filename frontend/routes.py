@@ -14,18 +14,23 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from frontend.admin_pages import AdminPages
 from frontend.audit_pages import AuditLogPages
 from frontend.booking_pages import BookingPages
+from frontend.catalogue_admin_pages import CatalogueAdminPages
 from frontend.contact_pages import ContactPages, ContactStatusPage, FeedbackPages
 from frontend.data_request_pages import DataRequestPages
 from frontend.desk_pages import DeskPages
 from frontend.directory_pages import DirectoryPages
 from frontend.error_pages import error_page, to_login
+from frontend.expert_admin_pages import ExpertAdminPages
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
+from frontend.joint_session_pages import JointSessionPages
 from frontend.oidc_pages import OidcSignInPages
+from frontend.overview_pages import OverviewPages
 from frontend.profile_pages import ProfilePages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
+from frontend.schema_docs import vendor_routers
 from frontend.service_point_pages import ServicePointPages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
 from luukku.problems import DomainError
@@ -83,8 +88,12 @@ def web_routers() -> list[ControllerRouterHandler]:
             SchedulePages,
             ProfilePages,
             AdminPages,
+            ExpertAdminPages,
+            OverviewPages,
+            CatalogueAdminPages,
             ReportPages,
             DeskPages,
+            JointSessionPages,
             ServicePointPages,
             InboxPages,
             OutcomePages,
@@ -95,4 +104,4 @@ def web_routers() -> list[ControllerRouterHandler]:
         include_in_schema=False,
     )
     static = create_static_files_router(path="/static", directories=[STATIC], opt={"public": True})
-    return [public, staff, static]
+    return [public, staff, *vendor_routers(), static]

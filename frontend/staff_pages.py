@@ -47,11 +47,24 @@ Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"
 
 
-def safe_next(target: str) -> str:
-    """Only a staff page of this site: never an address elsewhere (open redirect)."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/staff/"):
+def landing_for(member: StaffMember) -> str:
+    """Where a member lands after sign-in: experts their calendar, a service point's clerks
+    the desk, administrators the overview."""
+    if member.expert_id is not None:
         return HOME
+    if member.service_point_id is not None:
+        return "/desk"
+    if member.has_role("admin", "agency_admin"):
+        return "/staff/overview"
+    return HOME
+
+
+def safe_next(target: str) -> str:
+    """Only a staff page of this site: never an address elsewhere (open redirect); empty
+    when none was asked for (the member's own landing page then)."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(("/staff/", "/desk")):
+        return ""
     return target
 
 
@@ -85,16 +98,16 @@ class StaffSessionPages(Controller):
     path = "/staff"
     include_in_schema = False
 
-    @get("/", name="staff-home", opt={"public": True})
-    async def home(self) -> Redirect:
-        return Redirect(HOME, status_code=303)
+    @get("/", name="staff-home")
+    async def home(self, request: Member) -> Redirect:
+        return Redirect(landing_for(request.user), status_code=303)
 
     @get("/login", name="staff-login", opt={"public": True})
     async def login_form(
         self,
         request: Request[Any, Any, Any],
         settings: NamedDependency[Settings],
-        next: FromQuery[str] = HOME,
+        next: FromQuery[str] = "",
         signed_out: FromQuery[bool] = False,
     ) -> Template:
         return page(
@@ -123,7 +136,7 @@ class StaffSessionPages(Controller):
             raise NotAllowed("Password sign-in is switched off; sign in through the provider.")
         form = await request.form()
         email, password = str(form.get("email", "")), str(form.get("password", ""))
-        target = safe_next(str(form.get("next", HOME)))
+        target = safe_next(str(form.get("next", "")))
         try:
             member = await sign_in_member(
                 email, password[:1024], request.app.state["rate_limiter"], settings
@@ -138,7 +151,8 @@ class StaffSessionPages(Controller):
                 failed=True,
                 **_sign_in_choices(settings),
             )
-        token = tokens.issue(str(member.id), secrets.token_hex(16))
+        token = tokens.issue(str(member.id), secrets.token_hex(16), member.session_stamp)
+        target = target or landing_for(member)
         return Redirect(target, status_code=303, cookies=[tokens.session_cookie(token)])
 
     @post("/logout", name="staff-sign-out")
@@ -166,10 +180,12 @@ class StaffCalendarPages(Controller):
         settings: NamedDependency[Settings],
         week: FromQuery[date | None] = None,
         day: FromQuery[date | None] = None,
-    ) -> Template:
+    ) -> Template | Redirect:
         member = request.user
         today = local(clock.now()).date()
         if member.expert_id is None:
+            if landing_for(member) != HOME:
+                return Redirect(landing_for(member), status_code=303)
             return page(request, "staff/no_calendar.html", member=member)
         expert = member.expert_id
         if day is not None:
@@ -200,7 +216,8 @@ class StaffCalendarPages(Controller):
             if a.start < end and a.end > start
         ]
         entries += [Entry("busy", s, e) for s, e in await busy_times_of(expert, start, end)]
-        hours, columns = lay_out(days, entries)
+        weekly = [(h.weekday, h.start, h.end) for h in await directory.weekly_hours(expert)]
+        hours, columns = lay_out(days, entries, weekly)
         return page(
             request,
             "staff/calendar.html",
@@ -311,12 +328,17 @@ class StaffCalendarPages(Controller):
     ) -> Template:
         expert = directory.own_expert(request.user)
         absences = await directory.absences_of(expert)
+        covered = {
+            absence.id: len(await substitutes.bookings_inside_absence(request.user, absence.id))
+            for absence in absences
+        }
         return page(
             request,
             "staff/absences.html",
             status_code=status_code,
             member=request.user,
             absences=absences,
+            covered=covered,
             colleagues=dict(await directory.colleagues(expert)),
             done=done,
             count=count,

@@ -41,6 +41,8 @@ class Placed:
 class Column:
     day: date
     placed: tuple[Placed, ...]
+    working: tuple[tuple[float, float], ...] = ()
+    """(top, height) in percent of the expert's working hours that day: shaded in the grid."""
 
 
 def visible_hours(entries: Sequence[Entry]) -> tuple[int, int]:
@@ -54,8 +56,27 @@ def visible_hours(entries: Sequence[Entry]) -> tuple[int, int]:
     return first, last
 
 
-def lay_out(days: Sequence[date], entries: Sequence[Entry]) -> tuple[list[int], list[Column]]:
-    """The hour marks and one column a day with its entries placed."""
+def _shade(
+    day: date, hours: Sequence[tuple[int, time, time]], top_of_day: datetime, span: timedelta
+) -> tuple[tuple[float, float], ...]:
+    shaded = []
+    for weekday, opens, closes in hours:
+        if weekday != day.weekday():
+            continue
+        start = max(datetime.combine(day, opens, HELSINKI), top_of_day)
+        end = min(datetime.combine(day, closes, HELSINKI), top_of_day + span)
+        if start < end:
+            shaded.append((100 * ((start - top_of_day) / span), 100 * ((end - start) / span)))
+    return tuple(shaded)
+
+
+def lay_out(
+    days: Sequence[date],
+    entries: Sequence[Entry],
+    working: Sequence[tuple[int, time, time]] = (),
+) -> tuple[list[int], list[Column]]:
+    """The hour marks and one column a day with its entries placed; `working` hours
+    (weekday, start, end) are shaded."""
     first, last = visible_hours(entries)
     span = timedelta(hours=last - first)
     columns = []
@@ -74,5 +95,5 @@ def lay_out(days: Sequence[date], entries: Sequence[Entry]) -> tuple[list[int], 
                     height=100 * ((end - start) / span),
                 )
             )
-        columns.append(Column(day, tuple(placed)))
+        columns.append(Column(day, tuple(placed), _shade(day, working, top_of_day, span)))
     return list(range(first, last)), columns

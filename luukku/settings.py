@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +103,8 @@ class Settings:
     demo_mode: bool = True
     """Demo conveniences (a fixed development secret). Set `DEMO_MODE=false` in production."""
     public_base_url: str = "http://127.0.0.1:8000"
-    """Base of links in emails and feeds (manage links, calendar feeds)."""
+    """Base of links in emails and feeds (manage links, calendar feeds). Unset, it follows
+    `HOST` and `PORT` (as `make run PORT=8123` sets them), so demo links work on any port."""
     default_timezone: str = "Europe/Helsinki"
     """Zone used for query dates and display when a request names none."""
     privacy_notice_version: str = "2026-11"
@@ -135,6 +137,11 @@ class Settings:
     """SMTP connections one worker keeps open and sends over side by side."""
     smtp_timeout_seconds: float = 30.0
     """How long one SMTP command may take before the attempt counts as a transient failure."""
+    calendar_allowed_networks: tuple[str, ...] = ()
+    """CIDR networks (`10.20.0.0/16,192.168.5.10/32`) whose calendar servers experts' own
+    calendars may be read from and written to: the city's internal CalDAV or Exchange
+    gateway. Other private, link-local and loopback addresses stay refused; loopback only
+    when listed (`127.0.0.0/8`)."""
     mail_from: str = "Luukku <luukku@localhost>"
     """Sender of every message and ORGANIZER of the calendar invitations."""
     password_login: bool = True
@@ -221,7 +228,9 @@ class Settings:
             ),
             retention_months=int(env.get("RETENTION_MONTHS") or defaults.retention_months),
             demo_mode=_flag(env.get("DEMO_MODE"), default=True),
-            public_base_url=env.get("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
+            public_base_url=(
+                env.get("PUBLIC_BASE_URL") or _address_of(env, defaults.public_base_url)
+            ).rstrip("/"),
             default_timezone=env.get("DEFAULT_TIMEZONE", defaults.default_timezone),
             privacy_notice_version=env.get(
                 "PRIVACY_NOTICE_VERSION", defaults.privacy_notice_version
@@ -256,4 +265,29 @@ class Settings:
             or defaults.oidc_email_verified_claim,
             oidc_api_audience=env.get("OIDC_API_AUDIENCE", "").strip(),
             oidc_jwks_refresh_seconds=int(env.get("OIDC_JWKS_REFRESH_SECONDS") or "60"),
+            calendar_allowed_networks=_networks(env.get("CALENDAR_ALLOWED_NETWORKS", "")),
         )
+
+
+def _address_of(env: dict[str, str], default: str) -> str:
+    """`http://HOST:PORT` of the process itself, when `make run` (or the operator) names them."""
+    if not env.get("PORT") and not env.get("HOST"):
+        return default
+    host = env.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - listening everywhere; links name this machine
+        host = "127.0.0.1"
+    return f"http://{host}:{env.get('PORT') or '8000'}"
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    """A comma-separated CIDR list, each checked (a host address without a prefix is one
+    address); an invalid entry stops the start with the setting named."""
+    networks = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError as exc:
+            raise ValueError(f"CALENDAR_ALLOWED_NETWORKS: {entry!r} is not a network") from exc
+    return tuple(networks)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from security import audit
 from security.audit import AuditRecord
 
+__all__ = ["AuditRecord", "audit_entries"]
+
 
 async def audit_entries(limit: int, before_id: int | None = None) -> list[AuditRecord]:
     """The newest `limit` entries, or those before `before_id`, newest first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,8 @@ class StaffMember:
     expert_id: int | None
     service_point_id: int | None
     language: str
+    session_stamp: str = ""
+    """Changes with the password: a token carrying an older stamp no longer signs in."""
 
     def has_role(self, *roles: str) -> bool:
         return bool(set(roles) & set(self.roles))
@@ -59,7 +62,14 @@ def _member(row: dict[str, Any]) -> StaffMember:
         expert_id=row["expert"],
         service_point_id=row["service_point"],
         language=row["language"],
+        session_stamp=session_stamp(row["password_hash"]),
     )
+
+
+def session_stamp(password_hash: str) -> str:
+    """A public digest of the password hash, carried in each token: a new password (or a
+    reset) changes it, and so ends every session signed in with the old one."""
+    return hashlib.sha256(f"luukku-session:{password_hash}".encode()).hexdigest()[:16]
 
 
 async def staff_member(user_id: int) -> StaffMember | None:
@@ -109,10 +119,7 @@ async def create_staff_user(
     unknown = [role for role in roles if role not in ROLES]
     if unknown:
         raise InvalidInput.field("roles", f"unknown roles {unknown}; use {', '.join(ROLES)}")
-    if len(password) < 12:
-        raise InvalidInput(
-            "password too short", [FieldError("password", "use 12 characters or more")]
-        )
+    check_password_strength(password)
     existing = await StaffUser.select(StaffUser.id).where(StaffUser.email == email).first()
     if existing:
         return int(existing["id"]), False
@@ -128,6 +135,32 @@ async def create_staff_user(
     )
     await user.save()
     return int(user.id), True
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < 12:
+        raise InvalidInput(
+            "password too short", [FieldError("password", "use 12 characters or more")]
+        )
+
+
+async def set_password(user_id: int, password: str) -> None:
+    """A new password; every session signed in with the old one ends (see `session_stamp`)."""
+    check_password_strength(password)
+    await StaffUser.update({StaffUser.password_hash: hash_password(password)}).where(
+        StaffUser.id == user_id
+    )
+
+
+async def set_active(user_id: int, active: bool) -> None:
+    """A deactivated login is refused at sign-in and its tokens no longer find a member."""
+    await StaffUser.update({StaffUser.active: active}).where(StaffUser.id == user_id)
+
+
+async def user_of_expert(expert_id: int) -> int | None:
+    """The id of the staff login of an expert, if it has one."""
+    row = await StaffUser.select(StaffUser.id).where(StaffUser.expert == expert_id).first()
+    return None if row is None else int(row["id"])
 
 
 async def agency_slug(user_id: int) -> str | None:
@@ -149,6 +182,13 @@ async def revoke_token(jti: str, expires_at: datetime) -> None:
 
 async def is_revoked(token: Token, _: Any) -> bool:
     return bool(await RevokedToken.exists().where(RevokedToken.jti == (token.jti or "")))
+
+
+async def staff_names(user_ids: Sequence[int]) -> dict[int, str]:
+    """The name of each staff login in `user_ids` that exists."""
+    ids = sorted(set(user_ids)) or [0]
+    rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(ids))
+    return {row["id"]: row["name"] for row in rows}
 
 
 async def staff_languages(expert_ids: Iterable[int]) -> dict[int, str]:

@@ -21,7 +21,7 @@ from staff.accounts import (
     revoke_token,
     staff_member,
 )
-from staff.auth import TokenIssuer, token_expiry
+from staff.auth import SESSION_STAMP, TokenIssuer, token_expiry
 from staff.sign_in import sign_in
 
 
@@ -70,7 +70,7 @@ class AuthController(Controller):
                 "/api/v1/auth/oidc/token."
             )
         member = await sign_in(data.email, data.password, state["rate_limiter"], settings)
-        token = tokens.issue(str(member.id), secrets.token_hex(16))
+        token = tokens.issue(str(member.id), secrets.token_hex(16), member.session_stamp)
         seconds = int(tokens.lifetime.total_seconds())
         return Response(
             LoginOut(
@@ -108,6 +108,9 @@ class StaffController(Controller):
 
 async def retrieve_staff_member(token: Token, _: Any) -> StaffMember | None:
     try:
-        return await staff_member(int(token.sub))
+        member = await staff_member(int(token.sub))
     except ValueError:
         return None
+    if member is None or token.extras.get(SESSION_STAMP) != member.session_stamp:
+        return None
+    return member

@@ -30,6 +30,7 @@ ALGORITHM = "HS256"
 ISSUER = "luukku"
 AUDIENCE = "luukku-staff"
 COOKIE = "luukku_session"
+SESSION_STAMP = "stm"
 API_PREFIX = "/api/"
 """Routes under this prefix take bearer tokens only, never the session cookie."""
 
@@ -135,8 +136,9 @@ class TokenIssuer:
         self.lifetime = auth.default_token_expiration
         self.secure_cookie = bool(auth.secure)
 
-    def issue(self, subject: str, jti: str) -> str:
-        """A signed access token; JWT expiry is real-world time, never a test clock."""
+    def issue(self, subject: str, jti: str, stamp: str = "") -> str:
+        """A signed access token carrying the member's session stamp; JWT expiry is
+        real-world time, never a test clock."""
         now = datetime.now(UTC)
         token = self._auth.token_cls(
             sub=subject,
@@ -145,6 +147,7 @@ class TokenIssuer:
             iss=ISSUER,
             aud=AUDIENCE,
             jti=jti,
+            extras={SESSION_STAMP: stamp},
         )
         return token.encode(self._auth.token_secret, ALGORITHM)
 

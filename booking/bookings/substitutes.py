@@ -77,7 +77,6 @@ async def move_to_substitute(
     substitute = absence.substitute_id
     if substitute is None:
         raise InvalidInput.field("substitute_id", "name a substitute for the absence first")
-    moved: list[str] = []
     async with booking_transaction():
         # The bookings first, then the two experts' time (booking/bookings/locking.py): a
         # reschedule or cancel of one of them either ends before this reads it or waits.
@@ -89,41 +88,52 @@ async def move_to_substitute(
             & (Booking.starts_at > now)
         )
         await lock_resources([expert_resource(absence.expert_id), expert_resource(substitute)])
-        for row in rows:
-            held = await Reservation.select(Reservation.starts_at, Reservation.ends_at).where(
-                Reservation.booking == row["id"]
-            )
-            await release(row["id"])
-            for interval in held:
-                try:
-                    await reserve(
-                        expert_resource(substitute),
-                        Interval(interval["starts_at"], interval["ends_at"]),
-                        row["id"],
-                    )
-                except SlotTaken as exc:
-                    raise SlotTaken(
-                        f"The substitute is not free for booking {row['reference']}.",
-                        [FieldError("substitute_id", f"busy at booking {row['reference']}")],
-                    ) from exc
-            changes: dict[Column | str, Any] = {
-                "expert": substitute,
-                "sequence": row["sequence"] + 1,
-                "updated_at": now,
-            }
-            await Booking.update(changes).where(Booking.id == row["id"])
-            await record_event(row["id"], Event.EXPERT_CHANGED, Actor.STAFF, now)
-            await notify_change(
-                Change.REASSIGNED,
-                {**row, "expert": substitute, "sequence": row["sequence"] + 1},
-                await get_service_by_id(row["service"]),
-                settings,
-                now,
-                previous_expert_id=absence.expert_id,
-            )
-            moved.append(row["reference"])
+        moved = await reassign(rows, absence.expert_id, substitute, settings, now)
     if moved:
         await audit.record(
             audit.staff_actor(member), "change", f"absence:{absence_id}", " ".join(moved)
         )
+    return moved
+
+
+async def reassign(
+    rows: list[dict[str, Any]], expert_id: int, substitute: int, settings: Settings, now: datetime
+) -> list[str]:
+    """Inside a booking transaction holding both experts' locks: move these bookings of
+    `expert_id` to `substitute`, who must be free for each (a clash raises SlotTaken naming
+    the booking, and the caller's transaction undoes the rest). The moved references."""
+    moved: list[str] = []
+    for row in rows:
+        held = await Reservation.select(Reservation.starts_at, Reservation.ends_at).where(
+            Reservation.booking == row["id"]
+        )
+        await release(row["id"])
+        for interval in held:
+            try:
+                await reserve(
+                    expert_resource(substitute),
+                    Interval(interval["starts_at"], interval["ends_at"]),
+                    row["id"],
+                )
+            except SlotTaken as exc:
+                raise SlotTaken(
+                    f"The substitute is not free for booking {row['reference']}.",
+                    [FieldError("substitute_id", f"busy at booking {row['reference']}")],
+                ) from exc
+        changes: dict[Column | str, Any] = {
+            "expert": substitute,
+            "sequence": row["sequence"] + 1,
+            "updated_at": now,
+        }
+        await Booking.update(changes).where(Booking.id == row["id"])
+        await record_event(row["id"], Event.EXPERT_CHANGED, Actor.STAFF, now)
+        await notify_change(
+            Change.REASSIGNED,
+            {**row, "expert": substitute, "sequence": row["sequence"] + 1},
+            await get_service_by_id(row["service"]),
+            settings,
+            now,
+            previous_expert_id=expert_id,
+        )
+        moved.append(row["reference"])
     return moved

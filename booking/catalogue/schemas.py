@@ -70,3 +70,33 @@ class DirectoryExpertOut(msgspec.Struct):
 
 class DirectoryOut(msgspec.Struct):
     experts: list[DirectoryExpertOut]
+
+
+Unset = msgspec.UnsetType
+
+
+class ServicePatch(msgspec.Struct, forbid_unknown_fields=True):
+    """`PATCH /api/v1/admin/services/{slug}`: any field of the create body but `slug`, plus
+    `active`; a field left out keeps its value."""
+
+    agency: Slug | Unset = msgspec.UNSET
+    name: Names | Unset = msgspec.UNSET
+    description: Descriptions | Unset = msgspec.UNSET
+    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=8 * 60)] | Unset = msgspec.UNSET
+    buffer_before_minutes: Minutes | Unset = msgspec.UNSET
+    buffer_after_minutes: Minutes | Unset = msgspec.UNSET
+    min_notice_minutes: Annotated[int, msgspec.Meta(ge=0, le=60 * 24 * 60)] | Unset = msgspec.UNSET
+    horizon_days: Annotated[int, msgspec.Meta(ge=1, le=731)] | Unset = msgspec.UNSET
+    slot_interval_minutes: Annotated[int, msgspec.Meta(ge=5, le=8 * 60)] | Unset = msgspec.UNSET
+    channels: list[Code] | Unset = msgspec.UNSET
+    languages: list[Code] | Unset = msgspec.UNSET
+    experts: list[int] | Unset = msgspec.UNSET
+    topics: list[Code] | Unset = msgspec.UNSET
+    daily_limit: Annotated[int, msgspec.Meta(ge=1, le=100)] | Unset | None = msgspec.UNSET
+    reminder_minutes: (
+        Annotated[
+            list[Annotated[int, msgspec.Meta(ge=1, le=14 * 24 * 60)]], msgspec.Meta(max_length=5)
+        ]
+        | Unset
+    ) = msgspec.UNSET
+    active: bool | Unset = msgspec.UNSET

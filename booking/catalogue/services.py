@@ -68,7 +68,7 @@ class ServiceInfo:
         )
 
 
-_SERVICE_COLUMNS = (
+SERVICE_COLUMNS = (
     *Service.all_columns(),
     Service.agency.slug.as_alias("agency_slug"),
     Service.agency.name_fi.as_alias("agency_name_fi"),
@@ -77,7 +77,7 @@ _SERVICE_COLUMNS = (
 )
 
 
-def _service_info(row: dict[str, Any]) -> ServiceInfo:
+def service_info_of(row: dict[str, Any]) -> ServiceInfo:
     return ServiceInfo(
         id=row["id"],
         slug=row["slug"],
@@ -102,11 +102,11 @@ def _service_info(row: dict[str, Any]) -> ServiceInfo:
 
 async def list_services() -> list[ServiceInfo]:
     rows = (
-        await Service.select(*_SERVICE_COLUMNS)
+        await Service.select(*SERVICE_COLUMNS)
         .where(Service.active.eq(True))
         .order_by(Service.agency, Service.slug)
     )
-    return [_service_info(row) for row in rows]
+    return [service_info_of(row) for row in rows]
 
 
 async def get_service(slug: str) -> ServiceInfo:
@@ -114,21 +114,21 @@ async def get_service(slug: str) -> ServiceInfo:
     if "\x00" in slug:
         raise NotFound("No such service.", [FieldError("service", "unknown service")])
     row = (
-        await Service.select(*_SERVICE_COLUMNS)
+        await Service.select(*SERVICE_COLUMNS)
         .where((Service.slug == slug) & Service.active.eq(True))
         .first()
     )
     if row is None:
         raise NotFound(f"No service {slug!r}.", [FieldError("service", "unknown service")])
-    return _service_info(row)
+    return service_info_of(row)
 
 
 async def get_service_by_id(service_id: int) -> ServiceInfo:
     """A service of an existing booking, active or not."""
-    row = await Service.select(*_SERVICE_COLUMNS).where(Service.id == service_id).first()
+    row = await Service.select(*SERVICE_COLUMNS).where(Service.id == service_id).first()
     if row is None:
         raise NotFound(f"No service {service_id}.")
-    return _service_info(row)
+    return service_info_of(row)
 
 
 def check_channel_and_language(

@@ -205,3 +205,21 @@ async def replace_participant(
         "participant replaced",
         await session_view(await session_row(session["reference"]), settings),
     )
+
+
+async def stand_ins(reference: str, member: StaffMember) -> dict[int, list[tuple[int, str]]]:
+    """For each participant of a session the member arranges: (id, name) of those who could
+    take their place (same agency, or interpreters of the same language), not yet taking
+    part. Whether they are free is checked when the clerk replaces."""
+    row = await visible_session(reference, member)
+    check_point_access(member, row["service_point"])
+    rows = await _participants(row["id"])
+    taking_part = {r["expert"] for r in rows}
+    return {
+        r["expert"]: [
+            (c.id, c.name)
+            for c in await _replacements(r, row["interpreter_language"])
+            if c.id not in taking_part
+        ]
+        for r in rows
+    }

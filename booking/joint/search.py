@@ -111,13 +111,17 @@ class JointQuery:
 
 async def service_point_info(slug: str, room: str | None = None) -> ServicePointInfo:
     """The service point with its video rooms (only `room` when named) and opening hours."""
-    point = await ServicePoint.select().where(ServicePoint.slug == slug).first()
+    point = (
+        await ServicePoint.select()
+        .where((ServicePoint.slug == slug) & ServicePoint.active.eq(True))
+        .first()
+    )
     if point is None:
         raise NotFound(
             f"No service point {slug!r}.", [FieldError("service_point", "unknown service point")]
         )
     rooms_query = Room.select(Room.id, Room.slug, Room.name).where(
-        (Room.service_point == point["id"]) & Room.has_video.eq(True)
+        (Room.service_point == point["id"]) & Room.has_video.eq(True) & Room.active.eq(True)
     )
     rooms = [PointRoom(r["id"], r["slug"], r["name"]) for r in await rooms_query.order_by(Room.id)]
     if room is not None:

@@ -75,7 +75,11 @@ class ReportController(Controller):
         report = await requested_report(request.user, settings, clock, start, end, agency)
         return in_local_time(report)
 
-    @get("/reports.csv", summary="The same figures as CSV, one per line")
+    @get(
+        "/reports.csv",
+        summary="The same figures as CSV, one per line",
+        description="`lang=fi` or `lang=sv`: for Excel in Finland (`;`, decimal comma, BOM).",
+    )
     async def report_as_csv(
         self,
         request: Member,
@@ -84,10 +88,11 @@ class ReportController(Controller):
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None,
+        lang: FromQuery[str] = "en",
     ) -> Response[str]:
         report = await requested_report(request.user, settings, clock, start, end, agency)
         return Response(
-            report_csv(report),
+            report_csv(report, lang),
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"'},
         )

@@ -1,5 +1,7 @@
 """A report as CSV in long format: one figure per line, `section,key,week,metric,value`, so a
-spreadsheet pivots it any way and new figures never move old columns."""
+spreadsheet pivots it any way and new figures never move old columns. People and services
+by name. In Finnish and Swedish the file is what Excel in Finland opens as it is: `;` between
+fields, a decimal comma, and a byte-order mark so the UTF-8 letters survive."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ HEADER = ("section", "key", "week", "metric", "value")
 Line = tuple[str, str, str, str, str]
 
 
+EXCEL_LANGUAGES = ("fi", "sv")
+
+
 def _value(value: int | float | datetime | None) -> str:
     """A figure as the CSV writes it; a time as Finns write it, `24.11.2026 10.00` (the
     report's zone), which spreadsheets set to Finnish read as a date and time."""
@@ -23,6 +28,13 @@ def _value(value: int | float | datetime | None) -> str:
     if isinstance(value, datetime):
         return f"{value.day}.{value.month}.{value.year} {value.hour}.{value.minute:02d}"
     return str(value)
+
+
+def _decimal_comma(line: Line) -> Line:
+    *head, value = line
+    if value.replace(".", "", 1).lstrip("-").isdigit():
+        value = value.replace(".", ",")
+    return (head[0], head[1], head[2], head[3], value)
 
 
 def _rate(section: str, rate: Rate) -> Iterator[Line]:
@@ -45,7 +57,7 @@ def report_lines(report: Report) -> Iterator[Line]:
             for key, count in counts.items():
                 yield "bookings", f"{dimension}:{key}", week.week, "bookings", _value(count)
     for expert in report.utilisation:
-        key = f"expert:{expert.expert_id}"
+        key = f"expert:{expert.name}"
         yield "utilisation", key, "", "booked_minutes", _value(expert.booked_minutes)
         yield "utilisation", key, "", "working_minutes", _value(expert.working_minutes)
         yield "utilisation", key, "", "percent", _value(expert.utilisation_percent)
@@ -73,11 +85,16 @@ def report_lines(report: Report) -> Iterator[Line]:
             yield "satisfaction", question.question, "", f"answered_{grade}", _value(count)
 
 
-def report_csv(report: Report) -> str:
+def report_csv(report: Report, language: str = "en") -> str:
+    """The report as CSV; `fi` and `sv` for Excel in Finland (`;`, decimal comma, BOM)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    excel = language in EXCEL_LANGUAGES
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(report_lines(report))
+    lines = report_lines(report)
+    writer.writerows((_decimal_comma(line) for line in lines) if excel else lines)
     return out.getvalue()
 
 

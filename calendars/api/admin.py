@@ -5,25 +5,71 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, post, put
+from litestar import Controller, Request, patch, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.security.jwt import Token
 
 from calendars import directory
 from calendars.directory import create_expert_from
+from calendars.editing import (
+    AgencyDetails,
+    ServicePointDetails,
+    update_agency,
+    update_service_point,
+)
 from calendars.schemas import (
     AbsenceIn,
     AgencyIn,
+    AgencyPatch,
     Created,
     ExpertIn,
     HoursIn,
     HoursOut,
+    Names,
+    RoomPatch,
     ServicePointIn,
+    ServicePointPatch,
     hour_rows,
 )
 from luukku.database import RowId
 from staff.accounts import StaffMember
 from staff.auth import requires_role
+
+
+class AgencyOut(msgspec.Struct):
+    slug: str
+    name: Names
+    active: bool
+    business_services_email: str | None
+
+
+def agency_out(agency: AgencyDetails) -> AgencyOut:
+    return AgencyOut(
+        agency.slug, Names(**agency.names), agency.active, agency.business_services_email
+    )
+
+
+class ServicePointOut(msgspec.Struct):
+    slug: str
+    name: Names
+    address: str
+    active: bool
+    rooms: list[RoomPatch]
+    opening_hours: list[HoursOut]
+
+
+def service_point_out(point: ServicePointDetails) -> ServicePointOut:
+    return ServicePointOut(
+        slug=point.slug,
+        name=Names(**point.names),
+        address=point.address,
+        active=point.active,
+        rooms=[RoomPatch(r.slug, r.name, r.active) for r in point.rooms],
+        opening_hours=[
+            HoursOut(day, start.strftime("%H:%M"), end.strftime("%H:%M"))
+            for day, start, end in point.hours
+        ],
+    )
 
 
 class CalendarsAdminController(Controller):
@@ -101,3 +147,26 @@ class CalendarsAdminController(Controller):
             opening_hours=hour_rows(data.opening_hours),
         )
         return Created(id=point_id)
+
+    @patch(
+        "/agencies/{slug:str}",
+        guards=[requires_role("admin", "agency_admin")],
+        summary="Rename, retire or set the business-services mailbox of an agency",
+    )
+    async def edit_agency(
+        self,
+        request: Request[StaffMember, Token, Any],
+        slug: FromPath[str],
+        data: JSONBody[AgencyPatch],
+    ) -> AgencyOut:
+        return agency_out(await update_agency(request.user, slug, data))
+
+    @patch(
+        "/service-points/{slug:str}",
+        guards=[requires_role("admin")],
+        summary="Edit a service point, its rooms (left out: deactivated) and hours",
+    )
+    async def edit_service_point(
+        self, slug: FromPath[str], data: JSONBody[ServicePointPatch]
+    ) -> ServicePointOut:
+        return service_point_out(await update_service_point(slug, data))

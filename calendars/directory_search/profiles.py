@@ -42,12 +42,11 @@ async def get_profile(expert_id: int) -> Profile:
     )
     if row is None:
         raise NotFound(f"No expert {expert_id}.")
-    bio = await ExpertBio.select().where(ExpertBio.expert == expert_id).first()
     return Profile(
         expert_id=expert_id,
         agency_id=row["agency"],
         name=row["name"],
-        bio={lang: (bio or {}).get(f"bio_{lang}", "") for lang in SEARCH_LANGUAGES},
+        bio=await bio_of(expert_id),
         topics=tuple(row["topics"]),
         choices=tuple(await agency_topics(row["agency"])),
     )
@@ -96,14 +95,32 @@ async def update_profile(
                 Expert.id == expert_id
             )
         if cleaned:
-            values: dict[Column | str, Any] = {
-                f"bio_{lang}": text for lang, text in cleaned.items()
-            }
-            if not await ExpertBio.exists().where(ExpertBio.expert == expert_id):
-                await ExpertBio.insert(ExpertBio(expert=expert_id))
-            await ExpertBio.update(values).where(ExpertBio.expert == expert_id)
+            await _write_bio(expert_id, cleaned)
         await refresh_expert_documents([expert_id])
     return await get_profile(expert_id)
+
+
+async def _write_bio(expert_id: int, cleaned: dict[str, str]) -> None:
+    values: dict[Column | str, Any] = {f"bio_{lang}": text for lang, text in cleaned.items()}
+    if not await ExpertBio.exists().where(ExpertBio.expert == expert_id):
+        await ExpertBio.insert(ExpertBio(expert=expert_id))
+    await ExpertBio.update(values).where(ExpertBio.expert == expert_id)
+
+
+async def bio_of(expert_id: int) -> dict[str, str]:
+    """The expert's bio in fi, sv and en (empty texts where none was written)."""
+    bio = await ExpertBio.select().where(ExpertBio.expert == expert_id).first()
+    return {lang: (bio or {}).get(f"bio_{lang}", "") for lang in SEARCH_LANGUAGES}
+
+
+async def profile_changed(expert_id: int, bio: dict[str, str] | None = None) -> None:
+    """Inside the caller's transaction (an administrator's change of the expert): write the
+    bio languages given, and bring the search document up to date with the expert's row."""
+    if bio is not None:
+        cleaned = _clean_bio(bio)
+        if cleaned:
+            await _write_bio(expert_id, cleaned)
+    await refresh_expert_documents([expert_id])
 
 
 async def write_missing_bio(expert_id: int, bio: dict[str, str]) -> bool:

@@ -36,7 +36,6 @@ from staff.oidc.tables import OidcSession, OidcSignIn
 BROWSER_COOKIE = "luukku_oidc"
 CALLBACK_PATH = "/staff/oidc/callback"
 SIGN_IN_LIFETIME = timedelta(minutes=10)
-HOME = "/staff/calendar"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Serves the app with a fixed clock on a loopback port: `python -m tests.frontend.live_server
---port N` with DATABASE_URL set. The browser tests start it as a real uvicorn process."""
+--port N` with DATABASE_URL (and CALENDAR_ALLOWED_NETWORKS, if any) set. The browser tests
+start it as a real uvicorn process."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from luukku.clock import FixedClock
 from luukku.settings import Settings
 from tests.conftest import NOW
 
+SECRET_KEY = "browser-test-secret-that-is-long-enough"
+"""Also opens the calendar passwords the served app sealed (tests of its worker jobs)."""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -21,12 +25,13 @@ def main() -> None:
     port = parser.parse_args().port
     settings = Settings(
         database_url=os.environ["DATABASE_URL"],
-        secret_key="browser-test-secret-that-is-long-enough",
+        secret_key=SECRET_KEY,
         demo_mode=False,
         public_base_url=f"http://127.0.0.1:{port}",
         video_base_url="https://video.test",
         run_worker_in_app=False,
         rate_limits_enabled=False,  # one browser session books and signs in many times
+        calendar_allowed_networks=Settings.from_env().calendar_allowed_networks,
     )
     # The OIDC tests (tests/oidc_provider.py) name their provider in the environment.
     from_env = Settings.from_env(dict(os.environ))

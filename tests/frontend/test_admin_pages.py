@@ -11,7 +11,7 @@ from testdata.factories import make_agency
 from tests.frontend.conftest import EXPERT_PASSWORD, csrf_token, sign_in
 
 Client = httpx.AsyncClient
-SERVICE = {
+SERVICE: dict[str, str | list[str]] = {
     "slug": "premises-advice",
     "agency": "city-business",
     "name_fi": "Toimitilaneuvonta",
@@ -24,7 +24,7 @@ SERVICE = {
     "buffer_after_minutes": "10",
     "min_notice_minutes": "120",
     "horizon_days": "60",
-    "topics": "premises, permits",
+    "topics": ["premises", "permits"],
 }
 
 

@@ -43,11 +43,9 @@ async def test_a_clerk_books_a_joint_session_at_the_desk(
     found = await browser_client.get("/desk/slots", params=SEARCH)
     assert found.status_code == 200
     assert "Aino Virtanen, Kalle Kela, Veera Vero; tulkki Amira Tulkki" in found.text
-    [first_slot] = [
-        line.split('value="', 1)[1].split('"', 1)[0]
-        for line in found.text.splitlines()
-        if 'name="slot"' in line and " checked" in line
-    ]
+    slot_lines = [line for line in found.text.splitlines() if 'name="slot"' in line]
+    assert not [line for line in slot_lines if " checked" in line]  # nothing pre-chosen
+    first_slot = slot_lines[0].split('value="', 1)[1].split('"', 1)[0]
     booked = await browser_client.post(
         "/desk/book",
         data={

@@ -59,7 +59,7 @@ async def test_the_report_page_shows_each_chart_as_svg_followed_by_its_table(
     assert '<th scope="row">Peruutusaste</th><td>2</td><td>9</td><td>22,2 %</td>' in html
     assert (
         'href="/staff/admin/reports/report.csv?start=2026-12-21&amp;end=2027-01-03'
-        '&amp;agency=city-business"' in html
+        '&amp;agency=city-business&amp;lang=fi"' in html
     )
 
 
@@ -73,7 +73,8 @@ async def test_the_csv_link_works_with_the_page_session(
     response = await browser_client.get(link)
 
     assert response.status_code == 200
-    assert response.text.startswith("section,key,week,metric,value")
+    # The page is in Finnish: the file is for Excel in Finland.
+    assert response.text.startswith("\ufeffsection;key;week;metric;value")
 
 
 async def test_without_a_period_the_page_shows_the_current_month(

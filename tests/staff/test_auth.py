@@ -18,7 +18,7 @@ from booking.bookings.references import hash_token
 from booking.tables import Booking
 from luukku.clock import FixedClock
 from luukku.settings import Settings
-from staff.accounts import create_staff_user
+from staff.accounts import create_staff_user, staff_member
 from staff.auth import key_id
 from testdata.factories import booking_body, make_agency, make_expert, make_service
 
@@ -42,6 +42,13 @@ async def member(db: None) -> int:
     return user
 
 
+async def _stamp(user: int) -> str:
+    """The session stamp the member's tokens carry (a new password changes it)."""
+    found = await staff_member(user)
+    assert found is not None
+    return found.session_stamp
+
+
 def _claims(user: int, **changes: object) -> dict[str, object]:
     return {
         "sub": str(user),
@@ -61,7 +68,10 @@ async def _me(client: httpx.AsyncClient, token: str) -> int:
 
 async def test_a_well_formed_token_is_accepted(client, member, settings):
     token = jwt.encode(
-        _claims(member), settings.secret_key, "HS256", headers={"kid": key_id(settings.secret_key)}
+        _claims(member, stm=await _stamp(member)),
+        settings.secret_key,
+        "HS256",
+        headers={"kid": key_id(settings.secret_key)},
     )
     assert await _me(client, token) == 200
 
@@ -72,7 +82,7 @@ async def test_an_unexpected_algorithm_is_refused_even_with_the_right_key(
     client, member, settings, algorithm
 ):
     token = jwt.encode(
-        _claims(member),
+        _claims(member, stm=await _stamp(member)),
         settings.secret_key,
         algorithm,
         headers={"kid": key_id(settings.secret_key)},
@@ -81,12 +91,12 @@ async def test_an_unexpected_algorithm_is_refused_even_with_the_right_key(
 
 
 async def test_a_token_without_a_kid_is_refused(client, member, settings):
-    token = jwt.encode(_claims(member), settings.secret_key, "HS256")
+    token = jwt.encode(_claims(member, stm=await _stamp(member)), settings.secret_key, "HS256")
     assert await _me(client, token) == 401
 
 
 async def test_a_token_missing_a_required_claim_is_refused(client, member, settings):
-    claims = _claims(member)
+    claims = _claims(member, stm=await _stamp(member))
     del claims["exp"]
     token = jwt.encode(
         claims, settings.secret_key, "HS256", headers={"kid": key_id(settings.secret_key)}
@@ -100,7 +110,12 @@ async def test_rotated_keys_keep_old_tokens_valid_until_the_old_key_is_dropped(
     engine: Engine,  # type: ignore[type-arg]
     member: int,
 ):
-    old_token = jwt.encode(_claims(member), OLD_KEY, "HS256", headers={"kid": key_id(OLD_KEY)})
+    old_token = jwt.encode(
+        _claims(member, stm=await _stamp(member)),
+        OLD_KEY,
+        "HS256",
+        headers={"kid": key_id(OLD_KEY)},
+    )
 
     async def status_with(previous: tuple[str, ...]) -> int:
         app = create_app(

@@ -153,7 +153,7 @@ def _json_lines(report: dict[str, Any]) -> set[tuple[str, str, str, str, str]]:
             for key, value in week[f"by_{dimension}"].items():
                 lines.add(("bookings", f"{dimension}:{key}", week["week"], "bookings", text(value)))
     for expert in report["utilisation"]:
-        key = f"expert:{expert['expert_id']}"
+        key = f"expert:{expert['name']}"
         lines.add(("utilisation", key, "", "booked_minutes", text(expert["booked_minutes"])))
         lines.add(("utilisation", key, "", "working_minutes", text(expert["working_minutes"])))
         lines.add(("utilisation", key, "", "percent", text(expert["utilisation_percent"])))
@@ -253,3 +253,21 @@ async def test_a_period_of_366_days_is_accepted(
 
     assert response.status_code == 200
     assert len(response.json()["weeks"]) == 53
+
+
+async def test_the_finnish_csv_opens_in_excel_with_names_and_decimal_commas(
+    client: httpx.AsyncClient, report_world: ReportWorld, report_clock: FixedClock
+):
+    json_report = (await _get(client, "admin@example.fi", CITY)).json()
+    response = await _get(
+        client, "admin@example.fi", {**CITY, "lang": "fi"}, "/api/v1/admin/reports.csv"
+    )
+
+    text = response.text
+    assert text.startswith("\ufeffsection;key;week;metric;value\r\n")
+    rows = [line.split(";") for line in text.removeprefix("\ufeff").splitlines()[1:]]
+    experts = {row[1] for row in rows if row[0] == "utilisation"}
+    assert experts == {f"expert:{e['name']}" for e in json_report["utilisation"]}
+    percents = [row[4] for row in rows if row[0] == "utilisation" and row[3] == "percent"]
+    assert any("," in value for value in percents)
+    assert not any("." in value for value in percents)

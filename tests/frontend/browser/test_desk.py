@@ -39,6 +39,8 @@ async def test_a_clerk_books_a_joint_session(page: Page, live_server: str, world
 
     times = page.get_by_role("group", name="Valitse aika")
     await expect(times).to_contain_text("Aino Virtanen, Kalle Kela, Veera Vero; tulkki Amira")
+    assert await page.locator("input[name=slot]:checked").count() == 0  # nothing pre-chosen
+    await page.locator("input[name=slot]").first.check()
     await page.get_by_label("Nimi", exact=True).fill("Yusuf Ali")
     await page.get_by_label("Sähköposti", exact=True).fill("yusuf@example.com")
     await page.locator("textarea[name=matter]").fill("Starttiraha ja verokortti")
