@@ -18,38 +18,31 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from booking.admin_api import ServicesAdminController
-from booking.api import BookingController, ServiceController
-from booking.calendar_push import push_bookings
-from booking.contact_api import (
+from booking.bookings.api import BookingController, ServiceController
+from booking.bookings.calendar_push import push_bookings
+from booking.bookings.staff_api import AbsenceBookingsController, MyBookingsController
+from booking.catalogue.admin_api import ServicesAdminController
+from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
+from booking.joint.api import JointSessionController, join_meeting
+from booking.quality.contact_api import (
     ContactRequestController,
     KeyCustomerController,
     StaffContactRequestController,
 )
-from booking.contact_requests import escalate_due
-from booking.feed_api import AgencyFeedController, FeedController, MyFeedController
-from booking.feedback_api import FeedbackController, OutcomeController
-from booking.joint_api import JointSessionController, join_meeting
-from booking.report_api import ReportController
+from booking.quality.contact_requests import escalate_due
+from booking.quality.feedback_api import FeedbackController, OutcomeController
+from booking.reports.api import ReportController
 from booking.retention import BOOKING_ANONYMISERS
-from booking.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.tables import TABLES as BOOKING_TABLES
 from calendars.admin_api import CalendarsAdminController
 from calendars.credentials import PasswordCipher
 from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
 from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
-from calendars.staff_api import (
-    AuthController,
-    StaffController,
-    is_revoked,
-    retrieve_staff_member,
-)
 from calendars.tables import TABLES as CALENDAR_TABLES
 from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
 from frontend.templating import template_config
-from luukku.auth import TokenIssuer, staff_auth
 from luukku.cli import LuukkuCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url
@@ -73,6 +66,13 @@ from security.headers import security_headers
 from security.rate_limits import RateLimiter, counters_for, rules_from
 from security.retention import Retention, daily_privacy_job
 from security.tables import TABLES as SECURITY_TABLES
+from staff.api import (
+    AuthController,
+    StaffController,
+    is_revoked,
+    retrieve_staff_member,
+)
+from staff.auth import TokenIssuer, staff_auth
 
 
 def periodic_jobs(

@@ -36,14 +36,14 @@ from piccolo.engine.postgres import PostgresEngine
 from app import create_app
 from bench.report import record_figures
 from bench.slots import QueryCounter, count_queries, display_url, migrate, prepare_postgres
-from booking.feed_tokens import issue_feed_token
-from booking.feeds import (
+from booking.feeds.contents import (
     CANCELLED_KEPT,
     FEED_HORIZON,
     FEED_PAST,
     MAX_FEED_BYTES,
     MAX_FEED_EVENTS,
 )
+from booking.feeds.tokens import issue_feed_token
 from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Booking
 from calendars.tables import TABLES as CALENDAR_TABLES
@@ -137,7 +137,7 @@ def _starts(workload: Workload) -> list[datetime]:
 
 
 def _in_feed(booking: Booking) -> bool:
-    """Whether the feed at NOW holds the booking (the window of booking.feeds)."""
+    """Whether the feed at NOW holds the booking (the window of booking.feeds.contents)."""
     if booking.ends_at <= NOW - FEED_PAST or booking.starts_at >= NOW + FEED_HORIZON:
         return False
     return booking.status != "cancelled" or booking.cancelled_at > NOW - CANCELLED_KEPT
@@ -525,9 +525,9 @@ below is generated; edit outside the markers.
 **Target:** a cold GET under 300 ms and a 304 under 5 ms (p95) for an expert with 5,000
 bookings.
 
-How the feed stays cheap (`booking/feeds.py`): the rendered feed is cached per token under a
-fingerprint of what it is made of, read in one aggregate query over the bookings in the feed's
-window (count, sum of ids and of sequences, latest `updated_at`, and a change sum: `xmin` on
+How the feed stays cheap (`booking/feeds/contents.py`): the rendered feed is cached per token
+under a fingerprint of what it is made of, read in one aggregate query over the bookings in the
+feed's window (count, sum of ids and of sequences, latest `updated_at`, and a change sum: `xmin` on
 PostgreSQL, `updated_at` on SQLite), plus the token's own row. A 304 therefore costs two
 queries, but the aggregate still visits every booking of the expert in the window: the
 `booking` table is indexed on `expert` only. An O(1) check needs a schema change, e.g. a

@@ -32,12 +32,12 @@ from bench.report import record_figures
 from bench.slots import count_queries, display_url, migrate, prepare_postgres
 from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Reservation
-from calendars.accounts import create_staff_user
 from calendars.tables import TABLES as CALENDAR_TABLES
 from calendars.tables import Agency, Expert, Room, ServicePoint, ServicePointHours, WorkingHours
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
+from staff.accounts import create_staff_user
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"

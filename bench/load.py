@@ -44,7 +44,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from bench.report import machine_line, record_figures, write_section
 from bench.slots import display_url, migrate, prepare_postgres, seed, service_slug
-from booking.feed_tokens import issue_feed_token
+from booking.feeds.tokens import issue_feed_token
 from calendars.tables import Expert
 from luukku.database import bind_tables, engine_from_url
 from luukku.serve import Profile, start, stop

@@ -11,9 +11,9 @@ from litestar.params import FromPath, JSONBody
 from litestar.security.jwt import Token
 
 from calendars import directory
-from calendars.accounts import StaffMember
-from luukku.auth import requires_role
 from luukku.database import RowId
+from staff.accounts import StaffMember
+from staff.auth import requires_role
 
 _NO_NUL = r"^[^\x00]*$"
 Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from calendars.accounts import StaffMember, create_staff_user
 from calendars.tables import (
     CHANNELS,
     LANGUAGES,
@@ -25,6 +24,7 @@ from calendars.tables import (
 )
 from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
+from staff.accounts import StaffMember, create_staff_user
 
 
 @dataclass(frozen=True, slots=True)

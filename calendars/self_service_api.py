@@ -12,12 +12,12 @@ from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
 from calendars import directory, external
-from calendars.accounts import StaffMember
 from calendars.admin_api import AbsenceIn, ClockTime, Created, HoursIn
 from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher
 from luukku.clock import Clock
 from luukku.database import RowId
+from staff.accounts import StaffMember
 
 Member = Request[StaffMember, Token, Any]
 

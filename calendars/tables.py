@@ -168,7 +168,7 @@ class RevokedToken(Table):
 
 class FeedToken(Table):
     """The secret of an expert's (or an agency's) iCalendar feed URL, stored hashed, with
-    the nonce and key id it is derived from (`booking.feed_tokens`)."""
+    the nonce and key id it is derived from (`booking.feeds.tokens`)."""
 
     id: Serial  # added by Piccolo; declared for the type checker
 

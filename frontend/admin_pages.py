@@ -13,9 +13,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking.admin_api import ServiceIn, new_service
-from booking.catalogue import create_service, list_services
-from calendars.accounts import StaffMember
+from booking.catalogue.admin_api import ServiceIn, new_service
+from booking.catalogue.services import create_service, list_services
 from calendars.admin_api import AgencyIn, ExpertIn, create_expert_from
 from calendars.directory import (
     agencies_for,
@@ -26,8 +25,9 @@ from calendars.directory import (
 from calendars.tables import CHANNELS, LANGUAGES
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
-from luukku.auth import requires_role
 from luukku.problems import Conflict, DomainError, InvalidInput
+from staff.accounts import StaffMember
+from staff.auth import requires_role
 
 Member = Request[StaffMember, Token, Any]
 NUMBERS = (

@@ -9,10 +9,10 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from litestar.security.jwt import Token
 
-from calendars.accounts import StaffMember
 from frontend.templating import page
-from luukku.auth import requires_role
 from security import audit
+from staff.accounts import StaffMember
+from staff.auth import requires_role
 
 PAGE_SIZE = 100
 

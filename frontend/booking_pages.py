@@ -14,9 +14,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from booking import bookings
-from booking.bookings import BookingView
-from booking.slots import search_slots
+from booking.bookings import lifecycle as bookings
+from booking.bookings.lifecycle import BookingView
+from booking.bookings.slots import search_slots
 from calendars.ical import FeedCalendar, FeedEvent, event_uid, render_feed
 from frontend.formatting import local
 from frontend.templating import page, page_language

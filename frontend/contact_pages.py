@@ -11,11 +11,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from booking import contact_requests, feedback
-from booking.catalogue import get_service_by_id
-from booking.contact_api import ContactRequestIn, submit_from
-from booking.contact_requests import CHANNELS, topics_by_agency
-from booking.feedback_api import QUESTIONS
+from booking.catalogue.services import get_service_by_id
+from booking.quality import contact_requests, feedback
+from booking.quality.contact_api import ContactRequestIn, submit_from
+from booking.quality.contact_requests import CHANNELS, topics_by_agency
+from booking.quality.feedback_api import QUESTIONS
 from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
 from frontend.templating import page, page_language
 from luukku.clock import Clock

@@ -15,30 +15,30 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking.api import search_range
-from booking.customers import clean_customer
-from booking.joint_search import (
+from booking.bookings.api import search_range
+from booking.bookings.customers import clean_customer
+from booking.joint.search import (
     JointQuery,
     JointSlot,
     Participant,
     desk_choices,
     search_joint_slots,
 )
-from booking.joint_sessions import (
+from booking.joint.sessions import (
     JointRequest,
     book_joint_session,
     check_point_access,
     upcoming_at_point,
 )
-from calendars.accounts import StaffMember
 from calendars.tables import Expert, ServicePoint
 from frontend.form_errors import from_domain_error
 from frontend.templating import page
-from luukku.auth import requires_role
 from luukku.clock import Clock
 from luukku.problems import DomainError, FieldError, InvalidInput, NotAllowed
 from luukku.settings import Settings
 from security import audit
+from staff.accounts import StaffMember
+from staff.auth import requires_role
 
 Member = Request[StaffMember, Token, Any]
 DURATIONS = (30, 45, 60, 90, 120)

@@ -14,19 +14,19 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking import contact_requests, feedback
-from booking.catalogue import list_services
-from booking.contact_api import ConvertIn, convert
-from booking.key_customers import key_customers, name_manager, remove_manager
+from booking.catalogue.services import list_services
+from booking.quality import contact_requests, feedback
+from booking.quality.contact_api import ConvertIn, convert
+from booking.quality.key_customers import key_customers, name_manager, remove_manager
 from calendars import directory
-from calendars.accounts import StaffMember
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.staff_pages import local_moment
 from frontend.templating import page
-from luukku.auth import requires_role
 from luukku.clock import Clock
 from luukku.problems import DomainError, InvalidInput
 from luukku.settings import Settings
+from staff.accounts import StaffMember
+from staff.auth import requires_role
 
 Member = Request[StaffMember, Token, Any]
 INBOX = "/staff/contact-requests"

@@ -1,7 +1,8 @@
 """Public pages: the catalogue, a service's free times, the booking form and the confirmation.
 
-Every handler calls the same use cases as the JSON API (`booking.catalogue`, `booking.slots`,
-`booking.bookings`); nothing here decides what is free or bookable.
+Every handler calls the same use cases as the JSON API (`booking.catalogue.services`,
+`booking.bookings.slots`, `booking.bookings.lifecycle`);
+nothing here decides what is free or bookable.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from booking.availability import Slot
-from booking.bookings import create_booking
-from booking.catalogue import ServiceInfo, eligible_experts, get_service, list_services
-from booking.customers import clean_customer
-from booking.schemas import BookingCreate
-from booking.slots import search_slots
+from booking.bookings.customers import clean_customer
+from booking.bookings.lifecycle import create_booking
+from booking.bookings.schemas import BookingCreate
+from booking.bookings.slots import search_slots
+from booking.catalogue.services import ServiceInfo, eligible_experts, get_service, list_services
+from booking.engine.availability import Slot
 from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
 from frontend.formatting import local
 from frontend.templating import page, page_language

@@ -14,17 +14,17 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from litestar.security.jwt import Token
 
-from booking.report_figures import Period, Report
-from booking.report_loading import build_report
-from calendars.accounts import StaffMember
+from booking.reports.figures import Period, Report
+from booking.reports.loading import build_report
 from calendars.directory import agencies_for
 from frontend.charts import BarChart, bar_chart
 from frontend.form_errors import from_domain_error
 from frontend.templating import page, page_language
-from luukku.auth import requires_role
 from luukku.clock import Clock
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
+from staff.accounts import StaffMember
+from staff.auth import requires_role
 
 Member = Request[StaffMember, Token, Any]
 

@@ -12,9 +12,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking.feed_tokens import current_feed_token, feed_url, rotate_feed_token
+from booking.feeds.tokens import current_feed_token, feed_url, rotate_feed_token
 from calendars import directory, external
-from calendars.accounts import StaffMember
 from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher
 from frontend.form_errors import from_domain_error, text_field
@@ -23,6 +22,7 @@ from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.problems import DomainError, InvalidInput
 from luukku.settings import Settings
+from staff.accounts import StaffMember
 
 Member = Request[StaffMember, Token, Any]
 WEEKDAYS = range(7)

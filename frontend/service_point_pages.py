@@ -11,14 +11,14 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from calendars.accounts import StaffMember
 from calendars.admin_api import ServicePointIn, hour_rows
 from calendars.directory import create_service_point, service_points
 from calendars.tables import LANGUAGES
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
-from luukku.auth import requires_role
 from luukku.problems import DomainError
+from staff.accounts import StaffMember
+from staff.auth import requires_role
 
 Member = Request[StaffMember, Token, Any]
 ROOM_ROWS = 3

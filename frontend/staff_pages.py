@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking import substitutes
-from booking.bookings import (
+from booking.bookings import substitutes
+from booking.bookings.lifecycle import (
     MAX_STAFF_NOTES,
     BookingView,
     as_read_by,
@@ -23,22 +23,22 @@ from booking.bookings import (
     expert_booking,
     set_staff_notes,
 )
-from booking.joint_sessions import JointSessionView, joint_sessions_of_expert
+from booking.joint.sessions import JointSessionView, joint_sessions_of_expert
 from calendars import directory
-from calendars.accounts import StaffMember, authenticate, revoke_token
 from calendars.external import busy_times_of
 from frontend.form_errors import from_domain_error
 from frontend.formatting import HELSINKI, local
 from frontend.templating import page, page_language
 from frontend.time_grid import Entry, lay_out
 from frontend.week import WEEK, monday_of
-from luukku.auth import TokenIssuer, token_expiry
 from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
 from security import audit
 from security.rate_limits import rate_limited
+from staff.accounts import StaffMember, authenticate, revoke_token
+from staff.auth import TokenIssuer, token_expiry
 
 Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from booking.availability import Slot
+from booking.engine.availability import Slot
 from frontend.formatting import HELSINKI, local
 
 WEEK = timedelta(days=7)

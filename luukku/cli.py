@@ -15,8 +15,8 @@ class LuukkuCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
         @cli.command(name="seed-demo", help="Load the demo agencies, experts, services and logins.")
         def seed_demo(app: Litestar) -> None:
-            from booking.demo_data import seed_demo_data
-            from calendars.demo_logins import seed_demo_logins
+            from booking.demo.seed import seed_demo_data
+            from staff.demo_logins import seed_demo_logins
 
             async def seed() -> str:
                 return f"{await seed_demo_data()}\n{await seed_demo_logins()}"
@@ -55,7 +55,7 @@ class LuukkuCLIPlugin(CLIPluginProtocol):
         @click.option("--password", required=True)
         @click.option("--name", default="Administrator")
         def create_admin(app: Litestar, email: str, password: str, name: str) -> None:
-            from calendars.accounts import create_staff_user
+            from staff.accounts import create_staff_user
 
             try:
                 _, created = asyncio.run(

@@ -12,13 +12,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from luukku.auth import requires_role
 from luukku.clock import Clock
 from luukku.problems import NotAuthenticated
 from luukku.settings import Settings
 from security import audit
 from security.data_requests import erase_data, export_data, request_link
 from security.rate_limits import rate_limited
+from staff.auth import requires_role
 
 
 class AuditEntryOut(msgspec.Struct):

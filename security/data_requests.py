@@ -39,7 +39,7 @@ def _hash(token: str) -> str:
 
 
 def normalised_email(email: str) -> str:
-    """The address as bookings store it (see booking/customers.py)."""
+    """The address as bookings store it (see booking/bookings/customers.py)."""
     try:
         return str(validate_email(email.strip(), check_deliverability=False).normalized)
     except EmailNotValidError as exc:

@@ -180,7 +180,7 @@ async def make_due_messages(
 
 async def make_expert_login(expert_id: int, email: str, password: str) -> int:
     """A staff login for an expert, in the expert's agency, as an administrator creates it."""
-    from calendars.accounts import create_staff_user
+    from staff.accounts import create_staff_user
 
     row = await Expert.select(Expert.agency, Expert.name).where(Expert.id == expert_id).first()
     assert row is not None

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from calendars.accounts import create_staff_user
 from calendars.tables import Expert, Room, ServicePoint, ServicePointHours
+from staff.accounts import create_staff_user
 from tests.factories import STAFF_PASSWORD, make_agency, make_expert, make_service
 
 DAY = "2026-12-01"  # a Tuesday

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from calendars.accounts import create_staff_user
+from staff.accounts import create_staff_user
 from tests.factories import STAFF_PASSWORD, make_agency, make_expert, make_service, staff_headers
 
 COMPANY = "2617416-4"

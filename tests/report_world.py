@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking.tables import Booking, ContactRequest, Feedback, Service
-from calendars.accounts import create_staff_user
 from calendars.tables import Absence
+from staff.accounts import create_staff_user
 from tests.factories import make_agency, make_expert, make_service
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -25,8 +25,8 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 
-from calendars.accounts import create_staff_user
 from luukku.settings import Settings
+from staff.accounts import create_staff_user
 from tests.factories import (
     STAFF_PASSWORD,
     booking_body,

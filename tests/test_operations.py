@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from booking.demo_data import seed_demo_data
+from booking.demo.seed import seed_demo_data
 from booking.tables import Service
 from calendars.tables import Agency, Expert, WorkingHours
 

@@ -1,7 +1,7 @@
 """Reservations never overlap per resource: an exclusion constraint on PostgreSQL.
 
 SQLite has no exclusion constraints; there the overlap check runs inside an IMMEDIATE
-transaction (booking/reservations.py), which serialises every writer.
+transaction (booking/bookings/reservations.py), which serialises every writer.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager

@@ -1,5 +1,5 @@
 """Bookings written into experts' CalDAV calendars: one CalendarPush row per booking and
-calendar (booking/calendar_push.py keeps it to one, under a lock on the calendar)."""
+calendar (booking/bookings/calendar_push.py keeps it to one, under a lock on the calendar)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete

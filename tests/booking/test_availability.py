@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booking.availability import (
+from booking.engine.availability import (
     ExpertSchedule,
     Interval,
     LocalHours,

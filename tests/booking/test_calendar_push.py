@@ -11,9 +11,9 @@ import httpx
 import icalendar
 import pytest
 
-from booking.calendar_push import ERROR_PREFIX, push_bookings
+from booking.bookings.calendar_push import ERROR_PREFIX, push_bookings
 from booking.tables import CalendarPush
-from booking.video import read_join_token
+from booking.video.rooms import read_join_token
 from calendars.caldav_push import event_href
 from calendars.fetching import Fetcher
 from calendars.tables import ExternalCalendar

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from booking.contact_requests import escalate_due
+from booking.quality.contact_requests import escalate_due
 from booking.tables import Booking, ContactRequest
 from luukku.clock import FixedClock
 from notifications.tables import OutboxMessage

@@ -7,9 +7,9 @@ import dataclasses
 import httpx
 import pytest
 
-from booking.feed_tokens import current_feed_token, rotate_feed_token
-from calendars.accounts import create_staff_user
+from booking.feeds.tokens import current_feed_token, rotate_feed_token
 from luukku.settings import Settings
+from staff.accounts import create_staff_user
 from tests.conftest import NOW
 from tests.factories import STAFF_PASSWORD, make_agency, make_expert, staff_headers
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from booking.feedback import feedback_url, invitation
+from booking.quality.feedback import feedback_url, invitation
 from booking.tables import Booking, Feedback, Reservation
 from luukku.clock import FixedClock
 from luukku.problems import NotFound

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booking.availability import ExpertSchedule, Interval, LocalHours, working_intervals
-from booking.joint_search import common_starts, joint_rules
+from booking.engine.availability import ExpertSchedule, Interval, LocalHours, working_intervals
+from booking.joint.search import common_starts, joint_rules
 from tests.booking.test_availability import grid_starts, local_hours, overlaps
 
 FIVE_MINUTES = timedelta(minutes=5)

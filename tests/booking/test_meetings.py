@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from booking.video import read_join_token
-from calendars.accounts import create_staff_user
+from booking.video.rooms import read_join_token
 from luukku.clock import FixedClock
 from luukku.settings import Settings
+from staff.accounts import create_staff_user
 from tests.factories import (
     STAFF_PASSWORD,
     booking_body,

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from booking.availability import ExpertSchedule, Interval, LocalHours
-from booking.report_figures import (
+from booking.engine.availability import ExpertSchedule, Interval, LocalHours
+from booking.engine.working_time import ServiceHours
+from booking.reports.figures import (
     BookingRow,
     ContactRow,
     Period,
@@ -16,7 +17,6 @@ from booking.report_figures import (
     week_figures,
     working_time,
 )
-from booking.working_time import ServiceHours
 from calendars.holidays import finnish_holidays
 from luukku.problems import InvalidInput
 

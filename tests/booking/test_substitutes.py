@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from booking.tables import Booking, Reservation
-from calendars.accounts import create_staff_user
+from staff.accounts import create_staff_user
 from tests.factories import (
     STAFF_PASSWORD,
     booking_body,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.working_time import ServiceHours
+from booking.engine.working_time import ServiceHours
 from calendars.directory import WeeklyInterval
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

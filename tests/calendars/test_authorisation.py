@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from calendars.accounts import create_staff_user
 from calendars.tables import ServicePoint
+from staff.accounts import create_staff_user
 from tests.factories import make_agency, make_expert
 
 PASSWORD = "correct horse battery"

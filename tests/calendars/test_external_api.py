@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from calendars.accounts import create_staff_user
+from staff.accounts import create_staff_user
 from tests.calendars.conftest import CalendarServer
 from tests.factories import booking_body, make_agency, make_expert, make_service
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from calendars.accounts import create_staff_user
+from staff.accounts import create_staff_user
 from tests.factories import STAFF_PASSWORD, make_agency, make_expert, make_service, staff_headers
 
 PASSWORD = STAFF_PASSWORD

@@ -10,8 +10,8 @@ import httpx
 import jwt
 import pytest
 
-from calendars.accounts import create_staff_user
-from luukku.auth import key_id
+from staff.accounts import create_staff_user
+from staff.auth import key_id
 from tests.factories import booking_body, make_agency, make_expert, make_service
 
 PASSWORD = "correct horse battery"

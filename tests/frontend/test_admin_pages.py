@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from calendars.accounts import create_staff_user
+from staff.accounts import create_staff_user
 from tests.factories import make_agency
 from tests.frontend.conftest import EXPERT_PASSWORD, csrf_token, sign_in
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from booking.feedback import feedback_url
+from booking.quality.feedback import feedback_url
 from booking.tables import Booking, ContactRequest, Feedback, KeyCustomer
 from luukku.clock import FixedClock
 from luukku.settings import Settings

@@ -15,11 +15,11 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from calendars.accounts import create_staff_user
 from calendars.tables import Agency
 from notifications.delivery import Delivery, RetryPolicy
 from notifications.messages import Sender
 from notifications.smtp import SmtpConfig, SmtpMailer
+from staff.accounts import create_staff_user
 from tests.factories import booking_body, make_agency, make_expert, make_service
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 from icalendar import Calendar
 
-from booking.feed_tokens import issue_feed_token
-from booking.feeds import subscription_feed
+from booking.feeds.contents import subscription_feed
+from booking.feeds.tokens import issue_feed_token
 from calendars.tables import Expert
 from luukku.clock import FixedClock
 from luukku.settings import Settings

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 
 from booking.tables import Service
-from calendars.accounts import create_staff_user
 from notifications.tables import OutboxMessage
+from staff.accounts import create_staff_user
 from tests.factories import booking_body
 from tests.notifications.conftest import book
 

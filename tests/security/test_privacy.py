@@ -10,10 +10,10 @@ import pytest
 from litestar import Litestar
 
 from booking.tables import Booking
-from calendars.accounts import create_staff_user
 from notifications.tables import OutboxMessage
 from security.retention import Retention, months_before
 from security.tables import AuditEntry
+from staff.accounts import create_staff_user
 from tests.factories import (
     booking_body,
     make_agency,

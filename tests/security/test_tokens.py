@@ -14,12 +14,12 @@ from litestar import Litestar
 from piccolo.engine.base import Engine
 
 from app import create_app
-from booking.bookings import hash_token
+from booking.bookings.lifecycle import hash_token
 from booking.tables import Booking
-from calendars.accounts import create_staff_user
-from luukku.auth import key_id
 from luukku.clock import FixedClock
 from luukku.settings import Settings
+from staff.accounts import create_staff_user
+from staff.auth import key_id
 from tests.factories import booking_body, make_agency, make_expert, make_service
 
 PASSWORD = "correct horse battery"

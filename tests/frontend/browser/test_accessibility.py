@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
-from calendars.accounts import create_staff_user
+from staff.accounts import create_staff_user
 from tests.frontend.browser.conftest import (
     DESKTOP,
     NARROW,

@@ -1,0 +1,1 @@
+"""Bookings of one expert: slot search, create, read, cancel, reschedule, substitutes."""

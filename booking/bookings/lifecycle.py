@@ -1,0 +1,494 @@
+"""Booking use cases: create, read, cancel and reschedule, each one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import re
+import secrets
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from piccolo.columns import Column
+from piccolo.query.functions.aggregate import Count
+
+from booking.bookings.cover import with_substitutes
+from booking.bookings.customers import Customer, clean_customer
+from booking.bookings.notices import notify_change
+from booking.bookings.reservations import (
+    booking_transaction,
+    expert_resource,
+    lock_resources,
+    release,
+    reserve,
+)
+from booking.bookings.schemas import BookingCreate
+from booking.bookings.slots import expert_schedules
+from booking.catalogue.services import (
+    Localized,
+    ServiceInfo,
+    check_channel_and_language,
+    eligible_experts,
+    expert_profile,
+    get_service,
+    get_service_by_id,
+)
+from booking.engine.availability import Refusal, check_start, reserved_interval
+from booking.quality.key_customers import key_customer_manager
+from booking.tables import Booking
+from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
+from calendars.schedules import ExpertProfile
+from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
+from luukku.settings import Settings
+from notifications.outbox import Change
+
+MANAGE_TOKEN_VALIDITY_AFTER_END = timedelta(days=30)
+# Crockford's base32 without look-alikes: references are read aloud over the phone.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# "Any expert" retries with the next free expert when another request won the race.
+_ANY_EXPERT_ATTEMPTS = 3
+_REFERENCE_FORM = re.compile(f"LK-[{_REFERENCE_ALPHABET}]{{4}}-[{_REFERENCE_ALPHABET}]{{4}}")
+
+
+@dataclass(frozen=True, slots=True)
+class BookingView:
+    reference: str
+    status: str
+    start: datetime
+    end: datetime
+    channel: str
+    language: str
+    service_slug: str
+    service_name: Localized
+    expert_id: int
+    expert_name: str
+    timezone: str
+    customer: Customer
+    message: str
+    video_url: str
+    """A plain meeting link (bookings made before meeting rooms); else empty."""
+    video_room: str
+    expert_email: str
+    cancel_reason: str
+    reschedule_count: int
+    staff_notes: str = ""
+    """Staff only: pages and APIs for the customer never show it."""
+    outcome: str = ""
+    """`completed`, `no_show`, or empty until staff mark it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedBooking:
+    booking: BookingView
+    manage_token: str
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"LK-{body[:4]}-{body[4:]}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _start_error(refusals: Iterable[Refusal | None], service: ServiceInfo) -> Exception:
+    """The most useful explanation when no candidate expert can take a start time."""
+    found = set(refusals)
+    messages = {
+        Refusal.PAST: "is in the past",
+        Refusal.NOTICE: f"must be at least {service.min_notice_minutes} minutes from now",
+        Refusal.HORIZON: f"is more than {service.horizon_days} days ahead",
+        Refusal.OFF_GRID: (
+            f"is not one of the service's start times "
+            f"(every {service.slot_interval_minutes} minutes from the start of working hours)"
+        ),
+        Refusal.OUTSIDE_HOURS: "is outside the service's hours",
+    }
+    for refusal in (Refusal.PAST, Refusal.NOTICE, Refusal.HORIZON):
+        if refusal in found:
+            return InvalidInput.field("start", messages[refusal])
+    if Refusal.UNAVAILABLE in found:
+        return SlotTaken("The time is no longer free.", [FieldError("start", "already booked")])
+    if Refusal.OFF_GRID in found:
+        return InvalidInput.field("start", messages[Refusal.OFF_GRID])
+    return InvalidInput.field("start", messages[Refusal.OUTSIDE_HOURS])
+
+
+def _instant(value: datetime, field: str = "start") -> datetime:
+    """`value` in UTC, or InvalidInput for instants outside any bookable calendar."""
+    if not 2000 <= value.year <= 2999:
+        raise InvalidInput.field(field, "is outside the calendar Luukku keeps")
+    return value.astimezone(UTC).replace(microsecond=value.microsecond)
+
+
+async def _least_loaded(candidates: Sequence[ExpertProfile], start: datetime) -> ExpertProfile:
+    """Fewest confirmed bookings in the start's week (Monday to Sunday, the first candidate's
+    zone); ties go to the lowest expert id, so the choice is deterministic."""
+    zone = ZoneInfo(candidates[0].timezone)
+    local = start.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    week_start = datetime.combine(monday, time(), zone).astimezone(UTC)
+    week_end = datetime.combine(monday + timedelta(days=7), time(), zone).astimezone(UTC)
+    rows = (
+        await Booking.select(Booking.expert, Count(alias="bookings"))
+        .where(
+            Booking.expert.is_in([e.id for e in candidates])
+            & (Booking.status == "confirmed")
+            & (Booking.starts_at >= week_start)
+            & (Booking.starts_at < week_end)
+        )
+        .group_by(Booking.expert)
+    )
+    load = Counter({row["expert"]: row["bookings"] for row in rows})
+    return min(candidates, key=lambda e: (load[e.id], e.id))
+
+
+async def _take_start(
+    service: ServiceInfo,
+    candidates: Sequence[ExpertProfile],
+    start: datetime,
+    now: datetime,
+    preferred: int | None = None,
+) -> ExpertProfile:
+    """Inside a booking transaction: the expert who gets `start`, checked by the same engine
+    that lists slots, or the reason nobody can. The `preferred` expert (the company's
+    key-customer manager) gets it whenever they are free."""
+    schedules = await expert_schedules(service, candidates, start, start + service.rules.duration)
+    refusals = {e.id: check_start(schedules[e.id], service.rules, start, now) for e in candidates}
+    free = [e for e in candidates if refusals[e.id] is None]
+    if not free:
+        raise _start_error(refusals.values(), service)
+    for expert in free:
+        if expert.id == preferred:
+            return expert
+    return free[0] if len(free) == 1 else await _least_loaded(free, start)
+
+
+AfterInsert = Callable[[int], Awaitable[None]]
+"""Runs inside the booking's transaction with the new booking's id (e.g. to link the contact
+request it answers), so both commit or neither does."""
+
+
+async def create_booking(
+    request: BookingCreate,
+    settings: Settings,
+    now: datetime,
+    after_insert: AfterInsert | None = None,
+) -> CreatedBooking:
+    service = await get_service(request.service)
+    check_channel_and_language(service, request.channel, request.language)
+    customer = clean_customer(
+        name=request.customer.name,
+        email=request.customer.email,
+        phone=request.customer.phone,
+        company=request.customer.company,
+        business_id=request.customer.business_id,
+        language=request.customer.language or request.language,
+    )
+    notice = request.privacy_notice_version or settings.privacy_notice_version
+    if notice != settings.privacy_notice_version:
+        raise InvalidInput.field(
+            "privacy_notice_version",
+            f"the current privacy notice is version {settings.privacy_notice_version}",
+        )
+    start = _instant(request.start)
+    candidates = await eligible_experts(
+        service, request.channel, request.language, request.expert_id
+    )
+    if not candidates:
+        if request.expert_id is not None:
+            raise NotFound(
+                f"No expert {request.expert_id} gives this service in that channel and language.",
+                [FieldError("expert_id", "unknown expert for this service")],
+            )
+        raise InvalidInput.field(
+            "language", "no expert gives this service in that channel and language"
+        )
+
+    # While an expert is away, the substitute named for the absence takes their bookings.
+    candidates = await with_substitutes(
+        candidates, start, start + service.rules.duration, request.channel, request.language
+    )
+    preferred = (
+        await key_customer_manager(service.agency_id, customer.business_id)
+        if request.expert_id is None
+        else None
+    )
+    attempts = 1 if request.expert_id is not None else _ANY_EXPERT_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return await _insert_booking(
+                request,
+                service,
+                candidates,
+                customer,
+                (start, notice, preferred),
+                settings,
+                now,
+                after_insert,
+            )
+        except SlotTaken:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _insert_booking(
+    request: BookingCreate,
+    service: ServiceInfo,
+    candidates: Sequence[ExpertProfile],
+    customer: Customer,
+    choice: tuple[datetime, str, int | None],
+    settings: Settings,
+    now: datetime,
+    after_insert: AfterInsert | None,
+) -> CreatedBooking:
+    start, notice, preferred = choice
+    token = secrets.token_urlsafe(32)
+    end = start + service.rules.duration
+    video_room = new_room_name() if request.channel == "video" else ""
+    async with booking_transaction():
+        # Serialises writers per expert: the overlap and daily-limit checks below then see
+        # every committed booking; the exclusion constraint stays as the last word.
+        await lock_resources(expert_resource(e.id) for e in candidates)
+        expert = await _take_start(service, candidates, start, now, preferred)
+        booking = Booking(
+            reference=new_reference(),
+            service=service.id,
+            expert=expert.id,
+            starts_at=start,
+            ends_at=end,
+            channel=request.channel,
+            language=request.language,
+            status="confirmed",
+            customer_name=customer.name,
+            customer_email=customer.email,
+            customer_phone=customer.phone,
+            customer_company=customer.company,
+            customer_business_id=customer.business_id,
+            customer_language=customer.language,
+            message=(request.message or "").strip(),
+            privacy_notice_version=notice,
+            manage_token_hash=hash_token(token),
+            video_room=video_room,
+            created_at=now,
+            updated_at=now,
+        )
+        await booking.save()
+        await reserve(
+            expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
+        )
+        await notify_change(Change.CREATED, booking.to_dict(), service, settings, now)
+        if after_insert is not None:
+            await after_insert(booking.id)
+    view = _view(booking.to_dict(), service, expert)
+    return CreatedBooking(booking=view, manage_token=token)
+
+
+def video_link(view: BookingView, settings: Settings, *, for_expert: bool = False) -> str:
+    """The reader's own link into a video booking's meeting (the customer's, or `for_expert`
+    the expert's); empty for other channels."""
+    attendee = (
+        expert_attendee(view.expert_id, view.expert_name, view.expert_email)
+        if for_expert
+        else customer_attendee(view.customer.name, view.customer.email)
+    )
+    return meeting_link(settings, view.video_room, view.video_url, attendee, view.start, view.end)
+
+
+def as_read_by(view: BookingView, settings: Settings, *, for_expert: bool = False) -> BookingView:
+    """The view with `video_url` set to the reader's own meeting link (for pages)."""
+    return dataclasses.replace(view, video_url=video_link(view, settings, for_expert=for_expert))
+
+
+def _view(row: dict[str, Any], service: ServiceInfo, expert: ExpertProfile) -> BookingView:
+    return BookingView(
+        reference=row["reference"],
+        status=row["status"],
+        start=row["starts_at"],
+        end=row["ends_at"],
+        channel=row["channel"],
+        language=row["language"],
+        service_slug=service.slug,
+        service_name=service.name,
+        expert_id=expert.id,
+        expert_name=expert.name,
+        timezone=expert.timezone,
+        customer=Customer(
+            name=row["customer_name"],
+            email=row["customer_email"],
+            phone=row["customer_phone"],
+            company=row["customer_company"],
+            business_id=row["customer_business_id"],
+            language=row["customer_language"],
+        ),
+        message=row["message"],
+        video_url=row["video_url"],
+        video_room=row["video_room"],
+        expert_email=expert.email,
+        cancel_reason=row["cancel_reason"],
+        reschedule_count=row["reschedule_count"],
+        staff_notes=row["staff_notes"],
+        outcome=row["outcome"],
+    )
+
+
+# Compared against when the reference is unknown, so both failures take the same time.
+_NO_SUCH_TOKEN_HASH = hash_token("no such booking")
+
+
+def _reference(text: str) -> str:
+    """A reference in its stored form; anything that cannot be one is simply not found."""
+    reference = text.strip().upper()
+    if not _REFERENCE_FORM.fullmatch(reference):
+        raise NotFound("No booking with that reference and token.")
+    return reference
+
+
+async def _authorized(reference: str, token: str, now: datetime) -> dict[str, Any]:
+    """The booking row when `token` is its manage token and still valid; NotFound otherwise."""
+    reference = _reference(reference)
+    row = await Booking.select().where(Booking.reference == reference).first()
+    stored = row["manage_token_hash"] if row else _NO_SUCH_TOKEN_HASH
+    matches = hmac.compare_digest(stored, hash_token(token))
+    if row is None or not matches or now > row["ends_at"] + MANAGE_TOKEN_VALIDITY_AFTER_END:
+        raise NotFound("No booking with that reference and token.")
+    return row
+
+
+async def _view_of(row: dict[str, Any]) -> BookingView:
+    service = await get_service_by_id(row["service"])
+    expert = await expert_profile(row["expert"])
+    return _view(row, service, expert)
+
+
+def _by_name(changes: dict[Column | str, Any]) -> dict[str, Any]:
+    return {c if isinstance(c, str) else c._meta.name: value for c, value in changes.items()}
+
+
+async def bookings_of_expert(expert_id: int, start: datetime, end: datetime) -> list[BookingView]:
+    """An expert's bookings starting in [start, end), cancelled ones included, by start."""
+    rows = (
+        await Booking.select()
+        .where(
+            (Booking.expert == expert_id) & (Booking.starts_at >= start) & (Booking.starts_at < end)
+        )
+        .order_by(Booking.starts_at)
+    )
+    if not rows:
+        return []
+    expert = await expert_profile(expert_id)
+    services = {sid: await get_service_by_id(sid) for sid in {row["service"] for row in rows}}
+    return [_view(row, services[row["service"]], expert) for row in rows]
+
+
+async def get_view_by_reference(reference: str) -> BookingView:
+    """A booking by reference, for callers that have checked who may see it."""
+    row = await Booking.select().where(Booking.reference == _reference(reference)).first()
+    if row is None:
+        raise NotFound("No such booking.")
+    return await _view_of(row)
+
+
+async def expert_booking(expert_id: int, reference: str) -> BookingView:
+    """One of the expert's own bookings by reference; NotFound for anyone else's."""
+    row = (
+        await Booking.select()
+        .where((Booking.reference == _reference(reference)) & (Booking.expert == expert_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such booking of yours.")
+    return await _view_of(row)
+
+
+MAX_STAFF_NOTES = 4000
+
+
+async def set_staff_notes(expert_id: int, reference: str, notes: str) -> None:
+    """Replace the expert's notes on one of their own bookings (NotFound for anyone else's).
+    Notes change nothing the customer or a calendar sees, so the booking's SEQUENCE stays."""
+    notes = notes.replace("\x00", "").strip()
+    if len(notes) > MAX_STAFF_NOTES:
+        raise InvalidInput.field("notes", f"at most {MAX_STAFF_NOTES} characters")
+    view = await expert_booking(expert_id, reference)
+    await Booking.update({Booking.staff_notes: notes}).where(Booking.reference == view.reference)
+
+
+async def get_booking(reference: str, token: str, now: datetime) -> BookingView:
+    return await _view_of(await _authorized(reference, token, now))
+
+
+async def cancel_booking(
+    reference: str, token: str, reason: str | None, settings: Settings, now: datetime
+) -> BookingView:
+    """Cancel and free the time; cancelling again answers the cancelled booking unchanged."""
+    async with booking_transaction():
+        reference = _reference(reference)
+        await lock_resources([f"booking:{reference}"])
+        row = await _authorized(reference, token, now)
+        if row["status"] == "cancelled":
+            return await _view_of(row)
+        if row["starts_at"] <= now:
+            raise Conflict("The appointment has already started; it cannot be cancelled.")
+        changes: dict[Column | str, Any] = {
+            Booking.status: "cancelled",
+            Booking.cancel_reason: (reason or "").strip(),
+            Booking.cancelled_at: now,
+            Booking.updated_at: now,
+            Booking.sequence: row["sequence"] + 1,
+        }
+        await Booking.update(changes).where(Booking.id == row["id"])
+        await release(row["id"])
+        cancelled = {**row, **_by_name(changes)}
+        await notify_change(
+            Change.CANCELLED, cancelled, await get_service_by_id(row["service"]), settings, now
+        )
+    return await _view_of(cancelled)
+
+
+async def reschedule_booking(
+    reference: str, token: str, new_start: datetime, settings: Settings, now: datetime
+) -> BookingView:
+    """Move a booking to `new_start` with the same expert; the old time is freed only if the
+    new one is taken, all in one transaction."""
+    start = _instant(new_start)
+    async with booking_transaction():
+        # Two changes of one booking queue up, so the second sees the first's result.
+        reference = _reference(reference)
+        await lock_resources([f"booking:{reference}"])
+        row = await _authorized(reference, token, now)
+        if row["status"] == "cancelled":
+            raise Conflict("A cancelled booking cannot be rescheduled.")
+        if row["reschedule_count"] >= settings.max_customer_reschedules:
+            raise Conflict(
+                "This booking has already been rescheduled; "
+                "please contact the service to change it."
+            )
+        if row["starts_at"] <= now:
+            raise Conflict("The appointment has already started; it cannot be rescheduled.")
+        service = await get_service_by_id(row["service"])
+        expert = await expert_profile(row["expert"])
+        await lock_resources([expert_resource(expert.id)])
+        await release(row["id"])
+        await _take_start(service, [expert], start, now)
+        changes: dict[Column | str, Any] = {
+            Booking.starts_at: start,
+            Booking.ends_at: start + service.rules.duration,
+            Booking.reschedule_count: row["reschedule_count"] + 1,
+            Booking.updated_at: now,
+            Booking.sequence: row["sequence"] + 1,
+        }
+        await Booking.update(changes).where(Booking.id == row["id"])
+        await reserve(
+            expert_resource(expert.id), reserved_interval(start, service.rules), row["id"]
+        )
+        moved = {**row, **_by_name(changes)}
+        await notify_change(Change.RESCHEDULED, moved, service, settings, now)
+    return _view(moved, service, expert)

@@ -1,0 +1,158 @@
+"""Staff views of bookings: an expert's own, and those caught inside an absence."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.security.jwt import Token
+
+from booking.bookings.api import booking_out, search_range
+from booking.bookings.lifecycle import bookings_of_expert
+from booking.bookings.schemas import (
+    BookingOut,
+    CustomerOut,
+    DeliveryProblemOut,
+    ExpertOut,
+    JointPeerOut,
+    JointSessionPart,
+)
+from booking.bookings.substitutes import bookings_inside_absence, move_to_substitute
+from booking.joint.sessions import JointSessionView, ParticipantView, joint_sessions_of_expert
+from luukku.clock import Clock
+from luukku.database import RowId
+from luukku.settings import Settings
+from notifications.outbox import delivery_problems
+from security import audit
+from staff.accounts import StaffMember
+
+
+class MyBookingsController(Controller):
+    path = "/api/v1/staff/me/bookings"
+    tags = ("staff",)  # type: ignore[assignment]
+
+    @get("/", summary="Your own bookings in a date range (Helsinki dates, end inclusive)")
+    async def my_bookings(
+        self,
+        request: Request[StaffMember, Token, Any],
+        settings: NamedDependency[Settings],
+        start: FromQuery[date],
+        end: FromQuery[date],
+    ) -> list[BookingOut]:
+        member = request.user
+        if member.expert_id is None:
+            return []
+        range_start, range_end = search_range(
+            start, end, ZoneInfo(settings.default_timezone), settings
+        )
+        views = await bookings_of_expert(member.expert_id, range_start, range_end)
+        joint = await joint_sessions_of_expert(member.expert_id, range_start, range_end, settings)
+        problems = await delivery_problems([view.reference for view in views])
+        seen = [view.reference for view in views] + [view.reference for view in joint]
+        if seen:
+            await audit.record(
+                audit.staff_actor(member), "view", f"expert:{member.expert_id}", " ".join(seen)
+            )
+        entries = [
+            msgspec.structs.replace(
+                booking_out(view, settings, for_expert=True),
+                delivery_problems=[
+                    DeliveryProblemOut(
+                        kind=problem.kind,
+                        recipient=problem.recipient,
+                        attempts=problem.attempts,
+                        error=problem.error,
+                        due_at=problem.due_at,
+                    )
+                    for problem in problems.get(view.reference, [])
+                ],
+            )
+            for view in views
+        ] + [joint_session_entry(view, member.expert_id) for view in joint]
+        return sorted(entries, key=lambda entry: entry.start)
+
+
+def joint_session_entry(view: JointSessionView, expert_id: int) -> BookingOut:
+    """A joint session as one entry of an expert's schedule: the matter, the customer's name,
+    who else takes part, and the expert's own join link (never the others')."""
+    zone = ZoneInfo(view.timezone)
+    people = [*view.participants, *([view.interpreter] if view.interpreter else [])]
+    [me] = [person for person in people if person.expert_id == expert_id]
+
+    def peer(person: ParticipantView) -> JointPeerOut:
+        return JointPeerOut(expert_id=person.expert_id, name=person.name, agency=person.agency)
+
+    return BookingOut(
+        reference=view.reference,
+        status=view.status,
+        start=view.start.astimezone(zone),
+        end=view.end.astimezone(zone),
+        channel="video",
+        language=view.customer_language,
+        service="joint-session",
+        expert=ExpertOut(id=me.expert_id, name=me.name),
+        customer=CustomerOut(
+            name=view.customer_name,
+            email=None,
+            phone=None,
+            company=None,
+            business_id=None,
+            language=view.customer_language,
+        ),
+        kind="joint_session",
+        joint_session=JointSessionPart(
+            service_point=view.service_point,
+            room=view.room,
+            matter=view.matter,
+            participants=[peer(p) for p in view.participants],
+            interpreter=peer(view.interpreter) if view.interpreter else None,
+            interpreter_language=view.interpreter_language,
+            join_url=me.join_url,
+        ),
+    )
+
+
+class MovedOut(msgspec.Struct):
+    moved: list[str]
+
+
+class AbsenceBookingsController(Controller):
+    """Bookings caught inside an absence, and moving them to the named substitute."""
+
+    path = "/api/v1/staff/absences/{absence_id:int}"
+    tags = ("staff",)  # type: ignore[assignment]
+
+    @get("/bookings", summary="Confirmed bookings inside an absence, for reassignment")
+    async def inside(
+        self,
+        request: Request[StaffMember, Token, Any],
+        settings: NamedDependency[Settings],
+        absence_id: RowId,
+    ) -> list[BookingOut]:
+        views = await bookings_inside_absence(request.user, absence_id)
+        if views:
+            references = " ".join(view.reference for view in views)
+            await audit.record(
+                audit.staff_actor(request.user), "view", f"absence:{absence_id}", references
+            )
+        return [booking_out(view, settings, for_expert=True) for view in views]
+
+    @post("/move-to-substitute", summary="Move them all to the substitute", status_code=200)
+    async def move(
+        self,
+        request: Request[StaffMember, Token, Any],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+        absence_id: RowId,
+    ) -> MovedOut:
+        moved = await move_to_substitute(request.user, absence_id, settings, clock.now())
+        if moved:
+            await audit.record(
+                audit.staff_actor(request.user), "change", f"absence:{absence_id}", " ".join(moved)
+            )
+        return MovedOut(moved=moved)

@@ -1,0 +1,121 @@
+"""Substitutes: who covers an absent expert's bookings, and moving bookings onto them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.columns import Column
+
+from booking.bookings.lifecycle import BookingView, bookings_of_expert
+from booking.bookings.notices import notify_change
+from booking.bookings.reservations import (
+    booking_transaction,
+    expert_resource,
+    lock_resources,
+    release,
+    reserve,
+)
+from booking.catalogue.services import get_service_by_id
+from booking.engine.availability import Interval
+from booking.tables import Booking, Reservation
+from calendars.directory import expert_in_scope
+from calendars.tables import Absence
+from luukku.problems import FieldError, InvalidInput, NotFound, SlotTaken
+from luukku.settings import Settings
+from notifications.outbox import Change
+from staff.accounts import StaffMember
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceCover:
+    absence_id: int
+    expert_id: int
+    substitute_id: int | None
+    start: datetime
+    end: datetime
+
+
+async def _absence(member: StaffMember, absence_id: int) -> AbsenceCover:
+    row = await Absence.select().where(Absence.id == absence_id).first()
+    if row is None:
+        raise NotFound(f"No absence {absence_id}.")
+    owner = member.expert_id == row["expert"]
+    if not owner and not member.has_role("admin", "agency_admin"):
+        raise NotFound(f"No absence {absence_id}.")
+    if not owner:
+        await expert_in_scope(member, row["expert"])
+    return AbsenceCover(
+        row["id"], row["expert"], row["substitute"], row["starts_at"], row["ends_at"]
+    )
+
+
+async def bookings_inside_absence(member: StaffMember, absence_id: int) -> list[BookingView]:
+    """Confirmed bookings of the absent expert that fall inside the absence."""
+    absence = await _absence(member, absence_id)
+    views = await bookings_of_expert(
+        absence.expert_id, absence.start - timedelta(days=1), absence.end
+    )
+    return [
+        view
+        for view in views
+        if view.status == "confirmed" and view.start < absence.end and view.end > absence.start
+    ]
+
+
+async def move_to_substitute(
+    member: StaffMember, absence_id: int, settings: Settings, now: datetime
+) -> list[str]:
+    """Move every future confirmed booking inside the absence to its substitute, all or none.
+
+    The substitute must be free (their reservations, buffers included); a clash answers 409
+    naming the booking and nothing moves. Answers the moved references.
+    """
+    absence = await _absence(member, absence_id)
+    substitute = absence.substitute_id
+    if substitute is None:
+        raise InvalidInput.field("substitute_id", "name a substitute for the absence first")
+    moved: list[str] = []
+    async with booking_transaction():
+        await lock_resources([expert_resource(absence.expert_id), expert_resource(substitute)])
+        rows = await Booking.select().where(
+            (Booking.expert == absence.expert_id)
+            & (Booking.status == "confirmed")
+            & (Booking.starts_at < absence.end)
+            & (Booking.ends_at > absence.start)
+            & (Booking.starts_at > now)
+        )
+        for row in rows:
+            held = await Reservation.select(Reservation.starts_at, Reservation.ends_at).where(
+                Reservation.booking == row["id"]
+            )
+            await release(row["id"])
+            for interval in held:
+                try:
+                    await reserve(
+                        expert_resource(substitute),
+                        Interval(interval["starts_at"], interval["ends_at"]),
+                        row["id"],
+                    )
+                except SlotTaken as exc:
+                    raise SlotTaken(
+                        f"The substitute is not free for booking {row['reference']}.",
+                        [FieldError("substitute_id", f"busy at booking {row['reference']}")],
+                    ) from exc
+            changes: dict[Column | str, Any] = {
+                "expert": substitute,
+                "sequence": row["sequence"] + 1,
+                "updated_at": now,
+            }
+            await Booking.update(changes).where(Booking.id == row["id"])
+            await notify_change(
+                Change.REASSIGNED,
+                {**row, "expert": substitute, "sequence": row["sequence"] + 1},
+                await get_service_by_id(row["service"]),
+                settings,
+                now,
+                previous_expert_id=absence.expert_id,
+            )
+            moved.append(row["reference"])
+    return moved

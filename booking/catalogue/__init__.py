@@ -1,0 +1,1 @@
+"""The service catalogue: services, their booking rules, which experts give them."""

@@ -1,0 +1,301 @@
+"""The service catalogue: services, their booking rules and which experts give them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from piccolo.custom_types import Combinable
+
+from booking.engine.availability import SlotRules
+from booking.tables import Service, ServiceExpert
+from calendars.schedules import ExpertProfile
+from calendars.tables import CHANNELS, LANGUAGES, Expert
+from luukku.database import write_transaction
+from luukku.problems import Conflict, FieldError, InvalidInput, NotFound
+
+DEFAULT_REMINDER_MINUTES = (24 * 60, 2 * 60)
+"""Reminders 24 hours and 2 hours before the appointment, unless the service says otherwise."""
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    fi: str
+    sv: str
+    en: str
+
+    def get(self, language: str) -> str:
+        text: str = getattr(self, language, "") or self.fi
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    id: int
+    slug: str
+    agency_id: int
+    agency_slug: str
+    agency_name: Localized
+    name: Localized
+    description: Localized
+    duration_minutes: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    slot_interval_minutes: int
+    channels: tuple[str, ...]
+    languages: tuple[str, ...]
+    topics: tuple[str, ...]
+    daily_limit: int | None
+    reminder_minutes: tuple[int, ...] = DEFAULT_REMINDER_MINUTES
+    """When the customer is reminded, in minutes before the appointment."""
+
+    @property
+    def rules(self) -> SlotRules:
+        return SlotRules(
+            duration=timedelta(minutes=self.duration_minutes),
+            interval=timedelta(minutes=self.slot_interval_minutes),
+            buffer_before=timedelta(minutes=self.buffer_before_minutes),
+            buffer_after=timedelta(minutes=self.buffer_after_minutes),
+            min_notice=timedelta(minutes=self.min_notice_minutes),
+            horizon=timedelta(days=self.horizon_days),
+            daily_limit=self.daily_limit,
+        )
+
+
+_SERVICE_COLUMNS = (
+    *Service.all_columns(),
+    Service.agency.slug.as_alias("agency_slug"),
+    Service.agency.name_fi.as_alias("agency_name_fi"),
+    Service.agency.name_sv.as_alias("agency_name_sv"),
+    Service.agency.name_en.as_alias("agency_name_en"),
+)
+
+
+def _service_info(row: dict[str, Any]) -> ServiceInfo:
+    return ServiceInfo(
+        id=row["id"],
+        slug=row["slug"],
+        agency_id=row["agency"],
+        agency_slug=row["agency_slug"],
+        agency_name=Localized(row["agency_name_fi"], row["agency_name_sv"], row["agency_name_en"]),
+        name=Localized(row["name_fi"], row["name_sv"], row["name_en"]),
+        description=Localized(row["description_fi"], row["description_sv"], row["description_en"]),
+        duration_minutes=row["duration_minutes"],
+        buffer_before_minutes=row["buffer_before_minutes"],
+        buffer_after_minutes=row["buffer_after_minutes"],
+        min_notice_minutes=row["min_notice_minutes"],
+        horizon_days=row["horizon_days"],
+        slot_interval_minutes=row["slot_interval_minutes"],
+        channels=tuple(row["channels"]),
+        languages=tuple(row["languages"]),
+        topics=tuple(row["topics"]),
+        daily_limit=row["daily_limit"],
+        reminder_minutes=tuple(row["reminder_minutes"] or ()),
+    )
+
+
+async def list_services() -> list[ServiceInfo]:
+    rows = (
+        await Service.select(*_SERVICE_COLUMNS)
+        .where(Service.active.eq(True))
+        .order_by(Service.agency, Service.slug)
+    )
+    return [_service_info(row) for row in rows]
+
+
+async def get_service(slug: str) -> ServiceInfo:
+    """An active service by slug; NotFound naming the field `service` otherwise."""
+    if "\x00" in slug:
+        raise NotFound("No such service.", [FieldError("service", "unknown service")])
+    row = (
+        await Service.select(*_SERVICE_COLUMNS)
+        .where((Service.slug == slug) & Service.active.eq(True))
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No service {slug!r}.", [FieldError("service", "unknown service")])
+    return _service_info(row)
+
+
+async def get_service_by_id(service_id: int) -> ServiceInfo:
+    """A service of an existing booking, active or not."""
+    row = await Service.select(*_SERVICE_COLUMNS).where(Service.id == service_id).first()
+    if row is None:
+        raise NotFound(f"No service {service_id}.")
+    return _service_info(row)
+
+
+def check_channel_and_language(
+    service: ServiceInfo, channel: str | None, language: str | None
+) -> None:
+    if channel is not None and channel not in service.channels:
+        raise InvalidInput.field(
+            "channel", f"this service is offered as {', '.join(service.channels)}"
+        )
+    if language is not None and language not in service.languages:
+        raise InvalidInput.field(
+            "language", f"this service is offered in {', '.join(service.languages)}"
+        )
+
+
+_EXPERT_COLUMNS = (
+    Expert.id,
+    Expert.name,
+    Expert.email,
+    Expert.agency,
+    Expert.timezone,
+    Expert.languages,
+    Expert.channels,
+    Expert.topics,
+    Expert.agency.observe_holidays.as_alias("observe_holidays"),
+)
+
+
+def _profile(row: dict[str, Any]) -> ExpertProfile:
+    return ExpertProfile(
+        id=row["id"],
+        name=row["name"],
+        agency_id=row["agency"],
+        timezone=row["timezone"],
+        languages=tuple(row["languages"]),
+        channels=tuple(row["channels"]),
+        topics=tuple(row["topics"]),
+        observe_holidays=bool(row["observe_holidays"]),
+        email=row["email"],
+    )
+
+
+async def eligible_experts(
+    service: ServiceInfo,
+    channel: str | None = None,
+    language: str | None = None,
+    expert_id: int | None = None,
+) -> list[ExpertProfile]:
+    """Active experts who give `service` (explicit list, else agency experts by topic).
+
+    Filtered to those who work in `channel` and speak `language` when given; one query.
+    """
+    explicit = [
+        row["expert"]
+        for row in await ServiceExpert.select(ServiceExpert.expert).where(
+            ServiceExpert.service == service.id
+        )
+    ]
+    who = Expert.id.is_in(explicit) if explicit else Expert.agency == service.agency_id
+    rows = (
+        await Expert.select(*_EXPERT_COLUMNS)
+        .where(Expert.active.eq(True) & (Expert.kind == "advisor") & who)
+        .order_by(Expert.id)
+    )
+    return [
+        expert
+        for expert in map(_profile, rows)
+        if (explicit or _gives(service, expert))
+        and fits(expert, channel, language)
+        and expert_id in (None, expert.id)
+    ]
+
+
+async def active_experts(ids: Iterable[int]) -> list[ExpertProfile]:
+    """The active experts among `ids`, in id order; one query."""
+    return await active_experts_where(Expert.id.is_in(sorted(set(ids)) or [0]))
+
+
+async def active_experts_where(condition: Combinable) -> list[ExpertProfile]:
+    """The active experts (advisors and interpreters) meeting `condition`, in id order; one
+    query."""
+    rows = (
+        await Expert.select(*_EXPERT_COLUMNS)
+        .where(Expert.active.eq(True) & condition)
+        .order_by(Expert.id)
+    )
+    return [_profile(row) for row in rows]
+
+
+def fits(expert: ExpertProfile, channel: str | None, language: str | None) -> bool:
+    """Whether the expert works in `channel` and speaks `language` (None: any)."""
+    return (channel is None or channel in expert.channels) and (
+        language is None or language in expert.languages
+    )
+
+
+async def expert_profile(expert_id: int) -> ExpertProfile:
+    row = await Expert.select(*_EXPERT_COLUMNS).where(Expert.id == expert_id).first()
+    if row is None:
+        raise NotFound(f"No expert {expert_id}.")
+    return _profile(row)
+
+
+def _gives(service: ServiceInfo, expert: ExpertProfile) -> bool:
+    return not service.topics or bool(set(service.topics) & set(expert.topics))
+
+
+@dataclass(frozen=True, slots=True)
+class NewService:
+    slug: str
+    agency_id: int
+    name: Localized
+    description: Localized
+    duration_minutes: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    slot_interval_minutes: int
+    channels: tuple[str, ...]
+    languages: tuple[str, ...]
+    topics: tuple[str, ...]
+    expert_ids: tuple[int, ...]
+    daily_limit: int | None
+    reminder_minutes: tuple[int, ...] = DEFAULT_REMINDER_MINUTES
+
+
+async def create_service(new: NewService) -> int:
+    """A service and its explicit expert list, in one transaction."""
+    unknown = sorted(set(new.channels) - set(CHANNELS))
+    if unknown or not new.channels:
+        raise InvalidInput.field("channels", f"choose from {', '.join(CHANNELS)}")
+    if set(new.languages) - set(LANGUAGES):
+        raise InvalidInput.field("languages", f"choose from {', '.join(LANGUAGES)}")
+    async with write_transaction(Service._meta.db):
+        if await Service.exists().where(Service.slug == new.slug):
+            raise Conflict(f"Service {new.slug!r} exists.", [FieldError("slug", "taken")])
+        if new.expert_ids:
+            found = await Expert.count().where(
+                Expert.id.is_in(list(new.expert_ids)) & (Expert.agency == new.agency_id)
+            )
+            if found != len(set(new.expert_ids)):
+                raise NotFound(
+                    "Unknown expert for this agency.", [FieldError("experts", "unknown expert")]
+                )
+        service = Service(
+            slug=new.slug,
+            agency=new.agency_id,
+            name_fi=new.name.fi,
+            name_sv=new.name.sv,
+            name_en=new.name.en,
+            description_fi=new.description.fi,
+            description_sv=new.description.sv,
+            description_en=new.description.en,
+            duration_minutes=new.duration_minutes,
+            buffer_before_minutes=new.buffer_before_minutes,
+            buffer_after_minutes=new.buffer_after_minutes,
+            min_notice_minutes=new.min_notice_minutes,
+            horizon_days=new.horizon_days,
+            slot_interval_minutes=new.slot_interval_minutes,
+            reminder_minutes=sorted(set(new.reminder_minutes), reverse=True),
+            channels=list(new.channels),
+            languages=list(new.languages or LANGUAGES),
+            topics=list(new.topics),
+            daily_limit=new.daily_limit,
+        )
+        await service.save()
+        if new.expert_ids:
+            await ServiceExpert.insert(
+                *(ServiceExpert(service=service.id, expert=e) for e in sorted(set(new.expert_ids)))
+            )
+    return int(service.id)

@@ -1,0 +1,1 @@
+"""Demo data: agencies, experts, services and a joint service point, seeded once."""

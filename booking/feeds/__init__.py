@@ -1,0 +1,1 @@
+"""iCalendar subscription feeds of experts and agencies, and their secret tokens."""

@@ -1,0 +1,1 @@
+"""Joint remote sessions: common free times, all-or-nothing booking, changes, notices."""

@@ -1,0 +1,1 @@
+"""Service quality: contact requests, key customers, outcomes and customer feedback."""

@@ -1,0 +1,124 @@
+"""Key-customer managers (avainasiakasvastaava): an agency names the expert responsible for a
+company (Y-tunnus). The company's bookings of the agency's services go to them when they are
+free, and its contact requests reach them (their substitute while they are away)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fi import ytunnus
+
+from booking.tables import KeyCustomer
+from calendars.directory import check_agency_scope
+from calendars.tables import Expert
+from luukku.database import MAX_ROW_ID, write_transaction
+from luukku.problems import InvalidInput, NotFound
+from security import audit
+from staff.accounts import StaffMember
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCustomerView:
+    id: int
+    agency_id: int
+    agency_slug: str
+    business_id: str
+    company: str
+    expert_id: int
+    expert_name: str
+
+
+def business_id_of(text: str, field: str = "business_id") -> str:
+    """A Y-tunnus in its standard form `1234567-8`, or InvalidInput naming `field`."""
+    try:
+        return str(ytunnus.format(ytunnus.validate(text)))
+    except StdnumValidationError as exc:
+        raise InvalidInput.field(field, "not a valid Y-tunnus (format 1234567-8)") from exc
+
+
+async def key_customer_manager(agency_id: int, business_id: str) -> int | None:
+    """The agency's key-customer manager of the company, when it has an active one."""
+    if not business_id:
+        return None
+    row = (
+        await KeyCustomer.select(KeyCustomer.expert)
+        .where(
+            (KeyCustomer.agency == agency_id)
+            & (KeyCustomer.business_id == business_id)
+            & (KeyCustomer.expert.active == True)  # noqa: E712
+        )
+        .first()
+    )
+    return None if row is None else int(row["expert"])
+
+
+async def name_manager(
+    member: StaffMember, business_id: str, company: str, expert_id: int
+) -> KeyCustomerView:
+    """Make `expert_id` the manager of the company at the expert's own agency (replacing the
+    previous one there); agency admins only within their agency."""
+    number = business_id_of(business_id)
+    if not 1 <= expert_id <= MAX_ROW_ID:
+        raise InvalidInput.field("expert_id", "not an active expert")
+    expert = await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
+    if expert is None or not expert["active"]:
+        raise InvalidInput.field("expert_id", "not an active expert")
+    check_agency_scope(member, expert["agency"])
+    async with write_transaction(KeyCustomer._meta.db):
+        await KeyCustomer.delete().where(
+            (KeyCustomer.agency == expert["agency"]) & (KeyCustomer.business_id == number)
+        )
+        row = KeyCustomer(
+            agency=expert["agency"], business_id=number, company=company.strip(), expert=expert_id
+        )
+        await row.save()
+        await audit.record(
+            audit.staff_actor(member), "change", f"company:{number}", f"key customer of {expert_id}"
+        )
+    return (await key_customers([expert["agency"]], row.id))[0]
+
+
+async def key_customers(
+    agency_ids: list[int] | None, only: int | None = None
+) -> list[KeyCustomerView]:
+    """The managers of the agencies (every agency when None), by company."""
+    query = KeyCustomer.select(
+        KeyCustomer.id,
+        KeyCustomer.agency,
+        KeyCustomer.agency.slug.as_alias("agency_slug"),
+        KeyCustomer.business_id,
+        KeyCustomer.company,
+        KeyCustomer.expert,
+        KeyCustomer.expert.name.as_alias("expert_name"),
+    ).order_by(KeyCustomer.business_id)
+    if agency_ids is not None:
+        query = query.where(KeyCustomer.agency.is_in(agency_ids or [0]))
+    if only is not None:
+        query = query.where(KeyCustomer.id == only)
+    return [
+        KeyCustomerView(
+            id=row["id"],
+            agency_id=row["agency"],
+            agency_slug=row["agency_slug"],
+            business_id=row["business_id"],
+            company=row["company"],
+            expert_id=row["expert"],
+            expert_name=row["expert_name"],
+        )
+        for row in await query
+    ]
+
+
+async def remove_manager(member: StaffMember, key_customer_id: int) -> None:
+    if not 1 <= key_customer_id <= MAX_ROW_ID:
+        raise NotFound(f"No key customer {key_customer_id}.")
+    row = (
+        await KeyCustomer.select(KeyCustomer.agency)
+        .where(KeyCustomer.id == key_customer_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No key customer {key_customer_id}.")
+    check_agency_scope(member, row["agency"])
+    await KeyCustomer.delete().where(KeyCustomer.id == key_customer_id)

@@ -1,0 +1,1 @@
+"""Service-quality reports: loading rows, pure figures, JSON and CSV."""

@@ -1,0 +1,1 @@
+"""Video meetings: room names and the personal, time-limited join links."""

@@ -1,0 +1,1 @@
+"""Staff identity: accounts, password hashing, sign-in, tokens and role guards."""
