@@ -20,6 +20,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from booking.bookings.api import BookingController, ServiceController
 from booking.bookings.calendar_push import push_bookings
+from booking.bookings.slot_cache import slot_cache_for
 from booking.bookings.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.catalogue.admin_api import ServicesAdminController
 from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
@@ -135,6 +136,7 @@ def create_app(
         ),
     )
     counters = counters_for(settings, engine)
+    slot_cache = slot_cache_for(settings.redis_url, settings.database_url)
     rate_limiter = RateLimiter(
         counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
     )
@@ -158,6 +160,7 @@ def create_app(
             if worker is not None:
                 worker.cancel()
             await counters.close()
+            await slot_cache.close()
             if owns_engine and isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
 
@@ -204,6 +207,7 @@ def create_app(
             "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
             "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
+            "slot_cache": Provide(lambda: slot_cache, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
         plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
@@ -227,6 +231,7 @@ def create_app(
                 "engine": engine,
                 "pool_size": settings.database_pool_size,
                 "rate_limiter": rate_limiter,
+                "slot_cache": slot_cache,
                 "retention": retention,
             }
         ),

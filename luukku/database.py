@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,7 @@ from litestar.params import Parameter
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
@@ -48,6 +50,20 @@ def write_transaction(engine: Engine) -> Any:  # type: ignore[type-arg]
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+@asynccontextmanager
+async def read_snapshot(engine: Engine) -> AsyncIterator[None]:  # type: ignore[type-arg]
+    """A read transaction whose statements all see one snapshot: REPEATABLE READ, READ ONLY on
+    PostgreSQL (unless nested in another transaction); SQLite's deferred transaction already
+    reads one snapshot (WAL) from its first read on."""
+    outer = engine.current_transaction.get()
+    async with engine.transaction():
+        if outer is None and isinstance(engine, PostgresEngine):
+            await engine.run_querystring(
+                QueryString("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            )
+        yield
 
 
 MAX_ROW_ID = 2**31 - 1

@@ -24,6 +24,7 @@ from booking.bookings.schemas import (
     SlotList,
     SlotOut,
 )
+from booking.bookings.slot_cache import SlotCache
 from booking.bookings.slots import search_slots
 from booking.catalogue.services import ServiceInfo, list_services
 from luukku.clock import Clock
@@ -141,6 +142,7 @@ class ServiceController(Controller):
         slug: FromPath[str],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
+        slot_cache: NamedDependency[SlotCache],
         start: FromQuery[date],
         end: FromQuery[date],
         tz: Annotated[
@@ -153,7 +155,7 @@ class ServiceController(Controller):
         zone = zone_named(tz or settings.default_timezone)
         range_start, range_end = search_range(start, end, zone, settings)
         slots = await search_slots(
-            slug, range_start, range_end, clock.now(), channel, language, expert
+            slug, range_start, range_end, clock.now(), channel, language, expert, slot_cache
         )
         return SlotList(
             slots=[
