@@ -46,7 +46,7 @@ from frontend.routes import csrf_config, web_routers
 from frontend.templating import template_config
 from luukku.cli import LuukkuCLIPlugin
 from luukku.clock import Clock, SystemClock
-from luukku.database import bind_tables, engine_from_url
+from luukku.database import bind_tables, engine_from_url, start_pool
 from luukku.health import healthz, readyz
 from luukku.problems import (
     document_problem_responses,
@@ -144,7 +144,7 @@ def create_app(
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
         if owns_engine and isinstance(engine, PostgresEngine):
-            await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
+            await start_pool(engine, settings.database_pool_size)
         elif isinstance(engine, SQLiteEngine):
             # WAL lets readers go on while a booking transaction writes.
             await engine._run_in_new_connection("PRAGMA journal_mode=WAL")

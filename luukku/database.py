@@ -39,6 +39,18 @@ def engine_from_url(url: str) -> Engine:  # type: ignore[type-arg]
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
 
 
+async def keep_session(connection: object) -> None:
+    """The pool's `reset`: nothing. Luukku leaves no session state behind (advisory locks are
+    transaction-scoped, no LISTEN, no SET outside a transaction; asyncpg still rolls back an
+    open transaction), so asyncpg's default reset query (`SELECT pg_advisory_unlock_all();
+    CLOSE ALL; UNLISTEN *; RESET ALL;`), one round trip each time a statement outside a
+    transaction gives its connection back, is pure cost."""
+
+
+async def start_pool(engine: PostgresEngine, max_size: int) -> None:
+    await engine.start_connection_pool(min_size=1, max_size=max_size, reset=keep_session)
+
+
 def bind_tables(engine: Engine, tables: Iterable[type[Table]]) -> None:  # type: ignore[type-arg]
     """Point every table at `engine`, so the app factory decides the database, not import order."""
     for table in tables:

@@ -27,8 +27,14 @@ PER_EXPERT = {
     "external_busy": "'expert:' || {row}.expert",
 }
 CATALOGUE = ("service", "service_expert", "expert", "agency")
+# A scope's first version is random, so a database emptied or restored never repeats the
+# versions a running process kept results under.
+FIRST = {
+    "postgres": "(random() * 1e15)::bigint",
+    "sqlite": "abs(random() % 1000000000000000)",
+}
 BUMP = (
-    "INSERT INTO availability_version (scope, version) VALUES ({scope}, 1) "
+    "INSERT INTO availability_version (scope, version) VALUES ({scope}, {first}) "
     "ON CONFLICT (scope) DO UPDATE SET version = availability_version.version + 1"
 )
 
@@ -40,8 +46,8 @@ def postgres_up() -> list[str]:
         statements += [
             f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN {BUMP.format(scope=scope.format(row="OLD"))}; END IF;
-  IF TG_OP <> 'DELETE' THEN {BUMP.format(scope=scope.format(row="NEW"))}; END IF;
+  IF TG_OP <> 'INSERT' THEN {BUMP.format(scope=scope.format(row="OLD"), first=FIRST["postgres"])}; END IF;
+  IF TG_OP <> 'DELETE' THEN {BUMP.format(scope=scope.format(row="NEW"), first=FIRST["postgres"])}; END IF;
   RETURN NULL;
 END $$""",
             f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -49,7 +55,7 @@ END $$""",
         ]
     statements.append(
         f"""CREATE FUNCTION availability_bump_catalogue() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN {BUMP.format(scope="'catalogue'")}; RETURN NULL; END $$"""
+BEGIN {BUMP.format(scope="'catalogue'", first=FIRST["postgres"])}; RETURN NULL; END $$"""
     )
     statements += [
         f"CREATE TRIGGER availability_bump_catalogue AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -63,7 +69,9 @@ def sqlite_up() -> list[str]:
     statements = [TABLE_UP]
     for table, scope in PER_EXPERT.items():
         for event, rows in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
-            body = " ".join(f"{BUMP.format(scope=scope.format(row=row))};" for row in rows)
+            body = " ".join(
+                f"{BUMP.format(scope=scope.format(row=row), first=FIRST['sqlite'])};" for row in rows
+            )
             statements.append(
                 f"CREATE TRIGGER availability_bump_{table}_{event.lower()} AFTER {event} "
                 f"ON {table} BEGIN {body} END"
@@ -72,7 +80,7 @@ def sqlite_up() -> list[str]:
         for event in ("INSERT", "DELETE", "UPDATE"):
             statements.append(
                 f"CREATE TRIGGER availability_bump_{table}_{event.lower()} AFTER {event} "
-                f"ON {table} BEGIN {BUMP.format(scope=repr('catalogue'))}; END"
+                f"ON {table} BEGIN {BUMP.format(scope=repr('catalogue'), first=FIRST['sqlite'])}; END"
             )
     return statements
 
