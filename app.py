@@ -20,7 +20,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from booking.bookings.api import BookingController, ServiceController
 from booking.bookings.calendar_push import push_bookings
-from booking.bookings.slot_cache import slot_cache_for
+from booking.bookings.slot_cache import cache_reader, slot_cache_for
 from booking.bookings.staff_api import AbsenceBookingsController, MyBookingsController
 from booking.catalogue.admin_api import ServicesAdminController
 from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
@@ -48,6 +48,7 @@ from luukku.cli import LuukkuCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url, start_pool
 from luukku.health import healthz, readyz
+from luukku.metrics import job_lag_reader, metrics_controller, networks_from, prometheus_config
 from luukku.problems import (
     document_problem_responses,
     internal_error_handler,
@@ -59,6 +60,7 @@ from luukku.tables import TABLES as LUUKKU_TABLES
 from luukku.worker import PeriodicJob, run_forever
 from notifications.delivery import SEND_EVERY, Delivery, send_due
 from notifications.messages import Sender
+from notifications.metrics import outbox_readings
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from notifications.tables import TABLES as NOTIFICATION_TABLES
@@ -164,6 +166,21 @@ def create_app(
             if owns_engine and isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
 
+    metrics = (
+        [
+            metrics_controller(
+                networks_from(settings.metrics_allowed_networks),
+                [
+                    outbox_readings,
+                    job_lag_reader([(job.name, job.every) for job in jobs]),
+                    cache_reader(slot_cache),
+                ],
+                clock,
+            )
+        ]
+        if settings.metrics_enabled
+        else []
+    )
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
     cipher = PasswordCipher.from_settings(settings)
@@ -196,7 +213,9 @@ def create_app(
             AuditLogController,
             DataRequestController,
             *web_routers(),
+            *metrics,
         ],
+        middleware=[prometheus_config().middleware] if settings.metrics_enabled else [],
         on_app_init=[auth.on_app_init],
         before_send=[security_headers(settings)],
         request_max_body_size=settings.max_request_body_bytes,

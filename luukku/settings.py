@@ -116,6 +116,17 @@ class Settings:
     """How long one SMTP command may take before the attempt counts as a transient failure."""
     mail_from: str = "Luukku <luukku@localhost>"
     """Sender of every message and ORGANIZER of the calendar invitations."""
+    metrics_enabled: bool = False
+    """Serve Prometheus metrics at `/metrics` (request counts and latency per route, outbox,
+    job lag, replica lag, slot-cache ratio)."""
+    metrics_allowed_networks: str = "127.0.0.1/32,::1/128"
+    """Comma-separated addresses or networks that may read `/metrics`; others get 404."""
+    replica_database_urls: tuple[str, ...] = field(default_factory=tuple)
+    """PostgreSQL streaming replicas (comma-separated URLs): slot searches, the catalogue, the
+    directory and feeds read from them; every write and every check inside a booking stays
+    on the primary (`DATABASE_URL`)."""
+    replica_max_lag_seconds: float = 5.0
+    """A replica further behind than this is not read from: reads go to the primary."""
 
     @property
     def uses_jitsi_tokens(self) -> bool:
@@ -185,4 +196,15 @@ class Settings:
                 env.get("SMTP_TIMEOUT_SECONDS") or defaults.smtp_timeout_seconds
             ),
             mail_from=env.get("MAIL_FROM") or defaults.mail_from,
+            metrics_enabled=_flag(env.get("METRICS_ENABLED"), default=False),
+            metrics_allowed_networks=env.get("METRICS_ALLOWED_NETWORKS")
+            or defaults.metrics_allowed_networks,
+            replica_database_urls=tuple(
+                url.strip()
+                for url in env.get("REPLICA_DATABASE_URLS", "").split(",")
+                if url.strip()
+            ),
+            replica_max_lag_seconds=float(
+                env.get("REPLICA_MAX_LAG_SECONDS") or defaults.replica_max_lag_seconds
+            ),
         )

@@ -18,6 +18,7 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from piccolo.querystring import QueryString
 
 from booking.engine.availability import Slot, SlotRules
 from booking.tables import AvailabilityVersion
+from luukku.metrics import Reading
 
 SearchKey = tuple[str, datetime, datetime, str | None, str | None, int | None]
 """(service slug, UTC start, UTC end, channel, language, expert id) of a search."""
@@ -147,3 +149,20 @@ def slot_cache_for(redis_url: str, database_url: str) -> SlotCache:
     if not redis_url:
         return LocalSlotCache()
     return RedisSlotCache(redis_url, hashlib.sha256(database_url.encode()).hexdigest()[:16])
+
+
+def cache_reader(cache: SlotCache) -> Callable[[datetime], Awaitable[Sequence[Reading]]]:
+    """This process's cache figures for /metrics."""
+
+    async def read(now: datetime) -> Sequence[Reading]:
+        return [
+            Reading(
+                "slot_cache_hit_ratio",
+                "Share of slot searches answered from a kept result (this process).",
+                cache.hit_ratio,
+            ),
+            Reading("slot_cache_hits", "Slot searches answered from a kept result.", cache.hits),
+            Reading("slot_cache_misses", "Slot searches computed afresh.", cache.misses),
+        ]
+
+    return read

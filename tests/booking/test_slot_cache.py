@@ -3,9 +3,6 @@ this process as time moves on, nor across processes when another one commits a c
 
 from __future__ import annotations
 
-import asyncio
-import os
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -17,8 +14,8 @@ import pytest
 from booking.tables import AvailabilityVersion
 from calendars.tables import Absence, WorkingHours
 from luukku.clock import FixedClock
-from luukku.serve import Profile, start, stop
 from luukku.settings import Settings
+from tests.app_process import app_env, app_processes
 from tests.factories import make_agency, make_expert, make_service
 
 ZONE = ZoneInfo("Europe/Helsinki")
@@ -85,41 +82,11 @@ async def test_every_change_to_free_time_raises_its_experts_version(
 # --- two processes --------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def two_processes(settings: Settings, db: None) -> AsyncIterator[list[str]]:
     """Two app processes (one uvicorn process each, the real clock) on the test database."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "SECRET_KEY": settings.secret_key,
-        "DEMO_MODE": "false",
-        "RATE_LIMITS_ENABLED": "false",
-        "SMTP_PORT": str(_free_port()),
-    }
-    profiles = [Profile(port=_free_port(), web=1, workers=0) for _ in range(2)]
-    processes = [process for profile in profiles for process in start(profile, env)]
-    urls = [f"http://127.0.0.1:{profile.port}" for profile in profiles]
-    try:
-        async with httpx.AsyncClient(timeout=2) as client:
-            for url in urls:
-                for _ in range(300):
-                    try:
-                        if (await client.get(f"{url}/readyz")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    await asyncio.sleep(0.2)
-                else:
-                    raise RuntimeError(f"{url} did not get ready")
+    async with app_processes(app_env(settings), count=2) as urls:
         yield urls
-    finally:
-        await asyncio.to_thread(stop, processes)
 
 
 @pytest.mark.slow
