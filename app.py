@@ -55,6 +55,7 @@ from luukku.problems import (
     nesting_error_handler,
     problem_details_plugin,
 )
+from luukku.replicas import PrimaryWithReplicas
 from luukku.settings import Settings
 from luukku.tables import TABLES as LUUKKU_TABLES
 from luukku.worker import PeriodicJob, run_forever
@@ -126,7 +127,9 @@ def create_app(
     retention = retention_registry(settings)
     jobs = periodic_jobs(fetcher, delivery, settings, retention)
     owns_engine = engine is None
-    engine = engine or engine_from_url(settings.database_url)
+    engine = engine or engine_from_url(
+        settings.database_url, settings.replica_database_urls, settings.replica_max_lag_seconds
+    )
     bind_tables(
         engine,
         (
@@ -174,6 +177,7 @@ def create_app(
                     outbox_readings,
                     job_lag_reader([(job.name, job.every) for job in jobs]),
                     cache_reader(slot_cache),
+                    *([engine.lag_readings] if isinstance(engine, PrimaryWithReplicas) else []),
                 ],
                 clock,
             )

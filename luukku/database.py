@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,8 +18,22 @@ from piccolo.table import Table
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 
 
-def engine_from_url(url: str) -> Engine:  # type: ignore[type-arg]
-    """`sqlite:///path` or `postgresql://user:pass@host:port/db` to a Piccolo engine."""
+def _postgres_config(url: str) -> dict[str, Any]:
+    parts = urlsplit(url)
+    return {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "user": unquote(parts.username or "postgres"),
+        "password": unquote(parts.password or ""),
+        "database": parts.path.lstrip("/") or "postgres",
+    }
+
+
+def engine_from_url(
+    url: str, replica_urls: Sequence[str] = (), max_replica_lag_seconds: float = 5.0
+) -> Engine:  # type: ignore[type-arg]
+    """`sqlite:///path` or `postgresql://user:pass@host:port/db` to a Piccolo engine; with
+    `replica_urls` (PostgreSQL only) the primary engine with them as its `extra_nodes`."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         # SQLAlchemy convention: sqlite:///relative.sqlite, sqlite:////absolute.sqlite
@@ -27,15 +41,18 @@ def engine_from_url(url: str) -> Engine:  # type: ignore[type-arg]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return SQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
     if parts.scheme in {"postgres", "postgresql"}:
-        return PostgresEngine(
-            config={
-                "host": parts.hostname or "localhost",
-                "port": parts.port or 5432,
-                "user": unquote(parts.username or "postgres"),
-                "password": unquote(parts.password or ""),
-                "database": parts.path.lstrip("/") or "postgres",
-            }
-        )
+        if replica_urls:
+            from luukku.replicas import PrimaryWithReplicas
+
+            return PrimaryWithReplicas(
+                _postgres_config(url),
+                {
+                    f"replica{number}": PostgresEngine(config=_postgres_config(replica))
+                    for number, replica in enumerate(replica_urls, start=1)
+                },
+                max_replica_lag_seconds,
+            )
+        return PostgresEngine(config=_postgres_config(url))
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
 
 
@@ -69,6 +86,10 @@ async def read_snapshot(engine: Engine) -> AsyncIterator[None]:  # type: ignore[
     """A read transaction whose statements all see one snapshot: REPEATABLE READ, READ ONLY on
     PostgreSQL (unless nested in another transaction); SQLite's deferred transaction already
     reads one snapshot (WAL) from its first read on."""
+    from luukku.replicas import PrimaryWithReplicas
+
+    if isinstance(engine, PrimaryWithReplicas):
+        engine = await engine.reader()  # a replica inside replica_reads(), if one is fit
     outer = engine.current_transaction.get()
     async with engine.transaction():
         if outer is None and isinstance(engine, PostgresEngine):

@@ -35,6 +35,7 @@ from booking.tables import Booking
 from calendars.schedules import ExpertProfile, TimeRange, load_working_calendars
 from luukku.database import read_snapshot
 from luukku.problems import NotFound
+from luukku.replicas import replica_reads
 
 # Reservations and absences reach past the requested range by at most a day (buffers, DST).
 _PADDING = timedelta(days=1)
@@ -133,9 +134,24 @@ async def search_slots(
     expert_id: int | None = None,
     cache: SlotCache | None = None,
 ) -> list[Slot]:
-    """The public slot search. With a `cache`, a kept result whose availability versions are
-    unchanged answers after one statement; otherwise one read transaction on one snapshot, so
-    the versions read inside it match the data the result is computed from."""
+    """The public slot search, read from a replica when one is configured and current. With a
+    `cache`, a kept result whose availability versions are unchanged answers after one
+    statement; otherwise one read transaction on one snapshot, so the versions read inside it
+    match the data the result is computed from."""
+    with replica_reads():
+        return await _search(slug, start, end, now, channel, language, expert_id, cache)
+
+
+async def _search(
+    slug: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    channel: str | None,
+    language: str | None,
+    expert_id: int | None,
+    cache: SlotCache | None,
+) -> list[Slot]:
     key: SearchKey = (slug, start, end, channel, language, expert_id)
     if cache is not None:
         kept = await cache.get(key)
