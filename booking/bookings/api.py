@@ -30,6 +30,7 @@ from booking.catalogue.services import ServiceInfo, list_services
 from luukku.clock import Clock
 from luukku.languages import request_language
 from luukku.problems import InvalidInput, NotAuthenticated
+from luukku.replicas import replica_reads
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
 
@@ -134,7 +135,9 @@ class ServiceController(Controller):
     @get("/", summary="The bookable service catalogue")
     async def catalogue(self, request: Request) -> list[ServiceOut]:  # type: ignore[type-arg]
         language = request_language(request)
-        return [_service_out(service, language) for service in await list_services()]
+        with replica_reads():
+            services = await list_services()
+        return [_service_out(service, language) for service in services]
 
     @get("/{slug:str}/slots", summary="Free start times of a service")
     async def slots(
