@@ -63,6 +63,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	PYTHONPATH=. $(BIN)/lint-imports
 
 # Known vulnerabilities in the installed dependencies (pip-audit, PyPI's advisory data).
 # Offline (PyPI unreachable) it says so and passes, so a network outage never fails CI;

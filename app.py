@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -17,38 +17,27 @@ from litestar.openapi.config import OpenAPIConfig
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
 
-from booking.bookings.api import BookingController, ServiceController
-from booking.bookings.calendar_push import push_bookings
-from booking.bookings.slot_cache import cache_reader, slot_cache_for
-from booking.bookings.staff_api import AbsenceBookingsController, MyBookingsController
-from booking.catalogue.admin_api import ServicesAdminController
-from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
-from booking.joint.api import JointSessionController, join_meeting
-from booking.quality.contact_api import (
-    ContactRequestController,
-    KeyCustomerController,
-    StaffContactRequestController,
-)
-from booking.quality.contact_requests import escalate_due
-from booking.quality.feedback_api import FeedbackController, OutcomeController
-from booking.reports.api import ReportController
+from booking import plugin as booking_plugin
+from booking.bookings.slot_cache import SlotCache, cache_reader, slot_cache_for
+from booking.piccolo_app import APP_CONFIG as BOOKING_APP
+from booking.plugin import BookingPlugin
 from booking.retention import BOOKING_ANONYMISERS
-from booking.tables import TABLES as BOOKING_TABLES
-from calendars.admin_api import CalendarsAdminController
+from calendars import plugin as calendars_plugin
 from calendars.credentials import PasswordCipher
-from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
-from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
-from calendars.tables import TABLES as CALENDAR_TABLES
+from calendars.piccolo_app import APP_CONFIG as CALENDARS_APP
+from calendars.plugin import CalendarsPlugin
 from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
 from frontend.templating import template_config
-from luukku.cli import LuukkuCLIPlugin
+from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url, start_pool
 from luukku.health import healthz, readyz
 from luukku.metrics import job_lag_reader, metrics_controller, networks_from, prometheus_config
+from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
     document_problem_responses,
     internal_error_handler,
@@ -57,45 +46,42 @@ from luukku.problems import (
 )
 from luukku.replicas import PrimaryWithReplicas
 from luukku.settings import Settings
-from luukku.tables import TABLES as LUUKKU_TABLES
 from luukku.worker import PeriodicJob, run_forever
-from notifications.delivery import SEND_EVERY, Delivery, send_due
+from notifications import plugin as notifications_plugin
+from notifications.delivery import Delivery
 from notifications.messages import Sender
 from notifications.metrics import outbox_readings
+from notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS_APP
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
-from notifications.tables import TABLES as NOTIFICATION_TABLES
-from security.api import AuditLogController, DataRequestController
+from privacy import plugin as privacy_plugin
+from privacy.plugin import PrivacyPlugin
+from privacy.retention import Retention
 from security.headers import security_headers
+from security.piccolo_app import APP_CONFIG as SECURITY_APP
 from security.rate_limits import RateLimiter, counters_for, rules_from
-from security.retention import Retention, daily_privacy_job
-from security.tables import TABLES as SECURITY_TABLES
-from staff.api import (
-    AuthController,
-    StaffController,
-    is_revoked,
-    retrieve_staff_member,
-)
+from staff.accounts import is_revoked
+from staff.api import retrieve_staff_member
 from staff.auth import TokenIssuer, staff_auth
+from staff.plugin import StaffPlugin
+
+ALL_TABLES: tuple[type[Table], ...] = tuple(
+    table
+    for app_config in (LUUKKU_APP, CALENDARS_APP, BOOKING_APP, NOTIFICATIONS_APP, SECURITY_APP)
+    for table in app_config.table_classes
+)
+"""Every table of every Piccolo app, in migration order."""
 
 
 def periodic_jobs(
     fetcher: Fetcher, delivery: Delivery, settings: Settings, retention: Retention
 ) -> list[PeriodicJob]:
-    """What `litestar worker` (or the in-app worker) runs."""
-    cipher = PasswordCipher.from_settings(settings)
+    """What `litestar worker` (or the in-app worker) runs: each domain's own jobs."""
     return [
-        PeriodicJob("notifications", SEND_EVERY, lambda now: send_due(delivery, now)),
-        PeriodicJob(
-            "external-calendars",
-            timedelta(minutes=1),
-            lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY, cipher=cipher),
-        ),
-        PeriodicJob(
-            "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
-        ),
-        PeriodicJob("contact-escalations", timedelta(minutes=1), escalate_due),
-        PeriodicJob("privacy", timedelta(days=1), lambda now: daily_privacy_job(retention, now)),
+        *notifications_plugin.periodic_jobs(delivery),
+        *calendars_plugin.periodic_jobs(fetcher, settings),
+        *booking_plugin.periodic_jobs(fetcher, settings),
+        *privacy_plugin.periodic_jobs(retention),
     ]
 
 
@@ -105,46 +91,28 @@ def retention_registry(settings: Settings) -> Retention:
     return Retention((*BOOKING_ANONYMISERS, *NOTIFICATION_ANONYMISERS), settings.retention_months)
 
 
-def create_app(
-    settings: Settings | None = None,
-    clock: Clock | None = None,
-    engine: Engine | None = None,  # type: ignore[type-arg]
-    fetcher: Fetcher | None = None,
-    mailer: Mailer | None = None,
-) -> Litestar:
-    """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
-    settings = settings or Settings.from_env()
-    settings.signing_secret()  # refuse to start in production without SECRET_KEY
-    clock = clock or SystemClock()
-    fetcher = fetcher or Fetcher()
+def _delivery(settings: Settings, mailer: Mailer | None) -> Delivery:
+    """The sender of the outbox: the test's mailer, else a pool of SMTP connections."""
     smtp = SmtpConfig.from_settings(settings)
-    delivery = Delivery(
+    return Delivery(
         mailers=(mailer,)
         if mailer is not None
         else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
     )
-    retention = retention_registry(settings)
-    jobs = periodic_jobs(fetcher, delivery, settings, retention)
-    owns_engine = engine is None
-    engine = engine or engine_from_url(
-        settings.database_url, settings.replica_database_urls, settings.replica_max_lag_seconds
-    )
-    bind_tables(
-        engine,
-        (
-            *LUUKKU_TABLES,
-            *CALENDAR_TABLES,
-            *BOOKING_TABLES,
-            *NOTIFICATION_TABLES,
-            *SECURITY_TABLES,
-        ),
-    )
-    counters = counters_for(settings, engine)
-    slot_cache = slot_cache_for(settings.redis_url, settings.database_url)
-    rate_limiter = RateLimiter(
-        counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
-    )
+
+
+def _lifespan(
+    settings: Settings,
+    clock: Clock,
+    engine: Engine,  # type: ignore[type-arg]
+    owns_engine: bool,
+    jobs: list[PeriodicJob],
+    counters: Any,
+    slot_cache: SlotCache,
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """The app's life: the connection pool (when the app owns the engine), WAL on SQLite, and
+    the in-app worker when `RUN_WORKER_IN_APP`."""
 
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
@@ -169,6 +137,40 @@ def create_app(
             if owns_engine and isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
 
+    return database
+
+
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,  # type: ignore[type-arg]
+    fetcher: Fetcher | None = None,
+    mailer: Mailer | None = None,
+) -> Litestar:
+    """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
+    settings = settings or Settings.from_env()
+    settings.signing_secret()  # refuse to start in production without SECRET_KEY
+    clock = clock or SystemClock()
+    fetcher = fetcher or Fetcher()
+    delivery = _delivery(settings, mailer)
+    retention = retention_registry(settings)
+    jobs = periodic_jobs(fetcher, delivery, settings, retention)
+    owns_engine = engine is None
+    engine = engine or engine_from_url(
+        settings.database_url, settings.replica_database_urls, settings.replica_max_lag_seconds
+    )
+    bind_tables(engine, ALL_TABLES)
+    counters = counters_for(settings, engine)
+    rate_limiter = RateLimiter(
+        counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
+    )
+
+    slot_cache = slot_cache_for(settings.redis_url, settings.database_url)
+    database = _lifespan(settings, clock, engine, owns_engine, jobs, counters, slot_cache)
+    auth = staff_auth(settings, retrieve_staff_member, is_revoked)
+    tokens = TokenIssuer(auth)
+    cipher = PasswordCipher.from_settings(settings)
+
     metrics = (
         [
             metrics_controller(
@@ -185,40 +187,9 @@ def create_app(
         if settings.metrics_enabled
         else []
     )
-    auth = staff_auth(settings, retrieve_staff_member, is_revoked)
-    tokens = TokenIssuer(auth)
-    cipher = PasswordCipher.from_settings(settings)
 
     return Litestar(
-        route_handlers=[
-            healthz,
-            readyz,
-            ServiceController,
-            BookingController,
-            AuthController,
-            StaffController,
-            MyBookingsController,
-            AbsenceBookingsController,
-            CalendarsAdminController,
-            OwnCalendarController,
-            ExternalCalendarController,
-            ServicesAdminController,
-            ReportController,
-            FeedController,
-            MyFeedController,
-            AgencyFeedController,
-            JointSessionController,
-            join_meeting,
-            ContactRequestController,
-            StaffContactRequestController,
-            KeyCustomerController,
-            OutcomeController,
-            FeedbackController,
-            AuditLogController,
-            DataRequestController,
-            *web_routers(),
-            *metrics,
-        ],
+        route_handlers=[healthz, readyz, *web_routers(), *metrics],
         middleware=[prometheus_config().middleware] if settings.metrics_enabled else [],
         on_app_init=[auth.on_app_init],
         before_send=[security_headers(settings)],
@@ -233,7 +204,14 @@ def create_app(
             "slot_cache": Provide(lambda: slot_cache, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
-        plugins=[problem_details_plugin(), LuukkuCLIPlugin()],
+        plugins=[
+            problem_details_plugin(),
+            WorkerCLIPlugin(),
+            StaffPlugin(),
+            CalendarsPlugin(),
+            BookingPlugin(),
+            PrivacyPlugin(),
+        ],
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         exception_handlers={

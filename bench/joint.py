@@ -27,12 +27,10 @@ from typing import Any
 import httpx
 from piccolo.engine.postgres import PostgresEngine
 
-from app import create_app
+from app import ALL_TABLES, create_app
+from bench.harness import count_queries, display_url, migrate, prepare_postgres
 from bench.report import record_figures
-from bench.slots import count_queries, display_url, migrate, prepare_postgres
-from booking.tables import TABLES as BOOKING_TABLES
 from booking.tables import Reservation
-from calendars.tables import TABLES as CALENDAR_TABLES
 from calendars.tables import Agency, Expert, Room, ServicePoint, ServicePointHours, WorkingHours
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
@@ -163,7 +161,7 @@ class Run:
 async def bench_engine(name: str, version: str, url: str) -> Run:
     await migrate(url)
     engine = engine_from_url(url)
-    bind_tables(engine, (*CALENDAR_TABLES, *BOOKING_TABLES))
+    bind_tables(engine, ALL_TABLES)
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=4)
     try:

@@ -42,14 +42,14 @@ import httpx
 from aiosmtpd.controller import Controller
 from piccolo.engine.postgres import PostgresEngine
 
+from bench.harness import display_url, migrate, prepare_postgres
 from bench.report import machine_line, record_figures, write_section
-from bench.slots import display_url, migrate, prepare_postgres, seed, service_slug
+from bench.slots_world import seed, service_slug
 from booking.feeds.tokens import issue_feed_token
 from calendars.tables import Expert
 from luukku.database import bind_tables, engine_from_url
 from luukku.serve import Profile, start, stop
 from luukku.settings import Settings
-from luukku.tables import TABLES as LUUKKU_TABLES
 from notifications.messages import Sender, message_id
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/luukku_bench_load"
@@ -153,13 +153,13 @@ async def prepare(url: str) -> World:
     if await prepare_postgres(url) is None:
         raise RuntimeError(f"PostgreSQL at {display_url(url)} is unreachable")
     await migrate(url)
-    from bench.slots import ALL_TABLES
+    from app import ALL_TABLES
 
     engine = engine_from_url(url)
     assert isinstance(engine, PostgresEngine)
     await engine.start_connection_pool(min_size=1, max_size=4)
     try:
-        bind_tables(engine, (*LUUKKU_TABLES, *ALL_TABLES))
+        bind_tables(engine, ALL_TABLES)
         await seed(random.Random(20261126))
         settings = Settings(database_url=url, secret_key=SECRET_KEY, demo_mode=False)
         experts = await Expert.select(Expert.id).order_by(Expert.id).limit(20)

@@ -1,10 +1,14 @@
-"""Piccolo app registration of the booking domain."""
+"""Piccolo app registration of the booking domain: its core, joint-session and quality tables."""
 
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from booking.tables import TABLES
+from booking.joint.tables import TABLES as JOINT_TABLES
+from booking.quality.tables import TABLES as QUALITY_TABLES
+from booking.tables import TABLES as CORE_TABLES
+
+TABLES = (*CORE_TABLES, *JOINT_TABLES, *QUALITY_TABLES)
 
 APP_CONFIG = AppConfig(
     app_name="booking",

@@ -4,8 +4,10 @@ retention job in app.py). Feedback grades, due and answer times stay for the rep
 
 from __future__ import annotations
 
-from booking.tables import Booking, ContactReply, ContactRequest, Feedback, JointSession
-from security.retention import Anonymiser
+from booking.joint.tables import JointSession
+from booking.quality.tables import ContactReply, ContactRequest, Feedback
+from booking.tables import Booking
+from security.anonymisers import Anonymiser
 
 BOOKING_ANONYMISERS = (
     Anonymiser(

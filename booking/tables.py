@@ -1,4 +1,5 @@
-"""Tables of the booking domain: the service catalogue, bookings and reservations."""
+"""Tables of the booking domain's core: the service catalogue, bookings, reservations,
+key-customer managers and what was written into experts' own calendars."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
-from calendars.tables import Agency, Expert, ExternalCalendar, Room, ServicePoint, StaffUser
+from calendars.tables import Agency, Expert, ExternalCalendar
 
 
 class Service(Table):
@@ -100,49 +102,6 @@ class Booking(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class JointSession(Table):
-    """A joint remote session (yhteinen etäasiointi): a customer at a service point's room
-    meets experts of several agencies, and an interpreter when needed, in one video meeting."""
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    reference = Varchar(length=16, unique=True, index=True)
-    service_point = ForeignKey(ServicePoint, on_delete=OnDelete.restrict, index=True)
-    room = ForeignKey(Room, on_delete=OnDelete.restrict, index=True)
-    starts_at = Timestamptz()
-    ends_at = Timestamptz()
-    status = Varchar(length=16, default="confirmed", index=True)
-    matter = Text(default="")
-    """The clerk's summary of the customer's matter, shown to every participant."""
-    interpreter_language = Varchar(length=16, default="")
-    customer_name = Varchar(length=200)
-    customer_email = Varchar(length=254, default="")
-    customer_phone = Varchar(length=32, default="")
-    customer_company = Varchar(length=200, default="")
-    customer_business_id = Varchar(length=9, default="")
-    customer_language = Varchar(length=8, default="fi")
-    video_room = Varchar(length=100, unique=True)
-    """The meeting's unguessable room name."""
-    booked_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
-    sequence = Integer(default=0)
-    cancel_reason = Text(default="")
-    cancelled_at = Timestamptz(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
-
-
-class JointParticipant(Table):
-    """An expert (one per agency) or the interpreter of a joint session."""
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    joint_session = ForeignKey(JointSession, on_delete=OnDelete.cascade, index=True)
-    expert = ForeignKey(Expert, on_delete=OnDelete.restrict, index=True)
-    agency = ForeignKey(Agency, on_delete=OnDelete.restrict)
-    role = Varchar(length=16, default="expert")
-    """`expert` or `interpreter`."""
-
-
 class Reservation(Table):
     """Time a resource (`expert:<id>`, `room:<id>`) is held, buffers included.
 
@@ -156,7 +115,12 @@ class Reservation(Table):
     starts_at = Timestamptz()
     ends_at = Timestamptz()
     booking = ForeignKey(Booking, on_delete=OnDelete.cascade, null=True, index=True)
-    joint_session = ForeignKey(JointSession, on_delete=OnDelete.cascade, null=True, index=True)
+    joint_session: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("JointSession", module_path="booking.joint.tables"),
+        on_delete=OnDelete.cascade,
+        null=True,
+        index=True,
+    )
 
 
 class KeyCustomer(Table):
@@ -171,73 +135,6 @@ class KeyCustomer(Table):
     company = Varchar(length=200, default="")
     expert = ForeignKey(Expert, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
-
-
-class ContactRequest(Table):
-    """A question without a time (yhteydenottopyyntö), answered within 24 working hours.
-
-    `status`: `open`, `answered` (replied from Luukku), `converted` (into a booking, kept in
-    `booking`) or `closed`. `routing` says why it went where it did: `key_customer`,
-    `substitute` (the key-customer manager is away) or `queue` (the agency's topic queue).
-    """
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    reference = Varchar(length=16, unique=True, index=True)
-    agency = ForeignKey(Agency, on_delete=OnDelete.restrict, index=True)
-    topic = Varchar(length=64, default="")
-    question = Text()
-    channel = Varchar(length=16)
-    """How the customer wants the answer: `email`, `phone` or `video`."""
-    language = Varchar(length=8)
-    customer_name = Varchar(length=200)
-    customer_email = Varchar(length=254)
-    customer_phone = Varchar(length=32, default="")
-    customer_company = Varchar(length=200, default="")
-    customer_business_id = Varchar(length=9, default="", index=True)
-    privacy_notice_version = Varchar(length=32, default="")
-    status = Varchar(length=16, default="open", index=True)
-    routing = Varchar(length=16, default="queue")
-    expert = ForeignKey(Expert, on_delete=OnDelete.set_null, null=True, default=None, index=True)
-    """Whose the request is (assigned or claimed); none while it waits in the topic queue."""
-    created_at = Timestamptz()
-    due_at = Timestamptz(index=True)
-    """24 working hours after `created_at` in the agency's hours, holidays excluded."""
-    escalate_at = Timestamptz(index=True)
-    """When 75 % of the time has passed: unanswered, the agency admins are told."""
-    escalated_at = Timestamptz(null=True, default=None)
-    answered_at = Timestamptz(null=True, default=None)
-    answered_by = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
-    booking = ForeignKey(Booking, on_delete=OnDelete.set_null, null=True, default=None)
-    """The booking this request became, when converted."""
-
-
-class ContactReply(Table):
-    """A reply sent to the customer from Luukku (the log of what was said)."""
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    contact_request = ForeignKey(ContactRequest, on_delete=OnDelete.cascade, index=True)
-    author = ForeignKey(StaffUser, on_delete=OnDelete.set_null, null=True, default=None)
-    body = Text()
-    channel = Varchar(length=16, default="email")
-    """`email`: sent from Luukku; `phone` or `video`: what was agreed, recorded."""
-    sent_at = Timestamptz()
-
-
-class Feedback(Table):
-    """The customer's answer to the two city-wide questions (1–5) after a completed
-    appointment; one per booking."""
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    booking = ForeignKey(Booking, on_delete=OnDelete.cascade, unique=True, index=True)
-    needs_met = Integer()
-    """"The service met my needs" (Palvelu vastasi tarpeisiini), 1–5."""
-    communication = Integer()
-    """"The communication was sufficient and understandable", 1–5."""
-    comment = Text(default="")
-    answered_at = Timestamptz()
 
 
 class CalendarPush(Table):
@@ -272,12 +169,7 @@ TABLES: tuple[type[Table], ...] = (
     Service,
     ServiceExpert,
     Booking,
-    JointSession,
-    JointParticipant,
     Reservation,
-    CalendarPush,
     KeyCustomer,
-    ContactRequest,
-    ContactReply,
-    Feedback,
+    CalendarPush,
 )

@@ -29,7 +29,7 @@ from calendars.fetching import (
     _basic_auth,
     _host_header,
 )
-from calendars.ical import PRODID, event_uid
+from notifications.ical import PRODID, event_uid
 
 logger = logging.getLogger(__name__)
 

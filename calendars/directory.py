@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from calendars.schemas import CHANNELS, LANGUAGES, ExpertIn, hour_rows
 from calendars.tables import (
-    CHANNELS,
-    LANGUAGES,
     Absence,
     Agency,
     AgencyHours,
@@ -451,3 +450,20 @@ async def service_points() -> list[ServicePointListing]:
         )
         for point in points
     ]
+
+
+async def create_expert_from(member: StaffMember, data: ExpertIn) -> int:
+    """An expert from the admin API's request (the admin pages post the same Struct)."""
+    return await create_expert(
+        member,
+        agency_slug=data.agency,
+        name=data.name,
+        email=data.email,
+        password=data.password,
+        languages=data.languages,
+        channels=data.channels,
+        topics=data.topics,
+        working_hours=hour_rows(data.working_hours),
+        timezone=data.timezone,
+        kind=data.kind,
+    )

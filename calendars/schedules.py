@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from calendars.directory import WeeklyInterval
 from calendars.holidays import finnish_holidays
-from calendars.tables import Absence, DateOverride, ExternalBusy, WorkingHours
+from calendars.tables import Absence, Agency, AgencyHours, DateOverride, ExternalBusy, WorkingHours
 
 TimeRange = tuple[time, time]
 
@@ -97,4 +98,28 @@ async def load_working_calendars(
             holidays=closed if e.observe_holidays else frozenset(),
         )
         for e in experts
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyHoursView:
+    """An agency's own weekly service hours (empty when it has set none)."""
+
+    weekly: tuple[WeeklyInterval, ...]
+    observe_holidays: bool
+
+
+async def agency_hours(agency_ids: Sequence[int]) -> dict[int, AgencyHoursView]:
+    """The service hours of each agency in `agency_ids` that exists."""
+    ids = list(agency_ids) or [0]
+    agencies = await Agency.select(Agency.id, Agency.observe_holidays).where(Agency.id.is_in(ids))
+    rows = await AgencyHours.select().where(AgencyHours.agency.is_in(ids))
+    weekly: dict[int, list[WeeklyInterval]] = {}
+    for row in rows:
+        weekly.setdefault(row["agency"], []).append(
+            WeeklyInterval(row["weekday"], row["start_time"], row["end_time"])
+        )
+    return {
+        a["id"]: AgencyHoursView(tuple(weekly.get(a["id"], ())), bool(a["observe_holidays"]))
+        for a in agencies
     }

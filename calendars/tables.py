@@ -16,9 +16,6 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-CHANNELS = ("in_person", "phone", "video")
-LANGUAGES = ("fi", "sv", "en")
-
 
 class Agency(Table):
     """An authority whose experts take bookings: the city's business services, Kela, Vero..."""
@@ -141,45 +138,6 @@ class AgencyHours(Table):
     end_time = Time()
 
 
-class StaffUser(Table):
-    """A staff login: an expert, an agency admin, a service-point clerk or an administrator."""
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    email = Varchar(length=254, unique=True, index=True)
-    name = Varchar(length=200)
-    password_hash = Varchar(length=200)
-    roles = Array(Varchar(length=32))
-    agency = ForeignKey(Agency, on_delete=OnDelete.set_null, null=True, default=None)
-    expert = ForeignKey(Expert, on_delete=OnDelete.set_null, null=True, default=None)
-    service_point = ForeignKey(ServicePoint, on_delete=OnDelete.set_null, null=True, default=None)
-    language = Varchar(length=8, default="fi")
-    active = Boolean(default=True)
-
-
-class RevokedToken(Table):
-    """Access tokens ended by logout before they expire; rows go once the token would have."""
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    jti = Varchar(length=64, unique=True, index=True)
-    expires_at = Timestamptz()
-
-
-class FeedToken(Table):
-    """The secret of an expert's (or an agency's) iCalendar feed URL, stored hashed, with
-    the nonce and key id it is derived from (`booking.feeds.tokens`)."""
-
-    id: Serial  # added by Piccolo; declared for the type checker
-
-    token_hash = Varchar(length=64, unique=True, index=True)
-    nonce = Varchar(length=64, default="")
-    key_id = Varchar(length=16, default="")
-    expert = ForeignKey(Expert, on_delete=OnDelete.cascade, null=True, default=None, index=True)
-    agency = ForeignKey(Agency, on_delete=OnDelete.cascade, null=True, default=None, index=True)
-    created_at = Timestamptz()
-
-
 class ExternalCalendar(Table):
     """An expert's own calendar whose busy times block bookings: an ICS URL or CalDAV."""
 
@@ -223,9 +181,6 @@ TABLES: tuple[type[Table], ...] = (
     Room,
     ServicePointHours,
     AgencyHours,
-    StaffUser,
-    RevokedToken,
-    FeedToken,
     ExternalCalendar,
     ExternalBusy,
 )

@@ -13,16 +13,16 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking.catalogue.admin_api import ServiceIn, new_service
-from booking.catalogue.services import create_service, list_services
-from calendars.admin_api import AgencyIn, ExpertIn, create_expert_from
+from booking.catalogue.schemas import ServiceIn
+from booking.catalogue.services import create_service, list_services, new_service
 from calendars.directory import (
     agencies_for,
     check_agency_scope,
     create_agency,
+    create_expert_from,
     experts_of,
 )
-from calendars.tables import CHANNELS, LANGUAGES
+from calendars.schemas import CHANNELS, LANGUAGES, AgencyIn, ExpertIn
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
 from luukku.problems import Conflict, DomainError, InvalidInput

@@ -13,9 +13,10 @@ from litestar.response import Redirect, Template
 
 from booking.catalogue.services import get_service_by_id
 from booking.quality import contact_requests, feedback
-from booking.quality.contact_api import ContactRequestIn, submit_from
+from booking.quality.contact_intake import submit_from
 from booking.quality.contact_requests import CHANNELS, topics_by_agency
-from booking.quality.feedback_api import QUESTIONS
+from booking.quality.feedback import QUESTIONS
+from booking.quality.schemas import ContactRequestIn
 from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
 from frontend.templating import page, page_language
 from luukku.clock import Clock

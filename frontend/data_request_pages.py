@@ -15,7 +15,7 @@ from frontend.templating import page
 from luukku.clock import Clock
 from luukku.problems import InvalidInput, NotFound
 from luukku.settings import Settings
-from security.data_requests import erase_data, export_data, request_link
+from privacy.data_requests import erase_data, export_data, request_link
 from security.rate_limits import rate_limited
 
 Visitor = Request[Any, Any, Any]

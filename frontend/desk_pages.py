@@ -15,7 +15,6 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking.bookings.api import search_range
 from booking.bookings.customers import clean_customer
 from booking.joint.search import (
     JointQuery,
@@ -30,10 +29,11 @@ from booking.joint.sessions import (
     check_point_access,
     upcoming_at_point,
 )
-from calendars.tables import Expert, ServicePoint
+from calendars.names import expert_names, service_point_slug
 from frontend.form_errors import from_domain_error
 from frontend.templating import page
 from luukku.clock import Clock
+from luukku.local_time import default_zone, search_range
 from luukku.problems import DomainError, FieldError, InvalidInput, NotAllowed
 from luukku.settings import Settings
 from security import audit
@@ -115,22 +115,17 @@ def parse_slot(value: str) -> JointSlot:
 
 
 async def _point_slug(member: StaffMember) -> str:
-    row = (
-        await ServicePoint.select(ServicePoint.slug)
-        .where(ServicePoint.id == _point(member))
-        .first()
-    )
-    if row is None:
+    slug = await service_point_slug(_point(member))
+    if slug is None:
         raise NotAllowed("Your service point no longer exists.")
-    return str(row["slug"])
+    return slug
 
 
 async def _names(slots: list[JointSlot]) -> dict[int, str]:
     ids = {p.expert_id for s in slots for p in s.participants} | {
         s.interpreter_id for s in slots if s.interpreter_id is not None
     }
-    rows = await Expert.select(Expert.id, Expert.name).where(Expert.id.is_in(sorted(ids) or [0]))
-    return {row["id"]: row["name"] for row in rows}
+    return await expert_names(ids)
 
 
 class DeskPages(Controller):
@@ -172,7 +167,7 @@ class DeskPages(Controller):
         clock: NamedDependency[Clock],
         done: FromQuery[str | None] = None,
     ) -> Template:
-        today = clock.now().astimezone(ZoneInfo(settings.default_timezone)).date()
+        today = clock.now().astimezone(default_zone(settings)).date()
         form = _search_form({}, [], today)
         return await self._desk(request, settings, clock, form=form, errors={}, done=done)
 
@@ -187,7 +182,7 @@ class DeskPages(Controller):
         booking_errors: dict[str, str] | None = None,
     ) -> Template:
         choices = await desk_choices(_point(request.user))
-        zone = ZoneInfo(settings.default_timezone)
+        zone = default_zone(settings)
         try:
             query = _query(form, choices.point.slug, zone, settings)
             slots = await search_joint_slots(
@@ -217,7 +212,7 @@ class DeskPages(Controller):
     async def slots(
         self, request: Member, settings: NamedDependency[Settings], clock: NamedDependency[Clock]
     ) -> Template:
-        today = clock.now().astimezone(ZoneInfo(settings.default_timezone)).date()
+        today = clock.now().astimezone(default_zone(settings)).date()
         params = request.query_params
         form = _search_form(params, list(params.getall("agencies", [])), today)
         return await self._slots(request, settings, clock, form)
@@ -226,7 +221,7 @@ class DeskPages(Controller):
     async def book(
         self, request: Member, settings: NamedDependency[Settings], clock: NamedDependency[Clock]
     ) -> Template | Redirect:
-        today = clock.now().astimezone(ZoneInfo(settings.default_timezone)).date()
+        today = clock.now().astimezone(default_zone(settings)).date()
         posted = await request.form()
         values = {key: str(value).strip() for key, value in posted.items()}
         search = _search_form(values, [str(a) for a in posted.getall("agencies", [])], today)

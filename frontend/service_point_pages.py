@@ -11,9 +11,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from calendars.admin_api import ServicePointIn, hour_rows
 from calendars.directory import create_service_point, service_points
-from calendars.tables import LANGUAGES
+from calendars.schemas import LANGUAGES, ServicePointIn, hour_rows
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
 from luukku.problems import DomainError

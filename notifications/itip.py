@@ -13,7 +13,7 @@ from typing import Literal
 
 from icalendar import Calendar, Event, vCalAddress
 
-from calendars.ical import PRODID, event_uid, plain_text
+from notifications.ical import PRODID, event_uid, plain_text
 from notifications.outbox import BookingSnapshot, Person
 
 Method = Literal["REQUEST", "CANCEL"]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from notifications.tables import OutboxMessage
-from security.retention import Anonymiser
+from security.anonymisers import Anonymiser
 
 NOTIFICATION_ANONYMISERS = (
     Anonymiser(

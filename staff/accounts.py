@@ -8,10 +8,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from litestar.security.jwt import Token
 from pwdlib import PasswordHash
 
-from calendars.tables import Agency, RevokedToken, StaffUser
 from luukku.problems import FieldError, InvalidInput, NotAuthenticated
+from staff.tables import RevokedToken, StaffUser
 
 ROLES = ("admin", "agency_admin", "expert", "service_point_clerk")
 
@@ -120,11 +121,14 @@ async def create_staff_user(
     return int(user.id), True
 
 
-async def agency_slug(agency_id: int | None) -> str | None:
-    if agency_id is None:
-        return None
-    row = await Agency.select(Agency.slug).where(Agency.id == agency_id).first()
-    return str(row["slug"]) if row else None
+async def agency_slug(user_id: int) -> str | None:
+    """The slug of the staff member's agency, through the login's own foreign key."""
+    row = (
+        await StaffUser.select(StaffUser.agency.slug.as_alias("slug"))
+        .where(StaffUser.id == user_id)
+        .first()
+    )
+    return str(row["slug"]) if row and row["slug"] is not None else None
 
 
 async def revoke_token(jti: str, expires_at: datetime) -> None:
@@ -132,3 +136,7 @@ async def revoke_token(jti: str, expires_at: datetime) -> None:
     await RevokedToken.insert(RevokedToken(jti=jti, expires_at=expires_at)).on_conflict(
         action="DO NOTHING"
     )
+
+
+async def is_revoked(token: Token, _: Any) -> bool:
+    return bool(await RevokedToken.exists().where(RevokedToken.jti == (token.jti or "")))

@@ -11,7 +11,6 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
-from calendars.tables import RevokedToken
 from security.rate_limits import rate_limited
 from staff.accounts import (
     StaffMember,
@@ -89,7 +88,7 @@ class StaffController(Controller):
             name=member.name,
             email=member.email,
             roles=list(member.roles),
-            agency=await agency_slug(member.agency_id),
+            agency=await agency_slug(member.id),
             expert_id=member.expert_id,
             service_point_id=member.service_point_id,
         )
@@ -100,7 +99,3 @@ async def retrieve_staff_member(token: Token, _: Any) -> StaffMember | None:
         return await staff_member(int(token.sub))
     except ValueError:
         return None
-
-
-async def is_revoked(token: Token, _: Any) -> bool:
-    return bool(await RevokedToken.exists().where(RevokedToken.jti == (token.jti or "")))

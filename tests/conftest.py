@@ -18,28 +18,16 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
-from app import create_app
-from booking.tables import TABLES as BOOKING_TABLES
+from app import ALL_TABLES, create_app
 from calendars.fetching import Fetcher
-from calendars.tables import TABLES as CALENDAR_TABLES
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
-from luukku.tables import TABLES as LUUKKU_TABLES
-from notifications.tables import TABLES as NOTIFICATION_TABLES
-from security.tables import TABLES as SECURITY_TABLES
 
 # Shared worlds of test data, as fixtures for every test module.
 pytest_plugins = ["tests.joint_world", "tests.quality_world", "tests.report_world"]
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL_TABLES = (
-    *LUUKKU_TABLES,
-    *CALENDAR_TABLES,
-    *BOOKING_TABLES,
-    *NOTIFICATION_TABLES,
-    *SECURITY_TABLES,
-)
 # A Monday morning in Helsinki, well before the DST change of 2027.
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

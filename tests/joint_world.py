@@ -10,7 +10,7 @@ import pytest
 
 from calendars.tables import Expert, Room, ServicePoint, ServicePointHours
 from staff.accounts import create_staff_user
-from tests.factories import STAFF_PASSWORD, make_agency, make_expert, make_service
+from testdata.factories import STAFF_PASSWORD, make_agency, make_expert, make_service
 
 DAY = "2026-12-01"  # a Tuesday
 NINE = "2026-12-01T09:00:00+02:00"

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from booking.tables import Booking, ContactRequest, Feedback, Service
+from booking.quality.tables import ContactRequest, Feedback
+from booking.tables import Booking, Service
 from calendars.tables import Absence
 from staff.accounts import create_staff_user
-from tests.factories import make_agency, make_expert, make_service
+from testdata.factories import make_agency, make_expert, make_service
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 PASSWORD = "report-password-2026"

@@ -27,7 +27,7 @@ from schemathesis.checks import (
 
 from luukku.settings import Settings
 from staff.accounts import create_staff_user
-from tests.factories import (
+from testdata.factories import (
     STAFF_PASSWORD,
     booking_body,
     make_agency,

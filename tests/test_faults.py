@@ -27,7 +27,7 @@ from bench.load import served
 from booking.tables import Booking
 from luukku.serve import Profile
 from luukku.settings import Settings
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.tcp_proxy import TcpProxy, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

@@ -15,13 +15,12 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from app import create_app
+from app import ALL_TABLES, create_app
 from luukku.clock import SystemClock
 from luukku.database import engine_from_url
 from luukku.replicas import PrimaryWithReplicas
 from luukku.settings import ROOT, Settings
-from tests.conftest import ALL_TABLES
-from tests.factories import make_agency, make_expert, make_service
+from testdata.factories import make_agency, make_expert, make_service
 from tests.replica_cluster import Cluster, available, primary_and_replica
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from booking.bookings import lifecycle as bookings
-from booking.bookings.lifecycle import BookingView
+from booking.bookings.answers import booking_out
 from booking.bookings.schemas import (
     AgencyOut,
     BookingCancel,
     BookingCreate,
     BookingOut,
     BookingReschedule,
-    CustomerOut,
-    ExpertOut,
     ServiceOut,
     SlotList,
     SlotOut,
@@ -29,32 +26,11 @@ from booking.bookings.slots import search_slots
 from booking.catalogue.services import ServiceInfo, list_services
 from luukku.clock import Clock
 from luukku.languages import request_language
-from luukku.problems import InvalidInput, NotAuthenticated
+from luukku.local_time import search_range, zone_named
+from luukku.problems import NotAuthenticated
 from luukku.replicas import replica_reads
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
-
-# Dates far outside any real booking would overflow datetime arithmetic.
-SEARCHABLE_DATES = (date(2000, 1, 1), date(2999, 12, 31))
-
-
-def search_range(
-    start: date, end: date, zone: ZoneInfo, settings: Settings
-) -> tuple[datetime, datetime]:
-    """Local dates `start`..`end` (inclusive) as a UTC range, or InvalidInput naming the field."""
-    for name, day in (("start", start), ("end", end)):
-        if not SEARCHABLE_DATES[0] <= day <= SEARCHABLE_DATES[1]:
-            raise InvalidInput.field(name, "is outside the calendar Luukku keeps")
-    if end < start:
-        raise InvalidInput.field("end", "must not be before start")
-    if (end - start).days + 1 > settings.max_slot_range_days:
-        raise InvalidInput.field(
-            "end", f"a search covers at most {settings.max_slot_range_days} days"
-        )
-    return (
-        datetime.combine(start, time(), zone).astimezone(UTC),
-        datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC),
-    )
 
 
 def _service_out(service: ServiceInfo, language: str) -> ServiceOut:
@@ -67,55 +43,6 @@ def _service_out(service: ServiceInfo, language: str) -> ServiceOut:
         languages=list(service.languages),
         topics=list(service.topics),
         agency=AgencyOut(slug=service.agency_slug, name=service.agency_name.get(language)),
-    )
-
-
-def zone_named(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise InvalidInput.field("tz", f"unknown time zone {name!r}") from exc
-
-
-def booking_out(
-    view: BookingView,
-    settings: Settings,
-    manage_token: str | None = None,
-    *,
-    for_expert: bool = False,
-) -> BookingOut:
-    """The booking as the customer (or, `for_expert`, its expert) sees it: the video link is
-    the reader's own."""
-    zone = ZoneInfo(view.timezone)
-    customer = view.customer
-    video_url = bookings.video_link(view, settings, for_expert=for_expert)
-    return BookingOut(
-        reference=view.reference,
-        status=view.status,
-        start=view.start.astimezone(zone),
-        end=view.end.astimezone(zone),
-        channel=view.channel,
-        language=view.language,
-        service=view.service_slug,
-        expert=ExpertOut(id=view.expert_id, name=view.expert_name),
-        customer=CustomerOut(
-            name=customer.name,
-            email=customer.email,
-            phone=customer.phone or None,
-            company=customer.company or None,
-            business_id=customer.business_id or None,
-            language=customer.language,
-        ),
-        message=view.message,
-        video_url=video_url or None,
-        cancel_reason=view.cancel_reason or None,
-        manage_token=manage_token,
-        manage_url=(
-            f"{settings.public_base_url}/bookings/{view.reference}/manage?token={manage_token}"
-            if manage_token
-            else None
-        ),
-        outcome=(view.outcome or None) if for_expert else None,
     )
 
 

@@ -18,7 +18,7 @@ from piccolo.columns import Column
 from piccolo.query.functions.aggregate import Count
 
 from booking.bookings.cover import with_substitutes
-from booking.bookings.customers import Customer, clean_customer
+from booking.bookings.customers import Customer, customer_from_request
 from booking.bookings.notices import notify_change
 from booking.bookings.reservations import (
     booking_transaction,
@@ -29,6 +29,7 @@ from booking.bookings.reservations import (
 )
 from booking.bookings.schemas import BookingCreate
 from booking.bookings.slots import expert_schedules
+from booking.catalogue.key_customers import key_customer_manager
 from booking.catalogue.services import (
     Localized,
     ServiceInfo,
@@ -39,7 +40,6 @@ from booking.catalogue.services import (
     get_service_by_id,
 )
 from booking.engine.availability import Refusal, check_start, reserved_interval
-from booking.quality.key_customers import key_customer_manager
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile
@@ -183,20 +183,9 @@ async def create_booking(
 ) -> CreatedBooking:
     service = await get_service(request.service)
     check_channel_and_language(service, request.channel, request.language)
-    customer = clean_customer(
-        name=request.customer.name,
-        email=request.customer.email,
-        phone=request.customer.phone,
-        company=request.customer.company,
-        business_id=request.customer.business_id,
-        language=request.customer.language or request.language,
+    customer, notice = customer_from_request(
+        request.customer, request.language, request.privacy_notice_version, settings
     )
-    notice = request.privacy_notice_version or settings.privacy_notice_version
-    if notice != settings.privacy_notice_version:
-        raise InvalidInput.field(
-            "privacy_notice_version",
-            f"the current privacy notice is version {settings.privacy_notice_version}",
-        )
     start = _instant(request.start)
     candidates = await eligible_experts(
         service, request.channel, request.language, request.expert_id

@@ -12,9 +12,10 @@ from typing import Any
 
 from booking.catalogue.services import Localized, ServiceInfo
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link
-from calendars.tables import Expert, StaffUser
+from calendars.tables import Expert
 from luukku.settings import Settings
 from notifications.outbox import BookingSnapshot, Change, Person, record_change
+from staff.tables import StaffUser
 
 
 def _names(localized: Localized) -> dict[str, str]:

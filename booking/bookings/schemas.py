@@ -8,40 +8,40 @@ from typing import Annotated
 import msgspec
 
 from luukku.database import MAX_ROW_ID
+from luukku.wire import NO_NUL
 
 # PostgreSQL cannot store NUL in text; refuse it at the edge on both engines alike.
-_NO_NUL = r"^[^\x00]*$"
-Short = Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)]
-Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_NO_NUL)]
+Short = Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)]
+Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NO_NUL)]
 AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
 RowIdField = Annotated[int, msgspec.Meta(ge=1, le=MAX_ROW_ID)]
 """A row id as the databases store it (a 32-bit serial): anything else is refused at the edge."""
 
 
 class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=_NO_NUL)]
-    email: Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=_NO_NUL)]
-    phone: Annotated[str, msgspec.Meta(max_length=32, pattern=_NO_NUL)] | None = None
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=NO_NUL)]
+    phone: Annotated[str, msgspec.Meta(max_length=32, pattern=NO_NUL)] | None = None
     company: Short | None = None
-    business_id: Annotated[str, msgspec.Meta(max_length=16, pattern=_NO_NUL)] | None = None
-    language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)] | None = None
+    business_id: Annotated[str, msgspec.Meta(max_length=16, pattern=NO_NUL)] | None = None
+    language: Annotated[str, msgspec.Meta(max_length=8, pattern=NO_NUL)] | None = None
 
 
 class BookingCreate(msgspec.Struct, forbid_unknown_fields=True):
     service: Slug
     start: AwareDateTime
-    channel: Annotated[str, msgspec.Meta(max_length=16, pattern=_NO_NUL)]
-    language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)]
+    channel: Annotated[str, msgspec.Meta(max_length=16, pattern=NO_NUL)]
+    language: Annotated[str, msgspec.Meta(max_length=8, pattern=NO_NUL)]
     customer: CustomerIn
     expert_id: int | None = None
-    message: Annotated[str, msgspec.Meta(max_length=4000, pattern=_NO_NUL)] | None = None
-    privacy_notice_version: Annotated[str, msgspec.Meta(max_length=32, pattern=_NO_NUL)] | None = (
+    message: Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)] | None = None
+    privacy_notice_version: Annotated[str, msgspec.Meta(max_length=32, pattern=NO_NUL)] | None = (
         None
     )
 
 
 class BookingCancel(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=1000, pattern=_NO_NUL)] | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=1000, pattern=NO_NUL)] | None = None
 
 
 class BookingReschedule(msgspec.Struct, forbid_unknown_fields=True):

@@ -9,10 +9,12 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from booking.catalogue.schemas import Descriptions, ServiceIn
 from booking.engine.availability import SlotRules
 from booking.tables import Service, ServiceExpert
 from calendars.schedules import ExpertProfile
-from calendars.tables import CHANNELS, LANGUAGES, Expert
+from calendars.schemas import CHANNELS, LANGUAGES
+from calendars.tables import Expert
 from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound
 
@@ -299,3 +301,30 @@ async def create_service(new: NewService) -> int:
                 *(ServiceExpert(service=service.id, expert=e) for e in sorted(set(new.expert_ids)))
             )
     return int(service.id)
+
+
+def new_service(data: ServiceIn, agency: int) -> NewService:
+    """The request as the catalogue's NewService (the admin pages post the same Struct)."""
+    description = data.description or Descriptions()
+    return NewService(
+        slug=data.slug,
+        agency_id=agency,
+        name=Localized(data.name.fi, data.name.sv, data.name.en),
+        description=Localized(description.fi, description.sv, description.en),
+        duration_minutes=data.duration_minutes,
+        buffer_before_minutes=data.buffer_before_minutes,
+        buffer_after_minutes=data.buffer_after_minutes,
+        min_notice_minutes=data.min_notice_minutes,
+        horizon_days=data.horizon_days,
+        slot_interval_minutes=data.slot_interval_minutes,
+        channels=tuple(data.channels),
+        languages=tuple(data.languages or ()),
+        topics=tuple(data.topics or ()),
+        expert_ids=tuple(data.experts or ()),
+        daily_limit=data.daily_limit,
+        reminder_minutes=(
+            DEFAULT_REMINDER_MINUTES
+            if data.reminder_minutes is None
+            else tuple(data.reminder_minutes)
+        ),
+    )

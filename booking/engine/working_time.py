@@ -8,16 +8,30 @@ agency's zone, so they keep their meaning across the DST changes; all instants a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from calendars.directory import WeeklyInterval
-from calendars.holidays import finnish_holidays
-from calendars.tables import Agency, AgencyHours
 
-DEFAULT_HOURS = tuple(WeeklyInterval(weekday, time(8), time(16)) for weekday in range(5))
+@dataclass(frozen=True, slots=True)
+class WeeklyHours:
+    """One weekly local interval: weekday (Monday 0), start and end wall-clock times."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+Holidays = Callable[[date, date], frozenset[date]]
+"""The closed days from one local date to another, inclusive."""
+
+
+def no_holidays(first: date, last: date) -> frozenset[date]:
+    return frozenset()
+
+
+DEFAULT_HOURS = tuple(WeeklyHours(weekday, time(8), time(16)) for weekday in range(5))
 """Monday to Friday 8–16, for an agency that has not set its own hours."""
 DEFAULT_ZONE = "Europe/Helsinki"
 _YEAR = timedelta(days=366)
@@ -25,17 +39,18 @@ _YEAR = timedelta(days=366)
 
 @dataclass(frozen=True, slots=True)
 class ServiceHours:
-    """When an agency works: weekly local intervals, in a zone, with or without holidays."""
+    """When an agency works: weekly local intervals in a zone, less its closed days (the
+    caller passes the holiday calendar; the engine knows none of its own)."""
 
-    weekly: tuple[WeeklyInterval, ...] = DEFAULT_HOURS
+    weekly: tuple[WeeklyHours, ...] = DEFAULT_HOURS
     zone: str = DEFAULT_ZONE
-    observe_holidays: bool = True
+    holidays: Holidays = no_holidays
 
     def intervals(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working intervals overlapping [start, end), clipped to it, in order, UTC."""
         zone = ZoneInfo(self.zone)
         first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
-        closed = finnish_holidays(first, last) if self.observe_holidays else frozenset()
+        closed = self.holidays(first, last)
         day = first
         while day <= last:
             if day not in closed:
@@ -81,22 +96,3 @@ def _clipped(
         begin, finish = max(begin, start), min(finish, end)
         if begin < finish:
             yield begin, finish
-
-
-async def service_hours_of(agency_ids: Sequence[int]) -> dict[int, ServiceHours]:
-    """Each agency's service hours (the default hours where it has set none)."""
-    ids = list(agency_ids) or [0]
-    agencies = await Agency.select(Agency.id, Agency.observe_holidays).where(Agency.id.is_in(ids))
-    rows = await AgencyHours.select().where(AgencyHours.agency.is_in(ids))
-    weekly: dict[int, list[WeeklyInterval]] = {}
-    for row in rows:
-        weekly.setdefault(row["agency"], []).append(
-            WeeklyInterval(row["weekday"], row["start_time"], row["end_time"])
-        )
-    return {
-        agency["id"]: ServiceHours(
-            weekly=tuple(weekly.get(agency["id"], DEFAULT_HOURS)),
-            observe_holidays=agency["observe_holidays"],
-        )
-        for agency in agencies
-    }

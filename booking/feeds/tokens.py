@@ -24,7 +24,8 @@ from piccolo.columns import Column
 
 from booking.bookings.lifecycle import hash_token
 from booking.bookings.reservations import lock_resources
-from calendars.tables import Agency, Expert, FeedToken
+from booking.feeds.tables import FeedToken
+from calendars.tables import Agency, Expert
 from luukku.database import write_transaction
 from luukku.problems import NotFound
 from luukku.settings import Settings

@@ -11,11 +11,9 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from litestar.response import Redirect
 from litestar.security.jwt import Token
-from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
+from litestar.status_codes import HTTP_200_OK
 
-from booking.bookings.api import search_range, zone_named
 from booking.bookings.customers import clean_customer
 from booking.bookings.schemas import AwareDateTime, CustomerIn, Slug
 from booking.joint.changes import replace_participant, reschedule_joint_session
@@ -29,15 +27,14 @@ from booking.joint.sessions import (
     check_point_access,
     get_joint_session,
 )
-from booking.video.meetings import meeting_for
 from luukku.clock import Clock
+from luukku.local_time import search_range, zone_named
 from luukku.settings import Settings
+from luukku.wire import NO_NUL
 from security import audit
-from security.rate_limits import rate_limited
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
-_NO_NUL = r"^[^\x00]*$"
 LanguageTag = Annotated[
     str, msgspec.Meta(min_length=2, max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 ]
@@ -57,7 +54,7 @@ class JointSearchIn(msgspec.Struct, forbid_unknown_fields=True):
     room: Slug | None = None
     experts: Annotated[list[int], msgspec.Meta(max_length=6)] = msgspec.field(default_factory=list)
     interpreter_language: LanguageTag | None = None
-    tz: Annotated[str, msgspec.Meta(max_length=64, pattern=_NO_NUL)] | None = None
+    tz: Annotated[str, msgspec.Meta(max_length=64, pattern=NO_NUL)] | None = None
 
 
 class ParticipantOut(msgspec.Struct):
@@ -84,13 +81,13 @@ class JointCreateIn(msgspec.Struct, forbid_unknown_fields=True):
     room: Slug
     participants: Annotated[list[ParticipantIn], msgspec.Meta(min_length=1, max_length=6)]
     customer: CustomerIn
-    matter: Annotated[str, msgspec.Meta(max_length=4000, pattern=_NO_NUL)] = ""
+    matter: Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)] = ""
     interpreter_id: int | None = None
     interpreter_language: LanguageTag | None = None
 
 
 class JointCancelIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=1000, pattern=_NO_NUL)] = ""
+    reason: Annotated[str, msgspec.Meta(max_length=1000, pattern=NO_NUL)] = ""
 
 
 class JointRescheduleIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -296,23 +293,3 @@ class JointSessionController(Controller):
         )
         await _audit(request.user, "change", reference, "participant replaced")
         return _session_out(view)
-
-
-@get(
-    "/join/{token:str}",
-    summary="Open a video meeting link",
-    description=(
-        "Checks the personal link (its session still on, at the time it was issued for, "
-        "from 15 minutes before the start to 30 minutes after the end) and redirects to the "
-        "meeting. 404 for an invalid link, 403 before it opens, 410 after cancellation, a move "
-        "or the end."
-    ),
-    opt={"public": True},
-    guards=[rate_limited("manage")],
-    tags=["public"],
-    status_code=HTTP_303_SEE_OTHER,
-)
-async def join_meeting(
-    token: FromPath[str], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
-) -> Redirect:
-    return Redirect(await meeting_for(token, settings, clock.now()), status_code=HTTP_303_SEE_OTHER)

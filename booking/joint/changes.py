@@ -34,7 +34,8 @@ from booking.joint.sessions import (
     session_view,
     visible_session,
 )
-from booking.tables import JointParticipant, JointSession, Reservation
+from booking.joint.tables import JointParticipant, JointSession
+from booking.tables import Reservation
 from calendars.schedules import ExpertProfile
 from calendars.tables import Expert
 from luukku.problems import Conflict, FieldError, NotFound, SlotTaken

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from booking.tables import JointParticipant, JointSession
+from booking.joint.tables import JointParticipant, JointSession
 from booking.video.rooms import Attendee, join_token, join_url
-from calendars.tables import StaffUser
 from luukku.settings import Settings
 from notifications.joint import plan_joint_messages
 from notifications.outbox import BookingSnapshot, Change, Person, record_planned
+from staff.tables import StaffUser
 
 JOINT_REMINDER_MINUTES = (24 * 60, 2 * 60)
 _TITLE = {

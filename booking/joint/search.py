@@ -27,7 +27,7 @@ from booking.engine.availability import (
     free_among,
     free_starts,
 )
-from booking.tables import JointSession
+from booking.joint.tables import JointSession
 from calendars.holidays import finnish_holidays
 from calendars.schedules import ExpertProfile
 from calendars.tables import Agency, Expert, Room, ServicePoint, ServicePointHours

@@ -31,7 +31,8 @@ from booking.joint.search import (
     room_resource,
     service_point_info,
 )
-from booking.tables import JointParticipant, JointSession, Reservation
+from booking.joint.tables import JointParticipant, JointSession
+from booking.tables import Reservation
 from booking.video.rooms import (
     Attendee,
     customer_attendee,

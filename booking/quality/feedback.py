@@ -23,7 +23,8 @@ from typing import Any
 from booking.bookings.lifecycle import BookingView, _reference, get_view_by_reference
 from booking.bookings.notices import customer_snapshot
 from booking.catalogue.services import get_service_by_id
-from booking.tables import Booking, Feedback
+from booking.quality.tables import Feedback
+from booking.tables import Booking
 from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, Gone, InvalidInput, NotFound
 from luukku.settings import Settings
@@ -203,3 +204,20 @@ async def answer(
     )
     if not inserted:
         raise Conflict("Feedback on this appointment has been given already. Thank you!")
+
+
+QUESTIONS = {
+    "fi": {
+        "needs_met": "Palvelu vastasi tarpeisiini",
+        "communication": "Palvelun viestintä oli riittävää ja ymmärrettävää",
+    },
+    "sv": {
+        "needs_met": "Tjänsten motsvarade mina behov",
+        "communication": "Kommunikationen var tillräcklig och begriplig",
+    },
+    "en": {
+        "needs_met": "The service met my needs",
+        "communication": "The communication was sufficient and understandable",
+    },
+}
+"""The two city-wide satisfaction questions, answered on a scale of 1 to 5."""

@@ -17,8 +17,11 @@ from zoneinfo import ZoneInfo
 
 from booking.engine.availability import ExpertSchedule, Interval, working_intervals
 from booking.engine.working_time import ServiceHours
+from calendars.holidays import finnish_holidays
 from luukku.problems import InvalidInput
 
+DEFAULT_SERVICE_HOURS = ServiceHours(holidays=finnish_holidays)
+"""An agency's hours before it sets its own: Monday to Friday 8–16, holidays closed."""
 MAX_PERIOD_DAYS = 366
 QUESTIONS = ("needs_met", "communication")
 """The two city-wide satisfaction questions, each answered 1–5."""
@@ -379,7 +382,9 @@ def contact_figures(
     overdue = [c for c in contacts if c.answered_at is None and c.due_at <= now]
     within = [c for c in answered if c.answered_at is not None and c.answered_at <= c.due_at]
     waits = [
-        hours.get(c.agency, ServiceHours()).between(c.created_at, c.answered_at)
+        hours.get(c.agency, ServiceHours(holidays=finnish_holidays)).between(
+            c.created_at, c.answered_at
+        )
         for c in answered
         if c.answered_at is not None
     ]

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from booking.bookings.slots import search_slots
 from booking.catalogue.services import ServiceInfo, active_experts_where, list_services
 from booking.engine.availability import ExpertSchedule, Interval, LocalHours
-from booking.engine.working_time import service_hours_of
+from booking.quality.service_hours import service_hours_of
+from booking.quality.tables import ContactRequest, Feedback
 from booking.reports.figures import (
     BookingRow,
     ContactRow,
@@ -21,7 +22,7 @@ from booking.reports.figures import (
     ServiceRow,
     compute_report,
 )
-from booking.tables import Booking, ContactRequest, Feedback
+from booking.tables import Booking
 from calendars.directory import AgencyView, agencies_for, agency_id, check_agency_scope
 from calendars.schedules import TimeRange, load_working_calendars
 from calendars.tables import Absence, Agency, Expert

@@ -10,7 +10,7 @@ import pytest
 
 from booking.tables import Booking, Reservation
 from luukku.clock import FixedClock
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 
 Client = httpx.AsyncClient
 

@@ -18,9 +18,9 @@ from calendars.caldav_push import event_href
 from calendars.fetching import Fetcher
 from calendars.tables import ExternalCalendar
 from luukku.settings import Settings
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.calendars.conftest import RADICALE_PASSWORD, RADICALE_USER, radicale  # noqa: F401
 from tests.conftest import NOW
-from tests.factories import booking_body, make_agency, make_expert, make_service
 
 pytestmark = pytest.mark.slow
 

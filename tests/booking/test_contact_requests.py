@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 
-from booking.quality.contact_requests import escalate_due
-from booking.tables import Booking, ContactRequest
+from booking.quality.escalation import escalate_due
+from booking.quality.tables import ContactRequest
+from booking.tables import Booking
 from luukku.clock import FixedClock
 from notifications.tables import OutboxMessage
 from tests.quality_world import COMPANY, Quality

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from booking.tables import Booking, Reservation
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 
 ROOT = Path(__file__).resolve().parents[2]
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -10,8 +10,8 @@ import pytest
 from booking.feeds.tokens import current_feed_token, rotate_feed_token
 from luukku.settings import Settings
 from staff.accounts import create_staff_user
+from testdata.factories import STAFF_PASSWORD, make_agency, make_expert, staff_headers
 from tests.conftest import NOW
-from tests.factories import STAFF_PASSWORD, make_agency, make_expert, staff_headers
 
 PASSWORD = STAFF_PASSWORD
 
@@ -89,7 +89,7 @@ async def test_address_survives_key_rotation_while_the_old_key_is_kept(
 
 
 async def test_stored_row_holds_no_working_address(people: dict[str, int], settings: Settings):
-    from calendars.tables import FeedToken
+    from booking.feeds.tables import FeedToken
 
     token = await rotate_feed_token("expert", people["expert"], NOW, settings)
     [row] = await FeedToken.select().where(FeedToken.expert == people["expert"])

@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from booking.quality.feedback import feedback_url, invitation
-from booking.tables import Booking, Feedback, Reservation
+from booking.quality.tables import Feedback
+from booking.tables import Booking, Reservation
 from luukku.clock import FixedClock
 from luukku.problems import NotFound
 from luukku.settings import Settings

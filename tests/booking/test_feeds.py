@@ -22,14 +22,14 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from booking.feeds.contents import (
-    MAX_FEED_BYTES,
-    MAX_FEED_EVENTS,
-)
+from booking.feeds.contents import MAX_FEED_BYTES, MAX_FEED_EVENTS
 from booking.feeds.tokens import feed_url, issue_agency_feed_token, issue_feed_token
 from booking.tables import Booking, Service
 from booking.video.rooms import read_join_token
-from calendars.ical import (
+from calendars.tables import Expert
+from luukku.clock import FixedClock
+from luukku.settings import Settings
+from notifications.ical import (
     PRODID,
     FeedCalendar,
     FeedEvent,
@@ -37,11 +37,9 @@ from calendars.ical import (
     plain_text,
     render_feed,
 )
-from calendars.tables import Expert, StaffUser
-from luukku.clock import FixedClock
-from luukku.settings import Settings
+from staff.tables import StaffUser
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.conftest import NOW
-from tests.factories import booking_body, make_agency, make_expert, make_service
 
 Client = httpx.AsyncClient
 
@@ -733,7 +731,7 @@ def test_writer_matches_icalendars_own_serialisation():
     assert render_feed(calendar).body == icalendar_reference(calendar)
 
 
-# icalendar reads a typed backslash-N as a line break; the writer keeps it (see calendars.ical).
+# icalendar reads a typed backslash-N as a line break; the writer keeps it (see notifications.ical).
 def _text(max_size: int) -> st.SearchStrategy[str]:
     return st.text(max_size=max_size).filter(lambda text: "\\N" not in plain_text(text))
 

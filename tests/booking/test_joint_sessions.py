@@ -17,11 +17,12 @@ from litestar import Litestar
 from piccolo.engine.base import Engine
 
 from app import create_app
-from booking.tables import JointSession, Reservation
+from booking.joint.tables import JointSession
+from booking.tables import Reservation
 from calendars.tables import Expert
 from luukku.clock import FixedClock
 from luukku.settings import Settings
-from tests.factories import (
+from testdata.factories import (
     booking_body,
     make_expert,
     staff_headers,

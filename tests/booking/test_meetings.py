@@ -13,7 +13,7 @@ from booking.video.rooms import read_join_token
 from luukku.clock import FixedClock
 from luukku.settings import Settings
 from staff.accounts import create_staff_user
-from tests.factories import (
+from testdata.factories import (
     STAFF_PASSWORD,
     booking_body,
     make_agency,

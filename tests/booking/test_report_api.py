@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from luukku.clock import FixedClock
-from tests.factories import staff_headers
+from testdata.factories import staff_headers
 from tests.report_world import PASSWORD, PERIOD, REPORT_NOW, ReportWorld
 
 CITY = {**PERIOD, "agency": "city-business"}

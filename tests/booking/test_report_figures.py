@@ -91,7 +91,9 @@ def test_an_answer_at_the_due_time_is_in_time_and_open_requests_not_yet_due_do_n
         ContactRow("a", utc("2026-11-30 08:00"), due, None),
     ]
 
-    figures = contact_figures(contacts, {"a": ServiceHours()}, now=due - timedelta(minutes=1))
+    figures = contact_figures(
+        contacts, {"a": ServiceHours(holidays=finnish_holidays)}, now=due - timedelta(minutes=1)
+    )
 
     assert (figures.answered_within_due, figures.past_due_unanswered) == (1, 0)
     assert figures.within_due_percent == 100.0

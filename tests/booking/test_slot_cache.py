@@ -15,8 +15,8 @@ from booking.tables import AvailabilityVersion
 from calendars.tables import Absence, WorkingHours
 from luukku.clock import FixedClock
 from luukku.settings import Settings
+from testdata.factories import make_agency, make_expert, make_service
 from tests.app_process import app_env, app_processes
-from tests.factories import make_agency, make_expert, make_service
 
 ZONE = ZoneInfo("Europe/Helsinki")
 EVERY_DAY = tuple((weekday, "08:00", "16:00") for weekday in range(7))

@@ -9,7 +9,7 @@ import pytest
 
 from booking.tables import Booking, Reservation
 from staff.accounts import create_staff_user
-from tests.factories import (
+from testdata.factories import (
     STAFF_PASSWORD,
     booking_body,
     make_agency,

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.engine.working_time import ServiceHours
-from calendars.directory import WeeklyInterval
+from booking.engine.working_time import ServiceHours, WeeklyHours
+from calendars.holidays import finnish_holidays
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 DAY_HOURS = timedelta(hours=24)
-HOURS = ServiceHours()  # Monday to Friday 8–16
+HOURS = ServiceHours(holidays=finnish_holidays)  # Monday to Friday 8–16, holidays closed
 
 
 def local(text: str) -> datetime:
@@ -59,7 +59,7 @@ def test_the_spring_dst_week_has_24_working_hours_in_three_wall_clock_days() -> 
 
 def test_agency_hours_and_holidays_are_the_agencys_own() -> None:
     # A police licence desk open on Saturday mornings and on public holidays too.
-    desk = ServiceHours(weekly=(WeeklyInterval(5, time(9), time(13)),), observe_holidays=False)
+    desk = ServiceHours(weekly=(WeeklyHours(5, time(9), time(13)),))
     # Saturday 2026-12-26 (Boxing Day) counts: 4 h per Saturday, six Saturdays.
     assert desk.add(local("2026-12-26T09:00"), DAY_HOURS) == local("2027-01-30T13:00")
 

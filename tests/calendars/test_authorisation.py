@@ -11,7 +11,7 @@ import pytest
 
 from calendars.tables import ServicePoint
 from staff.accounts import create_staff_user
-from tests.factories import make_agency, make_expert
+from testdata.factories import make_agency, make_expert
 
 PASSWORD = "correct horse battery"
 CALLERS = ("anonymous", "expert_a", "expert_b", "agency_admin_a", "clerk", "admin")
@@ -373,7 +373,7 @@ def _concrete(path: str, world: dict[str, Any]) -> str:
 
 @pytest.fixture
 async def booked_world(world: dict[str, Any], client: httpx.AsyncClient) -> dict[str, Any]:
-    from tests.factories import booking_body, make_service
+    from testdata.factories import booking_body, make_service
 
     await make_service(await _agency_id("city-business"))
     response = await client.post("/api/v1/bookings", json=booking_body("2026-11-24T09:00:00+02:00"))

@@ -10,19 +10,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from calendars.external import (
-    CalendarUnreadable,
-    add_external_calendar,
-    busy_intervals,
-    sync_calendar,
-    sync_due_calendars,
-)
+from calendars.busy_times import CalendarUnreadable, busy_intervals
+from calendars.external import add_external_calendar, sync_calendar, sync_due_calendars
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import ExternalBusy, ExternalCalendar
 from luukku.problems import Conflict, InvalidInput, NotFound
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.calendars.conftest import RADICALE_PASSWORD, RADICALE_USER, CalendarServer
 from tests.conftest import NOW
-from tests.factories import booking_body, make_agency, make_expert, make_service
 
 LOCAL = Fetcher(allow_private=True)
 WINDOW = (NOW - timedelta(days=7), NOW + timedelta(days=400))

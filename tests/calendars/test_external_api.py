@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from staff.accounts import create_staff_user
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.calendars.conftest import CalendarServer
-from tests.factories import booking_body, make_agency, make_expert, make_service
 
 PASSWORD = "correct horse battery"
 BUSY_ICS = """BEGIN:VCALENDAR\r

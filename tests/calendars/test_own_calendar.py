@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from staff.accounts import create_staff_user
-from tests.factories import STAFF_PASSWORD, make_agency, make_expert, make_service, staff_headers
+from testdata.factories import STAFF_PASSWORD, make_agency, make_expert, make_service, staff_headers
 
 PASSWORD = STAFF_PASSWORD
 SLOTS = "/api/v1/services/funding-advice/slots"

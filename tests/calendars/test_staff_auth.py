@@ -12,7 +12,7 @@ import pytest
 
 from staff.accounts import create_staff_user
 from staff.auth import key_id
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 
 PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from tests.factories import make_agency, make_expert, make_expert_login, make_service
+from testdata.factories import make_agency, make_expert, make_expert_login, make_service
 
 EXPERT_PASSWORD = "expert-password-2026"
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

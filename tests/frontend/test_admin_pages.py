@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from staff.accounts import create_staff_user
-from tests.factories import make_agency
+from testdata.factories import make_agency
 from tests.frontend.conftest import EXPERT_PASSWORD, csrf_token, sign_in
 
 Client = httpx.AsyncClient

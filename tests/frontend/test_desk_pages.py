@@ -7,8 +7,9 @@ from typing import Any
 
 import httpx
 
-from booking.tables import JointSession, Reservation
-from tests.factories import STAFF_PASSWORD
+from booking.joint.tables import JointSession
+from booking.tables import Reservation
+from testdata.factories import STAFF_PASSWORD
 from tests.frontend.conftest import csrf_token
 
 Client = httpx.AsyncClient

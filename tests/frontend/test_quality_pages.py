@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from booking.quality.feedback import feedback_url
-from booking.tables import Booking, ContactRequest, Feedback, KeyCustomer
+from booking.quality.tables import ContactRequest, Feedback
+from booking.tables import Booking, KeyCustomer
 from luukku.clock import FixedClock
 from luukku.settings import Settings
 from notifications.tables import OutboxMessage
-from tests.factories import STAFF_PASSWORD
+from testdata.factories import STAFF_PASSWORD
 from tests.frontend.conftest import csrf_token, found
 from tests.quality_world import Quality
 

@@ -7,7 +7,7 @@ import httpx
 
 from booking.tables import Booking
 from calendars.tables import Absence, Expert
-from tests.factories import booking_body, make_expert, make_expert_login
+from testdata.factories import booking_body, make_expert, make_expert_login
 from tests.frontend.conftest import EXPERT_PASSWORD, csrf_token, found
 
 Client = httpx.AsyncClient

@@ -20,7 +20,7 @@ from notifications.delivery import Delivery, RetryPolicy
 from notifications.messages import Sender
 from notifications.smtp import SmtpConfig, SmtpMailer
 from staff.accounts import create_staff_user
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ from luukku.clock import FixedClock
 from luukku.settings import Settings
 from notifications.delivery import Delivery, send_due
 from notifications.tables import OutboxMessage
-from tests.factories import booking_body, make_expert, staff_headers
+from testdata.factories import booking_body, make_expert, staff_headers
 from tests.notifications.conftest import SmtpServer, book
 
 Client = httpx.AsyncClient

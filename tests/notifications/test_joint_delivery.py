@@ -12,7 +12,7 @@ from icalendar import Calendar
 from calendars.tables import Expert
 from luukku.clock import FixedClock
 from notifications.delivery import Delivery, send_due
-from tests.factories import make_expert, staff_headers
+from testdata.factories import make_expert, staff_headers
 from tests.joint_world import book_body, search
 from tests.notifications.conftest import SmtpServer
 

@@ -11,7 +11,7 @@ import httpx
 from booking.tables import Service
 from notifications.tables import OutboxMessage
 from staff.accounts import create_staff_user
-from tests.factories import booking_body
+from testdata.factories import booking_body
 from tests.notifications.conftest import book
 
 Client = httpx.AsyncClient

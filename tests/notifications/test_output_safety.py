@@ -11,7 +11,7 @@ import icalendar
 
 from luukku.clock import FixedClock
 from notifications.delivery import Delivery, send_due
-from tests.factories import staff_headers
+from testdata.factories import staff_headers
 from tests.notifications.conftest import SmtpServer, book
 
 HOSTILE_NAME = "Matti\r\nBcc: victim@example.org\r\nBEGIN:VEVENT\r\nSUMMARY:forged"

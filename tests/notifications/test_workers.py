@@ -20,8 +20,8 @@ from notifications.delivery import CLAIM_FOR, Delivery, RetryPolicy, send_due
 from notifications.messages import Sender, message_id
 from notifications.smtp import SmtpConfig, SmtpMailer
 from notifications.tables import OutboxMessage
+from testdata.factories import make_due_messages
 from tests.conftest import NOW
-from tests.factories import make_due_messages
 from tests.notifications.conftest import SmtpServer
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from luukku.clock import FixedClock
 from notifications.delivery import Delivery, send_due
 from notifications.tables import OutboxMessage
 from security.tables import AuditEntry, DataRequest
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.notifications.conftest import SmtpServer
 
 

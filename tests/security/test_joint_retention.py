@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from booking.tables import JointSession
+from booking.joint.tables import JointSession
 from security.tables import AuditEntry
-from tests.factories import staff_headers
+from testdata.factories import staff_headers
 from tests.joint_world import book_body, search
 
 

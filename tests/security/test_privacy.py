@@ -11,10 +11,11 @@ from litestar import Litestar
 
 from booking.tables import Booking
 from notifications.tables import OutboxMessage
-from security.retention import Retention, months_before
+from privacy.retention import Retention
+from security.anonymisers import months_before
 from security.tables import AuditEntry
 from staff.accounts import create_staff_user
-from tests.factories import (
+from testdata.factories import (
     booking_body,
     make_agency,
     make_expert,
@@ -151,7 +152,7 @@ async def test_the_database_refuses_to_change_or_remove_audit_entries(
 async def test_a_table_without_an_email_is_only_anonymised_by_retention(
     client: httpx.AsyncClient, advisor: int
 ):
-    from security.retention import Anonymiser
+    from security.anonymisers import Anonymiser
 
     booked = await _book(client, "2026-11-24T09:00:00+02:00")
     by_reference_only = Anonymiser(

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from app import retention_registry
-from booking.tables import Booking, ContactReply, ContactRequest, Feedback
+from booking.quality.tables import ContactReply, ContactRequest, Feedback
+from booking.tables import Booking
 from luukku.clock import FixedClock
 from luukku.settings import Settings
 from security.tables import AuditEntry

@@ -14,7 +14,7 @@ from piccolo.engine.base import Engine
 from luukku.clock import FixedClock
 from luukku.settings import Settings, parse_rate
 from security.rate_limits import DatabaseCounters, RateLimiter, RateRule, RedisCounters
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 from tests.frontend.conftest import csrf_token
 from tests.security.conftest import REDIS_TEST_URL, ClientFrom
 
@@ -168,7 +168,7 @@ async def test_app_with_redis_limits_logins(
 
 async def test_a_limited_form_still_reads_its_fields(client_from: ClientFrom, advisor: int):
     """The guard reads the body to count the email; the handler must still get the form."""
-    from tests.factories import make_expert_login
+    from testdata.factories import make_expert_login
 
     await make_expert_login(advisor, "aino@example.fi", "correct horse battery")
     async with client_from("10.0.6.1") as http:

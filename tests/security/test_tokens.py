@@ -20,7 +20,7 @@ from luukku.clock import FixedClock
 from luukku.settings import Settings
 from staff.accounts import create_staff_user
 from staff.auth import key_id
-from tests.factories import booking_body, make_agency, make_expert, make_service
+from testdata.factories import booking_body, make_agency, make_expert, make_service
 
 PASSWORD = "correct horse battery"
 OLD_KEY = "the-key-we-used-last-month-long-enough-for-hs256"

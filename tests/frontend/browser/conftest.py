@@ -15,8 +15,8 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
+from testdata.factories import booking_body, make_expert_login
 from tests.conftest import ROOT
-from tests.factories import booking_body, make_expert_login
 from tests.frontend.conftest import EXPERT_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")

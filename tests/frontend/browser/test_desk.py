@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.factories import STAFF_PASSWORD
+from testdata.factories import STAFF_PASSWORD
 from tests.frontend.browser.conftest import DESKTOP, NARROW, screenshot
 from tests.frontend.browser.test_accessibility import _violations
 

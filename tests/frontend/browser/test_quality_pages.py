@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page
 
-from tests.factories import STAFF_PASSWORD
+from testdata.factories import STAFF_PASSWORD
 from tests.frontend.browser.conftest import DESKTOP, NARROW, screenshot
 from tests.frontend.browser.test_accessibility import _violations
 from tests.quality_world import Quality

@@ -1,4 +1,5 @@
-"""Staff views of bookings: an expert's own, and those caught inside an absence."""
+"""Staff views of bookings (an expert's own, and those caught inside an absence) and the
+public meeting-link route of bookings and joint sessions alike."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from zoneinfo import ZoneInfo
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
 from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from booking.bookings.api import booking_out, search_range
+from booking.agenda.meetings import meeting_for
+from booking.bookings.answers import booking_out
 from booking.bookings.lifecycle import bookings_of_expert
 from booking.bookings.schemas import (
     BookingOut,
@@ -26,9 +30,11 @@ from booking.bookings.substitutes import bookings_inside_absence, move_to_substi
 from booking.joint.sessions import JointSessionView, ParticipantView, joint_sessions_of_expert
 from luukku.clock import Clock
 from luukku.database import RowId
+from luukku.local_time import default_zone, search_range
 from luukku.settings import Settings
 from notifications.outbox import delivery_problems
 from security import audit
+from security.rate_limits import rate_limited
 from staff.accounts import StaffMember
 
 
@@ -47,9 +53,7 @@ class MyBookingsController(Controller):
         member = request.user
         if member.expert_id is None:
             return []
-        range_start, range_end = search_range(
-            start, end, ZoneInfo(settings.default_timezone), settings
-        )
+        range_start, range_end = search_range(start, end, default_zone(settings), settings)
         views = await bookings_of_expert(member.expert_id, range_start, range_end)
         joint = await joint_sessions_of_expert(member.expert_id, range_start, range_end, settings)
         problems = await delivery_problems([view.reference for view in views])
@@ -156,3 +160,23 @@ class AbsenceBookingsController(Controller):
                 audit.staff_actor(request.user), "change", f"absence:{absence_id}", " ".join(moved)
             )
         return MovedOut(moved=moved)
+
+
+@get(
+    "/join/{token:str}",
+    summary="Open a video meeting link",
+    description=(
+        "Checks the personal link (its session still on, at the time it was issued for, "
+        "from 15 minutes before the start to 30 minutes after the end) and redirects to the "
+        "meeting. 404 for an invalid link, 403 before it opens, 410 after cancellation, a move "
+        "or the end."
+    ),
+    opt={"public": True},
+    guards=[rate_limited("manage")],
+    tags=["public"],
+    status_code=HTTP_303_SEE_OTHER,
+)
+async def join_meeting(
+    token: FromPath[str], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
+) -> Redirect:
+    return Redirect(await meeting_for(token, settings, clock.now()), status_code=HTTP_303_SEE_OTHER)

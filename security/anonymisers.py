@@ -1,11 +1,8 @@
-"""Retention of personal data: a registry of per-table anonymisers.
+"""How one table forgets its customers: the `Anonymiser` each domain registers for every
+table holding customers' details (see `privacy.retention`, which runs them).
 
-Each table holding customers' details registers one `Anonymiser`: which columns are personal
-(and what they become), which column says when the matter ended, and which holds the
-customer's email. The daily job blanks the personal columns of rows that ended longer ago
-than the retention period; a customer's erasure request blanks their rows at once and their
-export lists them. Everything else in a row (reference, service, times, channel, status)
-stays, so the statistics survive.
+Each names which columns are personal (and what they become), which column says when the
+matter ended, and which holds the customer's email.
 """
 
 from __future__ import annotations
@@ -22,8 +19,6 @@ from typing import Any
 from piccolo.columns import Column
 from piccolo.query.functions.string import Lower
 from piccolo.table import Table
-
-from security import audit
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,44 +99,3 @@ def months_before(moment: datetime, months: int) -> datetime:
 def customer_subject(email: str) -> str:
     """How the audit log names a customer: by a hash, so the log holds no email."""
     return "customer:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
-
-
-class Retention:
-    """Every registered anonymiser, and the use cases that run over all of them."""
-
-    def __init__(self, anonymisers: Sequence[Anonymiser], months: int) -> None:
-        self.anonymisers = tuple(anonymisers)
-        self.months = months
-
-    async def anonymise_due(self, now: datetime) -> dict[str, int]:
-        """The daily job: blanks rows past retention; running it again changes nothing."""
-        cutoff = months_before(now, self.months)
-        counts = {a.name: await a.anonymise_ended_before(cutoff) for a in self.anonymisers}
-        if any(counts.values()):
-            await audit.record(
-                "system",
-                "anonymise",
-                "retention",
-                ", ".join(f"{name}: {n}" for name, n in counts.items() if n),
-            )
-        return counts
-
-    async def export(self, email: str) -> dict[str, list[dict[str, Any]]]:
-        return {a.name: await a.export(email) for a in self.anonymisers}
-
-    async def has_data(self, email: str) -> bool:
-        return any(rows for rows in (await self.export(email)).values())
-
-    async def erase(self, email: str) -> dict[str, int]:
-        return {a.name: await a.erase(email) for a in self.anonymisers}
-
-
-async def daily_privacy_job(retention: Retention, now: datetime) -> None:
-    """The daily job: anonymise what is past retention, forget spent rate-limit counters
-    and data-request links. Idempotent: a second run the same day changes nothing."""
-    from security.data_requests import forget_expired_requests
-    from security.rate_limits import forget_expired_counters
-
-    await retention.anonymise_due(now)
-    await forget_expired_counters(now)
-    await forget_expired_requests(now)

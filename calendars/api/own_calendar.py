@@ -12,11 +12,12 @@ from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
 from calendars import directory, external
-from calendars.admin_api import AbsenceIn, ClockTime, Created, HoursIn
 from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher
+from calendars.schemas import AbsenceIn, ClockTime, Created, HoursIn
 from luukku.clock import Clock
 from luukku.database import RowId
+from luukku.wire import NO_NUL
 from staff.accounts import StaffMember
 
 Member = Request[StaffMember, Token, Any]
@@ -59,9 +60,9 @@ def _clock(value: time | None) -> str | None:
 
 class ExternalCalendarIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: Annotated[str, msgspec.Meta(max_length=8)]
-    url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=r"^[^\x00]*$")]
-    username: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^\x00]*$")] = ""
-    password: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^\x00]*$")] = ""
+    url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=NO_NUL)]
+    username: Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)] = ""
+    password: Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)] = ""
     write_bookings: bool = False
     """CalDAV only: also write Luukku's bookings into this calendar."""
 

@@ -2,73 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo
+from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.security.jwt import Token
 
-from booking.bookings.api import booking_out
+from booking.bookings.answers import booking_out
 from booking.bookings.schemas import BookingOut
 from booking.catalogue.services import get_service_by_id
 from booking.quality import feedback
+from booking.quality.feedback import QUESTIONS
+from booking.quality.schemas import (
+    FeedbackFormOut,
+    FeedbackIn,
+    FeedbackQuestionOut,
+    FeedbackThanksOut,
+    OutcomeIn,
+)
 from luukku.clock import Clock
 from luukku.languages import request_language
+from luukku.local_time import default_zone
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
 from staff.accounts import StaffMember
-
-_NO_NUL = r"^[^\x00]*$"
-
-
-class OutcomeIn(msgspec.Struct, forbid_unknown_fields=True):
-    outcome: Annotated[str, msgspec.Meta(max_length=16, pattern=_NO_NUL)]
-    """`completed` (the customer then gets the feedback request) or `no_show`."""
-
-
-class FeedbackQuestionOut(msgspec.Struct):
-    id: str
-    text: str
-
-
-class FeedbackFormOut(msgspec.Struct):
-    reference: str
-    service: str
-    start: datetime
-    expires_at: datetime
-    answered: bool
-    questions: list[FeedbackQuestionOut]
-
-
-class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
-    needs_met: int
-    communication: int
-    comment: Annotated[str, msgspec.Meta(max_length=2000, pattern=_NO_NUL)] = ""
-
-
-class FeedbackThanksOut(msgspec.Struct):
-    status: str = "received"
-
-
-QUESTIONS = {
-    "fi": {
-        "needs_met": "Palvelu vastasi tarpeisiini",
-        "communication": "Palvelun viestintä oli riittävää ja ymmärrettävää",
-    },
-    "sv": {
-        "needs_met": "Tjänsten motsvarade mina behov",
-        "communication": "Kommunikationen var tillräcklig och begriplig",
-    },
-    "en": {
-        "needs_met": "The service met my needs",
-        "communication": "The communication was sufficient and understandable",
-    },
-}
-"""The two city-wide satisfaction questions, answered on a scale of 1 to 5."""
 
 
 class OutcomeController(Controller):
@@ -111,7 +69,7 @@ class FeedbackController(Controller):
         found = await feedback.invitation(settings, reference, token, clock.now())
         language = request_language(request)
         service = await get_service_by_id(found.service_id)
-        zone = ZoneInfo(settings.default_timezone)
+        zone = default_zone(settings)
         return FeedbackFormOut(
             reference=found.reference,
             service=service.name.get(language),

@@ -12,122 +12,43 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.security.jwt import Token
 
-from booking.bookings.customers import clean_customer
-from booking.bookings.lifecycle import create_booking
-from booking.bookings.schemas import BookingCreate, CustomerIn, CustomerOut, RowIdField, Slug
-from booking.quality import contact_requests
-from booking.quality.contact_requests import ContactRequestView, NewContactRequest
-from booking.quality.key_customers import (
+from booking.bookings.schemas import CustomerOut
+from booking.catalogue.key_customers import (
     KeyCustomerView,
     key_customers,
     name_manager,
     remove_manager,
 )
+from booking.quality import contact_handling, contact_requests
+from booking.quality.contact_intake import convert, submit_from
+from booking.quality.contact_requests import ContactRequestView
+from booking.quality.schemas import (
+    AssignIn,
+    ContactRequestIn,
+    ContactRequestOut,
+    ConvertIn,
+    ConvertOut,
+    KeyCustomerIn,
+    KeyCustomerOut,
+    ReplyIn,
+    ReplyOut,
+    StaffContactRequestOut,
+)
 from luukku.clock import Clock
 from luukku.database import RowId
+from luukku.local_time import default_zone
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
+from luukku.wire import NO_NUL
 from security.rate_limits import rate_limited
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
-_NO_NUL = r"^[^\x00]*$"
-Text4000 = Annotated[str, msgspec.Meta(max_length=4000, pattern=_NO_NUL)]
-Choice = Annotated[str, msgspec.Meta(max_length=16, pattern=_NO_NUL)]
-
-
-class ContactRequestIn(msgspec.Struct, forbid_unknown_fields=True):
-    topic: Slug
-    question: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=_NO_NUL)]
-    channel: Choice
-    language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)]
-    customer: CustomerIn
-    agency: Slug | None = None
-    privacy_notice_version: Annotated[str, msgspec.Meta(max_length=32, pattern=_NO_NUL)] | None = (
-        None
-    )
-
-
-class ReplyOut(msgspec.Struct):
-    author: str
-    message: str
-    channel: str
-    sent_at: datetime
-
-
-class ContactRequestOut(msgspec.Struct):
-    reference: str
-    status: str
-    agency: str
-    topic: str
-    channel: str
-    language: str
-    created_at: datetime
-    due_at: datetime
-    """24 working hours after `created_at`: the answer's latest time."""
-
-
-class StaffContactRequestOut(msgspec.Struct):
-    reference: str
-    status: str
-    routing: str
-    agency: str
-    topic: str
-    question: str
-    channel: str
-    language: str
-    customer: CustomerOut
-    created_at: datetime
-    due_at: datetime
-    overdue: bool
-    expert_id: int | None = None
-    expert_name: str | None = None
-    escalated_at: datetime | None = None
-    answered_at: datetime | None = None
-    booking_reference: str | None = None
-    replies: list[ReplyOut] = msgspec.field(default_factory=list)
-
-
-class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: RowIdField
-
-
-class ReplyIn(msgspec.Struct, forbid_unknown_fields=True):
-    message: Annotated[str, msgspec.Meta(min_length=1, max_length=10000, pattern=_NO_NUL)]
-    channel: Choice = "email"
-    """`email` sends the message to the customer; `phone`/`video` records an answer given."""
-
-
-class ConvertIn(msgspec.Struct, forbid_unknown_fields=True):
-    service: Slug
-    start: Annotated[datetime, msgspec.Meta(tz=True)]
-    channel: Choice
-    expert_id: RowIdField | None = None
-    language: Annotated[str, msgspec.Meta(max_length=8, pattern=_NO_NUL)] | None = None
-
-
-class ConvertOut(msgspec.Struct):
-    contact_request: StaffContactRequestOut
-    booking_reference: str
-
-
-class KeyCustomerIn(msgspec.Struct, forbid_unknown_fields=True):
-    business_id: Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=_NO_NUL)]
-    expert_id: RowIdField
-    company: Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)] = ""
-
-
-class KeyCustomerOut(msgspec.Struct):
-    id: int
-    agency: str
-    business_id: str
-    company: str
-    expert_id: int
-    expert_name: str
+Text4000 = Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)]
 
 
 def _zone(settings: Settings) -> ZoneInfo:
-    return ZoneInfo(settings.default_timezone)
+    return default_zone(settings)
 
 
 def public_out(view: ContactRequestView, settings: Settings) -> ContactRequestOut:
@@ -186,77 +107,6 @@ def staff_out(
     )
 
 
-async def submit_from(
-    data: ContactRequestIn, settings: Settings, now: datetime
-) -> ContactRequestView:
-    """Check the body like a booking's and record the request."""
-    if data.language not in ("fi", "sv", "en"):
-        raise InvalidInput.field("language", "use fi, sv or en")
-    customer = clean_customer(
-        name=data.customer.name,
-        email=data.customer.email,
-        phone=data.customer.phone,
-        company=data.customer.company,
-        business_id=data.customer.business_id,
-        language=data.customer.language or data.language,
-    )
-    notice = data.privacy_notice_version or settings.privacy_notice_version
-    if notice != settings.privacy_notice_version:
-        raise InvalidInput.field(
-            "privacy_notice_version",
-            f"the current privacy notice is version {settings.privacy_notice_version}",
-        )
-    return await contact_requests.submit(
-        NewContactRequest(
-            agency=data.agency,
-            topic=data.topic,
-            question=data.question,
-            channel=data.channel,
-            language=data.language,
-            customer=customer,
-            privacy_notice_version=notice,
-        ),
-        now,
-    )
-
-
-async def convert(
-    member: StaffMember,
-    reference: str,
-    data: ConvertIn,
-    settings: Settings,
-    now: datetime,
-) -> tuple[ContactRequestView, str]:
-    """Book a time for the request's customer; the request keeps the booking and counts as
-    answered, in the booking's own transaction."""
-    view = await contact_requests.visible(member, reference)
-    if view.status not in ("open", "answered"):
-        raise InvalidInput.field("reference", f"the request is {view.status}")
-    customer = view.customer
-    request = BookingCreate(
-        service=data.service,
-        start=data.start,
-        channel=data.channel,
-        language=data.language or view.language,
-        customer=CustomerIn(
-            name=customer.name,
-            email=customer.email,
-            phone=customer.phone or None,
-            company=customer.company or None,
-            business_id=customer.business_id or None,
-            language=view.language,
-        ),
-        expert_id=data.expert_id,
-        message=view.question,
-    )
-
-    async def link(booking_id: int) -> None:
-        await contact_requests.link_booking(reference, booking_id, member, now)
-
-    created = await create_booking(request, settings, now, after_insert=link)
-    return await contact_requests.get(reference), created.booking.reference
-
-
 class ContactRequestController(Controller):
     path = "/api/v1/contact-requests"
     tags = ("public",)  # type: ignore[assignment]
@@ -295,7 +145,7 @@ class StaffContactRequestController(Controller):
         if not set(statuses) <= set(contact_requests.STATUSES):
             raise InvalidInput.field("status", "use open, answered, converted, closed or all")
         now = clock.now()
-        views = await contact_requests.inbox(request.user, statuses, now)
+        views = await contact_handling.inbox(request.user, statuses, now)
         return [staff_out(view, settings, now) for view in views]
 
     @get("/{reference:str}", summary="One contact request with its replies")
@@ -306,7 +156,7 @@ class StaffContactRequestController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
-        view = await contact_requests.read_as(request.user, reference)
+        view = await contact_handling.read_as(request.user, reference)
         return staff_out(view, settings, clock.now())
 
     @post("/{reference:str}/claim", summary="Take a request from your topic queue", status_code=200)
@@ -318,7 +168,7 @@ class StaffContactRequestController(Controller):
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
         now = clock.now()
-        view = await contact_requests.claim(request.user, reference, now)
+        view = await contact_handling.claim(request.user, reference, now)
         return staff_out(view, settings, now)
 
     @post(
@@ -335,7 +185,7 @@ class StaffContactRequestController(Controller):
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
         now = clock.now()
-        view = await contact_requests.assign(request.user, reference, data.expert_id, now)
+        view = await contact_handling.assign(request.user, reference, data.expert_id, now)
         return staff_out(view, settings, now)
 
     @post(
@@ -352,7 +202,7 @@ class StaffContactRequestController(Controller):
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
         now = clock.now()
-        view = await contact_requests.reply(
+        view = await contact_handling.reply(
             request.user, reference, data.message, data.channel, now
         )
         return staff_out(view, settings, now)
@@ -386,7 +236,7 @@ class StaffContactRequestController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
-        view = await contact_requests.close(request.user, reference)
+        view = await contact_handling.close(request.user, reference)
         return staff_out(view, settings, clock.now())
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from booking.tables import Booking, JointParticipant, JointSession
+from booking.joint.tables import JointParticipant, JointSession
+from booking.tables import Booking
 from booking.video.rooms import CUSTOMER, join_window, meeting_url, read_join_token
 from luukku.problems import Gone, NotAllowed, NotFound
 from luukku.settings import Settings

@@ -19,8 +19,9 @@ from email_validator import EmailNotValidError, validate_email
 from luukku.problems import InvalidInput, NotFound
 from luukku.settings import Settings
 from notifications.outbox import record_data_request
+from privacy.retention import Retention
 from security import audit
-from security.retention import Retention, customer_subject
+from security.anonymisers import customer_subject
 from security.tables import DataRequest
 
 LINK_VALIDITY = timedelta(hours=24)
