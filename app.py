@@ -36,7 +36,7 @@ from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url, start_pool
 from luukku.health import healthz, readyz
-from luukku.metrics import job_lag_reader, metrics_controller, networks_from, prometheus_config
+from luukku.metrics import MetricsPlugin, Reader, job_lag_reader
 from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
     document_problem_responses,
@@ -140,6 +140,50 @@ def _lifespan(
     return database
 
 
+def _metric_readers(
+    engine: Engine,  # type: ignore[type-arg]
+    jobs: list[PeriodicJob],
+    slot_cache: SlotCache,
+) -> list[Reader]:
+    """The gauges /metrics reads at each scrape (luukku/metrics.py)."""
+    return [
+        outbox_readings,
+        job_lag_reader([(job.name, job.every) for job in jobs]),
+        cache_reader(slot_cache),
+        *([engine.lag_readings] if isinstance(engine, PrimaryWithReplicas) else []),
+    ]
+
+
+def _plugins(
+    settings: Settings,
+    clock: Clock,
+    engine: Engine,  # type: ignore[type-arg]
+    jobs: list[PeriodicJob],
+    slot_cache: SlotCache,
+) -> list[Any]:
+    """Problem details, the CLI, each domain's routes and jobs, and /metrics."""
+    return [
+        problem_details_plugin(),
+        WorkerCLIPlugin(),
+        StaffPlugin(),
+        CalendarsPlugin(),
+        BookingPlugin(),
+        PrivacyPlugin(),
+        MetricsPlugin(
+            settings.metrics_enabled,
+            settings.metrics_allowed_networks,
+            _metric_readers(engine, jobs, slot_cache),
+            clock,
+        ),
+    ]
+
+
+def _engine(settings: Settings) -> Engine:  # type: ignore[type-arg]
+    return engine_from_url(
+        settings.database_url, settings.replica_database_urls, settings.replica_max_lag_seconds
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -156,41 +200,20 @@ def create_app(
     retention = retention_registry(settings)
     jobs = periodic_jobs(fetcher, delivery, settings, retention)
     owns_engine = engine is None
-    engine = engine or engine_from_url(
-        settings.database_url, settings.replica_database_urls, settings.replica_max_lag_seconds
-    )
+    engine = engine or _engine(settings)
     bind_tables(engine, ALL_TABLES)
     counters = counters_for(settings, engine)
     rate_limiter = RateLimiter(
         counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
     )
-
     slot_cache = slot_cache_for(settings.redis_url, settings.database_url)
     database = _lifespan(settings, clock, engine, owns_engine, jobs, counters, slot_cache)
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
     cipher = PasswordCipher.from_settings(settings)
 
-    metrics = (
-        [
-            metrics_controller(
-                networks_from(settings.metrics_allowed_networks),
-                [
-                    outbox_readings,
-                    job_lag_reader([(job.name, job.every) for job in jobs]),
-                    cache_reader(slot_cache),
-                    *([engine.lag_readings] if isinstance(engine, PrimaryWithReplicas) else []),
-                ],
-                clock,
-            )
-        ]
-        if settings.metrics_enabled
-        else []
-    )
-
     return Litestar(
-        route_handlers=[healthz, readyz, *web_routers(), *metrics],
-        middleware=[prometheus_config().middleware] if settings.metrics_enabled else [],
+        route_handlers=[healthz, readyz, *web_routers()],
         on_app_init=[auth.on_app_init],
         before_send=[security_headers(settings)],
         request_max_body_size=settings.max_request_body_bytes,
@@ -204,14 +227,7 @@ def create_app(
             "slot_cache": Provide(lambda: slot_cache, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
-        plugins=[
-            problem_details_plugin(),
-            WorkerCLIPlugin(),
-            StaffPlugin(),
-            CalendarsPlugin(),
-            BookingPlugin(),
-            PrivacyPlugin(),
-        ],
+        plugins=_plugins(settings, clock, engine, jobs, slot_cache),
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         exception_handlers={

@@ -23,9 +23,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Response, get
+from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.plugins import InitPluginProtocol
 from litestar.plugins.prometheus import PrometheusConfig
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -129,6 +131,26 @@ def metrics_controller(
             return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return MetricsController
+
+
+class MetricsPlugin(InitPluginProtocol):
+    """Adds `/metrics` and the request-metrics middleware when `enabled`; else nothing."""
+
+    def __init__(
+        self, enabled: bool, allowed_networks: str, readers: Sequence[Reader], clock: Clock
+    ) -> None:
+        self._enabled = enabled
+        self._networks = networks_from(allowed_networks)
+        self._readers = readers
+        self._clock = clock
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        if self._enabled:
+            app_config.route_handlers.append(
+                metrics_controller(self._networks, self._readers, self._clock)
+            )
+            app_config.middleware.append(prometheus_config().middleware)
+        return app_config
 
 
 def job_lag_reader(jobs: Sequence[tuple[str, timedelta]]) -> Reader:
