@@ -3,6 +3,7 @@ this process as time moves on, nor across processes when another one commits a c
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from app import create_app
 from booking.tables import AvailabilityVersion
 from calendars.tables import Absence, WorkingHours
 from luukku.clock import FixedClock
@@ -145,3 +147,42 @@ async def test_a_change_committed_in_one_process_shows_in_the_next_search_of_ano
         assert after_hours == [
             s for s in offered if datetime.fromisoformat(s) <= closing - timedelta(hours=1)
         ]
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/3"
+
+
+async def test_with_redis_a_result_kept_by_one_app_serves_another_until_a_booking(
+    settings: Settings, clock: FixedClock, engine: object, db: None
+):
+    agency = await make_agency(observe_holidays=False)
+    expert = await make_expert(agency, hours=EVERY_DAY)
+    await make_service(agency, "advice", experts=[expert])
+    shared = dataclasses.replace(settings, redis_url=REDIS_TEST_URL)
+    apps = [create_app(shared, clock=clock, engine=engine) for _ in range(2)]  # type: ignore[arg-type]
+    path = slots_path("advice", clock.now().astimezone(ZONE).date() + timedelta(days=7))
+    clients = [
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")  # type: ignore[arg-type]
+        for app in apps
+    ]
+    try:
+        offered = await starts(clients[0], path)
+        assert await starts(clients[1], path) == offered
+        assert apps[1].state["slot_cache"].hits == 1  # kept by the first app, in Redis
+        booked = await clients[0].post(
+            "/api/v1/bookings",
+            json={
+                "service": "advice",
+                "start": offered[0],
+                "channel": "phone",
+                "language": "fi",
+                "customer": {"name": "Redis Asiakas", "email": "redis@example.com"},
+            },
+        )
+        assert booked.status_code == 201, booked.text
+        assert offered[0] not in await starts(clients[1], path)
+    finally:
+        for client in clients:
+            await client.aclose()
+        for app in apps:
+            await app.state["slot_cache"].close()
