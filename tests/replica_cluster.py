@@ -87,24 +87,22 @@ def primary_and_replica() -> Iterator[Cluster]:
     shutil.chown(folder, "postgres")
     primary, replica = folder / "primary", folder / "replica"
     cluster = Cluster(primary_port=free_port(), replica_port=free_port())
-    options = f"-c listen_addresses=127.0.0.1 -k {folder} -c fsync=off"
     started: list[Path] = []
+
+    def start(data: Path, port: int) -> None:
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -k {folder} -c fsync=off"
+        log = f"{data}.log"
+        _as_postgres(str(BIN / "pg_ctl"), "-D", str(data), "-l", log, "-w", "-o", options, "start")
+        started.append(data)
+
     try:
         _as_postgres(str(BIN / "initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust")
-        _as_postgres(
-            str(BIN / "pg_ctl"), "-D", str(primary), "-l", str(folder / "primary.log"), "-w",
-            "-o", f"-p {cluster.primary_port} {options}", "start",
-        )  # fmt: skip
-        started.append(primary)
+        start(primary, cluster.primary_port)
         _as_postgres(
             str(BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(cluster.primary_port),
             "-U", "postgres", "-D", str(replica), "-R", "-X", "stream",
         )  # fmt: skip
-        _as_postgres(
-            str(BIN / "pg_ctl"), "-D", str(replica), "-l", str(folder / "replica.log"), "-w",
-            "-o", f"-p {cluster.replica_port} {options}", "start",
-        )  # fmt: skip
-        started.append(replica)
+        start(replica, cluster.replica_port)
         _as_postgres(
             str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.primary_port),
             "-U", "postgres", DATABASE,
