@@ -36,7 +36,6 @@ from luukku.clock import Clock
 from luukku.local_time import default_zone, search_range
 from luukku.problems import DomainError, FieldError, InvalidInput, NotAllowed
 from luukku.settings import Settings
-from security import audit
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -263,7 +262,4 @@ class DeskPages(Controller):
             return await self._slots(
                 request, settings, clock, search, booking_form=values, booking_errors=errors
             )
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"joint-session:{booked.reference}", "booked"
-        )
         return Redirect(f"/desk?done=booked&reference={booked.reference}", status_code=303)

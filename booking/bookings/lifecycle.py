@@ -46,6 +46,8 @@ from calendars.schedules import ExpertProfile
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
+from security import audit
+from staff.accounts import StaffMember
 
 MANAGE_TOKEN_VALIDITY_AFTER_END = timedelta(days=30)
 # Crockford's base32 without look-alikes: references are read aloud over the phone.
@@ -403,7 +405,14 @@ async def expert_booking(expert_id: int, reference: str) -> BookingView:
 MAX_STAFF_NOTES = 4000
 
 
-async def set_staff_notes(expert_id: int, reference: str, notes: str) -> None:
+async def read_own_booking(member: StaffMember, expert_id: int, reference: str) -> BookingView:
+    """One of the expert's own bookings, as `member` reads it (recorded in the audit log)."""
+    view = await expert_booking(expert_id, reference)
+    await audit.record(audit.staff_actor(member), "view", f"booking:{view.reference}")
+    return view
+
+
+async def set_staff_notes(member: StaffMember, expert_id: int, reference: str, notes: str) -> None:
     """Replace the expert's notes on one of their own bookings (NotFound for anyone else's).
     Notes change nothing the customer or a calendar sees, so the booking's SEQUENCE stays."""
     notes = notes.replace("\x00", "").strip()
@@ -411,6 +420,7 @@ async def set_staff_notes(expert_id: int, reference: str, notes: str) -> None:
         raise InvalidInput.field("notes", f"at most {MAX_STAFF_NOTES} characters")
     view = await expert_booking(expert_id, reference)
     await Booking.update({Booking.staff_notes: notes}).where(Booking.reference == view.reference)
+    await audit.record(audit.staff_actor(member), "change", f"booking:{view.reference}", "notes")
 
 
 async def get_booking(reference: str, token: str, now: datetime) -> BookingView:
