@@ -45,8 +45,9 @@ async def test_a_kept_search_narrowed_to_a_later_time_equals_a_fresh_one(
     before = await starts(client, path)
     clock.current += timedelta(hours=3, minutes=10)
     cache = app.state["slot_cache"]
+    hits = cache.hits
     later = await starts(client, path)
-    assert cache.hits == 1  # answered from the kept result
+    assert cache.hits == hits + 1  # answered from the kept result
     await cache.close()  # forget it: the same search computed afresh
     assert await starts(client, path) == later
     notice_ends = clock.now() + timedelta(minutes=120)
