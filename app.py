@@ -36,15 +36,17 @@ from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url, start_pool
 from luukku.health import healthz, readyz
+from luukku.log_redaction import install_log_redaction
 from luukku.metrics import MetricsPlugin, Reader, job_lag_reader
+from luukku.openapi import document_api
 from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
-    document_problem_responses,
     internal_error_handler,
     nesting_error_handler,
     problem_details_plugin,
 )
 from luukku.replicas import PrimaryWithReplicas
+from luukku.sealing import Sealer
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
 from notifications import plugin as notifications_plugin
@@ -55,8 +57,10 @@ from notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS_APP
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from privacy import plugin as privacy_plugin
+from privacy.data_requests import LINK_SEAL
 from privacy.plugin import PrivacyPlugin
 from privacy.retention import Retention
+from security.content_types import json_bodies_only
 from security.headers import security_headers
 from security.piccolo_app import APP_CONFIG as SECURITY_APP
 from security.rate_limits import RateLimiter, counters_for, rules_from
@@ -99,6 +103,7 @@ def _delivery(settings: Settings, mailer: Mailer | None) -> Delivery:
         if mailer is not None
         else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
+        links=Sealer.from_settings(LINK_SEAL, settings),
     )
 
 
@@ -194,6 +199,7 @@ def create_app(
     """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
+    install_log_redaction()  # before the server logs its first request
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
     delivery = _delivery(settings, mailer)
@@ -215,6 +221,7 @@ def create_app(
     return Litestar(
         route_handlers=[healthz, readyz, *web_routers()],
         on_app_init=[auth.on_app_init],
+        guards=[json_bodies_only],
         before_send=[security_headers(settings)],
         request_max_body_size=settings.max_request_body_bytes,
         dependencies={
@@ -254,7 +261,7 @@ def create_app(
         ),
         debug=False,
         # At start-up rather than here: building the schema costs ~0.3 s per app.
-        on_startup=[lambda app: document_problem_responses(app.openapi_schema)],
+        on_startup=[lambda app: document_api(app, auth.exclude or ())],
     )
 
 

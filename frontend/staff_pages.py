@@ -36,8 +36,9 @@ from luukku.database import RowId
 from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
-from staff.accounts import StaffMember, authenticate, revoke_token
+from staff.accounts import StaffMember, revoke_token
 from staff.auth import TokenIssuer, token_expiry
+from staff.sign_in import sign_in as sign_in_member
 
 Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"
@@ -82,15 +83,25 @@ class StaffSessionPages(Controller):
     ) -> Template:
         return page(request, "staff/login.html", next=_safe_next(next), email="", failed=False)
 
-    @post("/login", name="staff-sign-in", opt={"public": True}, guards=[rate_limited("login")])
+    @post(
+        "/login",
+        name="staff-sign-in",
+        opt={"public": True},
+        guards=[rate_limited("login", per_email=False)],
+    )
     async def sign_in(
-        self, request: Request[Any, Any, Any], tokens: NamedDependency[TokenIssuer]
+        self,
+        request: Request[Any, Any, Any],
+        tokens: NamedDependency[TokenIssuer],
+        settings: NamedDependency[Settings],
     ) -> Template | Redirect:
         form = await request.form()
         email, password = str(form.get("email", "")), str(form.get("password", ""))
         target = _safe_next(str(form.get("next", HOME)))
         try:
-            member = await authenticate(email, password[:1024])
+            member = await sign_in_member(
+                email, password[:1024], request.app.state["rate_limiter"], settings
+            )
         except NotAuthenticated:
             return page(
                 request,

@@ -58,7 +58,15 @@ class Settings:
     access_token_minutes: int = 30
     """Lifetime of a staff access token."""
     login_attempts_per_minute: int = 10
-    """Login attempts one client (address, and email named) may make a minute (429 beyond)."""
+    """Login attempts one client address may make a minute (429 beyond)."""
+    login_free_attempts: int = 5
+    """Sign-ins to one email within 15 minutes before each further one is slowed down."""
+    login_delay_seconds: float = 1.0
+    """The first slowed sign-in waits this long; each further one twice as long as the last."""
+    login_delay_cap_seconds: float = 16.0
+    """The longest a sign-in waits: an attacker slows the staff member down, never locks out."""
+    login_notice_after: int = 10
+    """Sign-ins to one email within 15 minutes after which its owner is told by email."""
     rate_limits_enabled: bool = True
     """Whether the rate limits below apply; benchmarks and the API fuzzer turn them off."""
     rate_limit_booking: str = "20/hour"
@@ -160,6 +168,14 @@ class Settings:
             ),
             access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", "30")),
             login_attempts_per_minute=int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "10")),
+            login_free_attempts=int(env.get("LOGIN_FREE_ATTEMPTS") or defaults.login_free_attempts),
+            login_delay_seconds=float(
+                env.get("LOGIN_DELAY_SECONDS") or defaults.login_delay_seconds
+            ),
+            login_delay_cap_seconds=float(
+                env.get("LOGIN_DELAY_CAP_SECONDS") or defaults.login_delay_cap_seconds
+            ),
+            login_notice_after=int(env.get("LOGIN_NOTICE_AFTER") or defaults.login_notice_after),
             rate_limits_enabled=_flag(env.get("RATE_LIMITS_ENABLED"), default=True),
             rate_limit_booking=_rate(env, "RATE_LIMIT_BOOKING", defaults.rate_limit_booking),
             rate_limit_manage=_rate(env, "RATE_LIMIT_MANAGE", defaults.rate_limit_manage),

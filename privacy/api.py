@@ -107,6 +107,7 @@ class DataRequestController(Controller):
         "/export",
         summary="Everything Luukku holds about the link's address",
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def export(
         self,
@@ -122,6 +123,7 @@ class DataRequestController(Controller):
         summary="Erase (anonymise) the link's address's data; spends the link",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def erase(
         self,

@@ -103,7 +103,13 @@ class BookingController(Controller):
     path = "/api/v1/bookings"
     tags = ("public",)  # type: ignore[assignment]
 
-    @post("/", summary="Book a time", status_code=201, guards=[rate_limited("booking")])
+    @post(
+        "/",
+        summary="Book a time",
+        status_code=201,
+        guards=[rate_limited("booking")],
+        opt={"problems": (409,)},
+    )
     async def create(
         self,
         data: JSONBody[BookingCreate],
@@ -117,6 +123,7 @@ class BookingController(Controller):
         "/{reference:str}",
         summary="A booking, with its manage token",
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def read(
         self,
@@ -133,6 +140,7 @@ class BookingController(Controller):
         summary="Cancel a booking",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True, "problems": (409,)},
     )
     async def cancel(
         self,
@@ -153,6 +161,7 @@ class BookingController(Controller):
         summary="Move a booking",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True, "problems": (409,)},
     )
     async def reschedule(
         self,

@@ -187,7 +187,12 @@ class JointSessionController(Controller):
             ]
         )
 
-    @post("/", summary="Book a joint session: everyone at once, or nobody (409)", status_code=201)
+    @post(
+        "/",
+        summary="Book a joint session: everyone at once, or nobody (409)",
+        status_code=201,
+        opt={"problems": (409,)},
+    )
     async def create(
         self,
         request: Request[StaffMember, Token, Any],
@@ -235,6 +240,7 @@ class JointSessionController(Controller):
         "/{reference:str}/cancel",
         summary="Cancel the whole session; everyone's time is freed",
         status_code=HTTP_200_OK,
+        opt={"problems": (409,)},
     )
     async def cancel(
         self,
@@ -252,6 +258,7 @@ class JointSessionController(Controller):
         "/{reference:str}/reschedule",
         summary="Move the whole session; everyone must be free at the new time, or nothing moves",
         status_code=HTTP_200_OK,
+        opt={"problems": (409,)},
     )
     async def reschedule(
         self,
@@ -270,6 +277,7 @@ class JointSessionController(Controller):
         "/{reference:str}/replace",
         summary="Replace one participant by a free one of the same agency (or language)",
         status_code=HTTP_200_OK,
+        opt={"problems": (409,)},
     )
     async def replace(
         self,

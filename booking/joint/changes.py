@@ -37,8 +37,8 @@ from booking.joint.sessions import (
 )
 from booking.joint.tables import JointParticipant, JointSession
 from booking.tables import Reservation
+from calendars.experts import expert_contacts
 from calendars.schedules import ExpertProfile
-from calendars.tables import Expert
 from luukku.problems import Conflict, FieldError, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
@@ -185,15 +185,14 @@ async def replace_participant(
             JointParticipant.id == leaving["id"]
         )
         await _touch(session, now)
-        gone = await Expert.select(Expert.name, Expert.email).where(Expert.id == expert_id).first()
-        assert gone is not None
+        gone = (await expert_contacts([expert_id]))[expert_id]
         await notify_joint_change(
             Change.REASSIGNED,
             session["id"],
             settings,
             now,
             joining=chosen.id,
-            leaving=(expert_id, gone["name"], gone["email"]),
+            leaving=(expert_id, gone.name, gone.email),
         )
     return await audited(
         member,
