@@ -20,6 +20,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 
 from booking import plugin as booking_plugin
+from booking.bookings.slot_cache import SlotCache, cache_reader, slot_cache_for
 from booking.piccolo_app import APP_CONFIG as BOOKING_APP
 from booking.plugin import BookingPlugin
 from booking.retention import BOOKING_ANONYMISERS
@@ -34,9 +35,10 @@ from frontend.schema_docs import LocalRedoc
 from frontend.templating import template_config
 from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
-from luukku.database import bind_tables, engine_from_url
+from luukku.database import bind_tables, engine_from_url, start_pool
 from luukku.health import healthz, readyz
 from luukku.log_redaction import install_log_redaction
+from luukku.metrics import MetricsPlugin, Reader, job_lag_reader
 from luukku.openapi import document_api
 from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
@@ -44,12 +46,14 @@ from luukku.problems import (
     nesting_error_handler,
     problem_details_plugin,
 )
+from luukku.replicas import PrimaryWithReplicas
 from luukku.sealing import Sealer
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
 from notifications import plugin as notifications_plugin
 from notifications.delivery import Delivery
 from notifications.messages import Sender
+from notifications.metrics import outbox_readings
 from notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS_APP
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
@@ -111,6 +115,7 @@ def _lifespan(
     owns_engine: bool,
     jobs: list[PeriodicJob],
     counters: Any,
+    slot_cache: SlotCache,
 ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     """The app's life: the connection pool (when the app owns the engine), WAL on SQLite, and
     the in-app worker when `RUN_WORKER_IN_APP`."""
@@ -118,7 +123,7 @@ def _lifespan(
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
         if owns_engine and isinstance(engine, PostgresEngine):
-            await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
+            await start_pool(engine, settings.database_pool_size)
         elif isinstance(engine, SQLiteEngine):
             # WAL lets readers go on while a booking transaction writes.
             await engine._run_in_new_connection("PRAGMA journal_mode=WAL")
@@ -134,6 +139,7 @@ def _lifespan(
             if worker is not None:
                 worker.cancel()
             await counters.close()
+            await slot_cache.close()
             if owns_engine and isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
 
@@ -147,6 +153,50 @@ def _singletons(**objects: Any) -> dict[str, Provide]:
         return Provide(lambda: value, use_cache=True, sync_to_thread=False)
 
     return {name: provider(value) for name, value in objects.items()}
+
+
+def _metric_readers(
+    engine: Engine,  # type: ignore[type-arg]
+    jobs: list[PeriodicJob],
+    slot_cache: SlotCache,
+) -> list[Reader]:
+    """The gauges /metrics reads at each scrape (luukku/metrics.py)."""
+    return [
+        outbox_readings,
+        job_lag_reader([(job.name, job.every) for job in jobs]),
+        cache_reader(slot_cache),
+        *([engine.lag_readings] if isinstance(engine, PrimaryWithReplicas) else []),
+    ]
+
+
+def _plugins(
+    settings: Settings,
+    clock: Clock,
+    engine: Engine,  # type: ignore[type-arg]
+    jobs: list[PeriodicJob],
+    slot_cache: SlotCache,
+) -> list[Any]:
+    """Problem details, the CLI, each domain's routes and jobs, and /metrics."""
+    return [
+        problem_details_plugin(),
+        WorkerCLIPlugin(),
+        StaffPlugin(),
+        CalendarsPlugin(),
+        BookingPlugin(),
+        PrivacyPlugin(),
+        MetricsPlugin(
+            settings.metrics_enabled,
+            settings.metrics_allowed_networks,
+            _metric_readers(engine, jobs, slot_cache),
+            clock,
+        ),
+    ]
+
+
+def _engine(settings: Settings) -> Engine:  # type: ignore[type-arg]
+    return engine_from_url(
+        settings.database_url, settings.replica_database_urls, settings.replica_max_lag_seconds
+    )
 
 
 def create_app(
@@ -167,14 +217,14 @@ def create_app(
     retention = retention_registry(settings)
     jobs = periodic_jobs(fetcher, delivery, settings, retention)
     owns_engine = engine is None
-    engine = engine or engine_from_url(settings.database_url)
+    engine = engine or _engine(settings)
     bind_tables(engine, ALL_TABLES)
     counters = counters_for(settings, engine)
     rate_limiter = RateLimiter(
         counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
     )
-
-    database = _lifespan(settings, clock, engine, owns_engine, jobs, counters)
+    slot_cache = slot_cache_for(settings.redis_url, settings.database_url)
+    database = _lifespan(settings, clock, engine, owns_engine, jobs, counters, slot_cache)
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
 
@@ -192,16 +242,10 @@ def create_app(
             oidc=oidc,
             fetcher=fetcher,
             cipher=PasswordCipher.from_settings(settings),
+            slot_cache=slot_cache,
         ),
         lifespan=[database],
-        plugins=[
-            problem_details_plugin(),
-            WorkerCLIPlugin(),
-            StaffPlugin(),
-            CalendarsPlugin(),
-            BookingPlugin(),
-            PrivacyPlugin(),
-        ],
+        plugins=_plugins(settings, clock, engine, jobs, slot_cache),
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         exception_handlers={
@@ -225,6 +269,7 @@ def create_app(
                 "engine": engine,
                 "pool_size": settings.database_pool_size,
                 "rate_limiter": rate_limiter,
+                "slot_cache": slot_cache,
                 "retention": retention,
             }
         ),

@@ -1,28 +1,27 @@
-"""Throughput as a fraction of the framework's own limit.
+"""Throughput as a fraction of the framework's own limit, measured with wrk.
 
-The same server and settings (luukku/serve.py: 2 uvicorn app processes, PostgreSQL, loopback)
-serve first bench/trivial_app.py (`GET /ping`, a constant JSON body), then Luukku; closed-loop
-virtual users, each one request at a time, for a fixed time per case. Reported: requests a
-second and the fraction of the trivial endpoint's, for slot searches and bookings of a typical
-service (6 experts, 14 days) and a large one (50 experts, 30 days), on bench/slots.py's data.
-Bookings take distinct (start on an even hour, expert) pairs the slot list offered, so they rarely
-collide; only 201s count.
+One uvicorn process for each app (luukku/serve.py's command with `--workers 1`), PostgreSQL,
+loopback, driven by Debian's `wrk` (bench/wrk.py), one app after the other in one run: first
+bench/trivial_app.py (hello-world `GET /ping` answering `{"ok": "yes"}`), then Luukku on
+bench/slots.py's data (100 experts, about 30 % of working hours booked). Rows:
 
-The load generator runs on the same machine: for the trivial endpoint it is part of the limit,
-so the fractions are if anything flattering. `python -m bench.ratio` writes its section of
-docs/performance.md. PostgreSQL: `BENCH_LOAD_POSTGRES_URL`, as bench/load.py.
+- slot searches of the typical service (6 experts, 14 days) and a large one (50 experts, 30
+  days), `wrk -t2 -c16`;
+- the large search one request at a time (`wrk -t1 -c1`), for its p50/p95 over HTTP;
+- bookings (`wrk -t2 -c8`) of distinct free (start, expert) pairs the slot list offered on the
+  50-expert service, starts 90 minutes apart so they never collide; only 2xx count.
+
+`python -m bench.ratio` writes its section of docs/performance.md and its figures.
+PostgreSQL: `BENCH_LOAD_POSTGRES_URL`, as bench/load.py (its `public` schema is recreated).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
-import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,54 +41,21 @@ from bench.load import (
 )
 from bench.report import machine_line, record_figures, write_section
 from bench.slots_world import service_slug
+from bench.wrk import WrkResult, run_wrk
 from luukku.serve import Profile
 
-USERS = 16
+CONNECTIONS = 16
+BOOKING_CONNECTIONS = 8
 SECONDS = 10.0
-TARGETS = {"search": 0.20, "book": 0.05}
-"""Fractions of the trivial endpoint's throughput the typical service must reach."""
-
-
-@dataclass(frozen=True, slots=True)
-class Measured:
-    label: str
-    per_second: float
-    statuses: Counter[int]
-
-
-async def closed_loop(
-    base_url: str,
-    label: str,
-    request: Callable[[httpx.AsyncClient], Any],
-    ok: int,
-    seconds: float,
-    users: int,
-) -> Measured:
-    statuses: Counter[int] = Counter()
-    deadline = time.monotonic() + seconds
-
-    async def user() -> None:
-        async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            while time.monotonic() < deadline:
-                try:
-                    response = await request(client)
-                except httpx.HTTPError:
-                    statuses[0] += 1
-                    continue
-                if response is None:
-                    return
-                statuses[response.status_code] += 1
-
-    began = time.monotonic()
-    await asyncio.gather(*(user() for _ in range(users)))
-    elapsed = time.monotonic() - began
-    measured = Measured(label, statuses[ok] / elapsed, statuses)
-    print(f"{label}: {measured.per_second:.0f}/s {dict(statuses)}", flush=True)
-    return measured
+BOOKING_EXPERTS = LARGE[0]
+TARGETS = {"search 6×14": 0.20, "search 50×30": 0.05, "book": 0.05}
+"""Fractions of the hello-world app's throughput each row must reach."""
+ONE_AT_A_TIME_P95_MS = 50.0
 
 
 async def bookable(base_url: str, experts: int) -> list[tuple[str, int]]:
-    """(start, expert) pairs on even hours across the horizon, shuffled: they never overlap."""
+    """Free (start, expert) pairs across the horizon, shuffled, starts 90 minutes apart from
+    08:00 local: a 60-minute booking and its 10-minute buffer never meet the next one."""
     first = datetime.now(UTC).astimezone(ZONE).date()
     pairs: list[tuple[str, int]] = []
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
@@ -101,96 +67,124 @@ async def bookable(base_url: str, experts: int) -> list[tuple[str, int]]:
             )
             response.raise_for_status()
             for slot in response.json()["slots"]:
-                starts = datetime.fromisoformat(slot["start"])
-                # Two hours apart: a 60-minute booking and its 10-minute buffer never meet.
-                if starts.minute == 0 and starts.hour % 2 == 0:
+                local = datetime.fromisoformat(slot["start"]).astimezone(ZONE)
+                if (local.hour * 60 + local.minute - 8 * 60) % 90 == 0:
                     pairs += [(slot["start"], expert) for expert in slot["experts"]]
     random.Random(20261126).shuffle(pairs)
     return pairs
 
 
-async def run_ratio(url: str, seconds: float, users: int) -> list[Measured]:
-    results: list[Measured] = []
+async def run_ratio(url: str, seconds: float) -> list[WrkResult]:
+    results: list[WrkResult] = []
     env = server_env(url, smtp_port=free_port())  # mail waits in the outbox: no worker here
-    trivial = Profile(port=free_port(), web=2, workers=0, app="bench.trivial_app:app")
+    trivial = Profile(port=free_port(), web=1, workers=0, app="bench.trivial_app:app")
     async with served(trivial, env) as base_url:
         results.append(
-            await closed_loop(base_url, "trivial", lambda c: c.get("/ping"), 200, seconds, users)
+            await run_wrk(
+                "hello-world", f"{base_url}/ping", seconds=seconds, connections=CONNECTIONS
+            )
         )
     await prepare(url)
-    luukku = Profile(port=free_port(), web=2, workers=0)
+    luukku = Profile(port=free_port(), web=1, workers=0)
     async with served(luukku, env) as base_url:
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+            for experts, days in (TYPICAL, LARGE):  # one request each first, as a user would
+                (await client.get(search_path(experts, days))).raise_for_status()
         for experts, days in (TYPICAL, LARGE):
-            path = search_path(experts, days)
-
-            async def search(client: httpx.AsyncClient, path: str = path) -> Any:
-                return await client.get(path)
-
             results.append(
-                await closed_loop(base_url, f"search {experts}×{days}", search, 200, seconds, users)
+                await run_wrk(
+                    f"search {experts}×{days}",
+                    base_url + search_path(experts, days),
+                    seconds=seconds,
+                    connections=CONNECTIONS,
+                )
             )
-        counter = iter(range(10**9))
-        for experts, _ in (TYPICAL, LARGE):
-            pairs = await bookable(base_url, experts)
-
-            async def book(client: httpx.AsyncClient, pairs=pairs, experts=experts) -> Any:
-                if not pairs:
-                    return None
-                start, expert = pairs.pop()
-                body = booking_body(experts, start, next(counter), expert_id=expert)
-                return await client.post("/api/v1/bookings", json=body)
-
-            results.append(
-                await closed_loop(base_url, f"book {experts}", book, 201, seconds, users)
+        results.append(
+            await run_wrk(
+                f"search {LARGE[0]}×{LARGE[1]}, one at a time",
+                base_url + search_path(*LARGE),
+                seconds=seconds,
+                connections=1,
+                threads=1,
             )
+        )
+        pairs = await bookable(base_url, BOOKING_EXPERTS)
+        bodies = [
+            json.dumps(booking_body(BOOKING_EXPERTS, start, n, expert_id=expert))
+            for n, (start, expert) in enumerate(pairs)
+        ]
+        results.append(
+            await run_wrk(
+                f"book ({BOOKING_CONNECTIONS} connections)",
+                f"{base_url}/api/v1/bookings",
+                seconds=seconds,
+                connections=BOOKING_CONNECTIONS,
+                bodies=bodies,
+            )
+        )
     return results
 
 
-def report(results: list[Measured], seconds: float, users: int) -> tuple[str, list[Any]]:
-    trivial = results[0].per_second
+def target_of(label: str) -> float | None:
+    return next((t for prefix, t in TARGETS.items() if label.startswith(prefix)), None)
+
+
+def report(results: list[WrkResult], seconds: float) -> tuple[str, list[Any]]:
+    hello = results[0].per_second
     lines = [
         f"Run of {datetime.now(UTC).date()} (`python -m bench.ratio`).",
         "",
-        f"- {machine_line()} Server, database and load generator share it.",
-        f"- 2 uvicorn app processes on PostgreSQL, loopback; {users} closed-loop users for "
-        f"{seconds:.0f} s per row. Searches start today; bookings take distinct free (start on "
-        "an even hour, expert) pairs from the slot list; only 200s / 201s count.",
+        f"- {machine_line()} Servers, PostgreSQL and wrk share it.",
+        f"- One uvicorn process per app on PostgreSQL, loopback; `wrk -t2 -c{CONNECTIONS} "
+        f"-d{seconds:.0f}s` (bookings `-c{BOOKING_CONNECTIONS}`, the one-at-a-time row `-t1 -c1`). "
+        "Searches start today; bookings take distinct free (start, expert) pairs of the "
+        f"{BOOKING_EXPERTS}-expert service; only 2xx responses count.",
         "",
-        "| Request | Per second | Of the trivial endpoint | Target (typical service) | Statuses |",
-        "|---|--:|--:|--:|---|",
+        "| Request | 2xx per second | Of hello-world | Target | p50 ms | p95 ms | p99 ms "
+        "| Non-2xx | Socket errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
-    figures: list[Any] = [("trivial endpoint req/s", f"{trivial:.0f}", "2 app processes")]
+    figures: list[Any] = [("hello-world req/s", f"{hello:.0f}", "1 app process, wrk")]
     verdicts = []
     for result in results:
-        share = result.per_second / trivial if trivial else 0.0
-        kind = result.label.split()[0]
-        typical = result.label.startswith(("search 6×", "book 6"))
-        target = TARGETS.get(kind) if typical else None
+        share = result.per_second / hello if hello else 0.0
+        one_at_a_time = "one at a time" in result.label
+        target = None if one_at_a_time else target_of(result.label)
         lines.append(
             f"| {result.label} | {result.per_second:.0f} | {share:.1%} | "
-            f"{f'≥ {target:.0%}' if target else ''} | "
-            f"{', '.join(f'{s}: {n}' for s, n in sorted(result.statuses.items()))} |"
+            f"{f'≥ {target:.0%}' if target else ''} | {result.p50_ms:.1f} | "
+            f"{result.p95_ms:.1f} | {result.p99_ms:.1f} | {result.non_2xx} | "
+            f"{result.socket_errors} |"
         )
-        if result.label != "trivial":
+        if one_at_a_time:
+            figures.append(
+                (f"{result.label}: p95 ms", f"{result.p95_ms:.1f}", f"< {ONE_AT_A_TIME_P95_MS:.0f}")
+            )
+            met = result.p95_ms < ONE_AT_A_TIME_P95_MS
+            verdicts.append(
+                f"- {result.label}: p95 {result.p95_ms:.1f} ms, target "
+                f"< {ONE_AT_A_TIME_P95_MS:.0f} ms " + ("met." if met else "**missed**.")
+            )
+        elif result is not results[0]:
             figures.append(
                 (
-                    f"{result.label}: req/s (share of trivial)",
+                    f"{result.label}: req/s (share of hello-world)",
                     f"{result.per_second:.0f} ({share:.1%})",
                     f"≥ {target:.0%}" if target else "",
                 )
             )
-        if target:
+        if target and result is not results[0]:
             verdicts.append(
-                f"- {result.label}: {share:.1%} of the trivial endpoint, target {target:.0%} "
+                f"- {result.label}: {share:.1%} of hello-world, target {target:.0%} "
                 + ("met." if share >= target else "**missed**.")
             )
     return "\n".join([*lines, "", *verdicts]), figures
 
 
-async def main(seconds: float, users: int, write: bool) -> None:
+async def main(seconds: float, write: bool) -> None:
     url = os.environ.get("BENCH_LOAD_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    results = await run_ratio(url, seconds, users)
-    section, figures = report(results, seconds, users)
+    results = await run_ratio(url, seconds)
+    section, figures = report(results, seconds)
     print(section)
     if write:
         write_section("ratio", section)
@@ -200,10 +194,9 @@ async def main(seconds: float, users: int, write: bool) -> None:
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=SECONDS)
-    parser.add_argument("--users", type=int, default=USERS)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.users, not args.no_write))
+    asyncio.run(main(args.seconds, not args.no_write))
 
 
 if __name__ == "__main__":

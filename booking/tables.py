@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     Array,
+    BigInt,
     Boolean,
     ForeignKey,
     Integer,
@@ -152,7 +153,19 @@ class CalendarPush(Table):
     """Set while one worker writes this event, so that others leave it alone."""
 
 
+class AvailabilityVersion(Table, tablename="availability_version"):
+    """A counter the database raises (triggers, migrations/booking) in the same transaction as
+    every change to what decides free time: `expert:<id>` for an expert's reservations,
+    bookings, absences, hours, overrides and external busy times (`room:<id>` for a room's
+    reservations), `catalogue` for services, their experts, experts and agencies. Cached slot
+    searches are valid while the versions they were computed at are unchanged."""
+
+    scope = Varchar(length=64, primary_key=True)
+    version = BigInt(default=0)
+
+
 TABLES: tuple[type[Table], ...] = (
+    AvailabilityVersion,
     Service,
     ServiceExpert,
     Booking,

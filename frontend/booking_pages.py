@@ -21,7 +21,8 @@ from litestar.response import Redirect, Template
 from booking.bookings import lifecycle as bookings
 from booking.bookings.lifecycle import BookingView
 from booking.bookings.manage_links import manage_path as manage_address
-from booking.bookings.slots import nearest_free_slots, search_slots
+from booking.bookings.slots import search_slots
+from booking.bookings.suggestions import nearest_free_slots
 from booking.feeds.events import customer_calendar_file
 from frontend.formatting import local
 from frontend.templating import page, page_language

@@ -19,7 +19,9 @@ from litestar.response import Redirect, Template
 from booking.bookings.customers import clean_customer
 from booking.bookings.lifecycle import create_booking
 from booking.bookings.schemas import BookingCreate
-from booking.bookings.slots import first_free_starts, nearest_free_slots, search_slots
+from booking.bookings.slot_cache import SlotCache
+from booking.bookings.slots import search_slots
+from booking.bookings.suggestions import first_free_starts, nearest_free_slots
 from booking.catalogue.directory import search_services
 from booking.catalogue.services import ServiceInfo, eligible_experts, get_service
 from booking.engine.availability import Slot
@@ -72,10 +74,15 @@ def _filters(
 
 
 async def _slots(
-    service: ServiceInfo, filters: BookingFilters, start: datetime, end: datetime, now: datetime
+    service: ServiceInfo,
+    filters: BookingFilters,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    cache: SlotCache | None = None,
 ) -> list[Slot]:
     return await search_slots(
-        service.slug, start, end, now, filters.channel, filters.language, filters.expert
+        service.slug, start, end, now, filters.channel, filters.language, filters.expert, cache
     )
 
 
@@ -145,7 +152,10 @@ class CataloguePages(Controller):
             count=len(services),
             services=services,
             next_free=await first_free_starts(
-                [service.slug for service in services], now, now + CATALOGUE_SEARCH
+                [service.slug for service in services],
+                now,
+                CATALOGUE_SEARCH,
+                request.app.state.get("slot_cache"),
             ),
         )
 
@@ -174,8 +184,11 @@ class ServicePages(Controller):
         today = local(now).date()
         monday = chosen_week(week, today)
         week_start, week_end = week_range(monday)
-        slots = await _slots(service, filters, week_start, week_end, now)
-        next_free = (await _slots(service, filters, now, now + NEXT_FREE_SEARCH, now))[
+        cache = request.app.state.get("slot_cache")
+        slots = await _slots(service, filters, week_start, week_end, now, cache)
+        # From midnight, so the slot cache keeps this search for the day (`now` filters).
+        day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        next_free = (await _slots(service, filters, day, day + NEXT_FREE_SEARCH, now, cache))[
             :NEXT_FREE_COUNT
         ]
         return page(

@@ -175,6 +175,18 @@ class Settings:
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer and self.oidc_client_id)
 
+    metrics_enabled: bool = False
+    """Serve Prometheus metrics at `/metrics` (request counts and latency per route, outbox,
+    job lag, replica lag, slot-cache ratio)."""
+    metrics_allowed_networks: str = "127.0.0.1/32,::1/128"
+    """Comma-separated addresses or networks that may read `/metrics`; others get 404."""
+    replica_database_urls: tuple[str, ...] = field(default_factory=tuple)
+    """PostgreSQL streaming replicas (comma-separated URLs): slot searches, the catalogue, the
+    directory and feeds read from them; every write and every check inside a booking stays
+    on the primary (`DATABASE_URL`)."""
+    replica_max_lag_seconds: float = 5.0
+    """A replica further behind than this is not read from: reads go to the primary."""
+
     @property
     def uses_jitsi_tokens(self) -> bool:
         return bool(self.jitsi_domain and self.jitsi_app_id and self.jitsi_app_secret)
@@ -266,6 +278,17 @@ class Settings:
             oidc_api_audience=env.get("OIDC_API_AUDIENCE", "").strip(),
             oidc_jwks_refresh_seconds=int(env.get("OIDC_JWKS_REFRESH_SECONDS") or "60"),
             calendar_allowed_networks=_networks(env.get("CALENDAR_ALLOWED_NETWORKS", "")),
+            metrics_enabled=_flag(env.get("METRICS_ENABLED"), default=False),
+            metrics_allowed_networks=env.get("METRICS_ALLOWED_NETWORKS")
+            or defaults.metrics_allowed_networks,
+            replica_database_urls=tuple(
+                url.strip()
+                for url in env.get("REPLICA_DATABASE_URLS", "").split(",")
+                if url.strip()
+            ),
+            replica_max_lag_seconds=float(
+                env.get("REPLICA_MAX_LAG_SECONDS") or defaults.replica_max_lag_seconds
+            ),
         )
 
 

@@ -248,12 +248,6 @@ async def record_planned(
     recorded before, each with the snapshot it describes. Answers the number added."""
     if voids is not None:
         await _drop_timed(reference, voids)
-    known = {
-        row["idempotency_key"]
-        for row in await OutboxMessage.select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.idempotency_key.is_in([message.key for message, _ in planned] or [""])
-        )
-    }
     rows = [
         OutboxMessage(
             idempotency_key=message.key,
@@ -269,11 +263,16 @@ async def record_planned(
             payload=snapshot.to_json(),
         )
         for message, snapshot in planned
-        if message.key not in known
     ]
-    if rows:
+    if not rows:
+        return 0
+    # One statement for all of a change's messages; a key recorded before is skipped.
+    added = (
         await OutboxMessage.insert(*rows)
-    return len(rows)
+        .on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
+        .returning(OutboxMessage.id)
+    )
+    return len(added)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from booking.bookings.schemas import (
     SlotList,
     SlotOut,
 )
+from booking.bookings.slot_cache import SlotCache
 from booking.bookings.slots import search_slots
 from booking.catalogue.directory import DirectoryListing, expert_directory, search_services
 from booking.catalogue.schemas import DirectoryAgencyOut, DirectoryExpertOut, DirectoryOut, TopicOut
@@ -31,6 +32,7 @@ from luukku.database import MAX_ROW_ID
 from luukku.languages import request_language
 from luukku.local_time import search_range, zone_named
 from luukku.problems import NotAuthenticated
+from luukku.replicas import replica_reads
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
 
@@ -68,7 +70,9 @@ class ServiceController(Controller):
         q: Annotated[str, QueryParameter(max_length=200, description="words in fi, sv or en")] = "",
     ) -> list[ServiceOut]:
         language = request_language(request)
-        return [_service_out(service, language) for service in await search_services(q)]
+        with replica_reads():
+            services = await search_services(q)
+        return [_service_out(service, language) for service in services]
 
     @get("/{slug:str}/slots", summary="Free start times of a service")
     async def slots(
@@ -76,6 +80,7 @@ class ServiceController(Controller):
         slug: FromPath[str],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
+        slot_cache: NamedDependency[SlotCache],
         start: FromQuery[date],
         end: FromQuery[date],
         tz: Annotated[
@@ -91,7 +96,7 @@ class ServiceController(Controller):
         zone = zone_named(tz or settings.default_timezone)
         range_start, range_end = search_range(start, end, zone, settings)
         slots = await search_slots(
-            slug, range_start, range_end, clock.now(), channel, language, expert
+            slug, range_start, range_end, clock.now(), channel, language, expert, slot_cache
         )
         return SlotList(
             slots=[

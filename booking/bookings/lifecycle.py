@@ -261,7 +261,10 @@ async def _insert_booking(
         )
         await booking.save()
         await reserve(
-            expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
+            expert_resource(expert.id),
+            reserved_interval(start, service.rules),
+            booking.id,
+            checked=True,
         )
         await notify_change(Change.CREATED, booking.to_dict(), service, settings, now)
         await record_event(booking.id, Event.CREATED, by, now)

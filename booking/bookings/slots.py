@@ -9,6 +9,13 @@ from zoneinfo import ZoneInfo
 
 from booking.bookings.cover import with_substitutes
 from booking.bookings.reservations import expert_resource, reservations_of
+from booking.bookings.slot_cache import (
+    CATALOGUE_SCOPE,
+    CachedSearch,
+    SearchKey,
+    SlotCache,
+    read_versions,
+)
 from booking.catalogue.services import (
     ServiceInfo,
     check_channel_and_language,
@@ -21,10 +28,14 @@ from booking.engine.availability import (
     LocalHours,
     Slot,
     bookable_slots,
+    in_window,
+    without_window,
 )
 from booking.tables import Booking
 from calendars.schedules import ExpertProfile, TimeRange, load_working_calendars
+from luukku.database import read_snapshot
 from luukku.problems import NotFound
+from luukku.replicas import replica_reads
 
 # Reservations and absences reach past the requested range by at most a day (buffers, DST).
 _PADDING = timedelta(days=1)
@@ -121,55 +132,45 @@ async def search_slots(
     channel: str | None = None,
     language: str | None = None,
     expert_id: int | None = None,
+    cache: SlotCache | None = None,
 ) -> list[Slot]:
-    """The public slot search: one read transaction, so SQLite opens one connection and
-    PostgreSQL takes one pooled connection for all its queries."""
-    async with Booking._meta.db.transaction():
+    """The public slot search, read from a replica when one is configured and current. With a
+    `cache`, a kept result whose availability versions are unchanged answers after one
+    statement; otherwise one read transaction on one snapshot, so the versions read inside it
+    match the data the result is computed from."""
+    with replica_reads():
+        return await _search(slug, start, end, now, channel, language, expert_id, cache)
+
+
+async def _search(
+    slug: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    channel: str | None,
+    language: str | None,
+    expert_id: int | None,
+    cache: SlotCache | None,
+) -> list[Slot]:
+    key: SearchKey = (slug, start, end, channel, language, expert_id)
+    if cache is not None:
+        kept = await cache.get(key)
+        if kept is not None and await read_versions(kept.scopes) == kept.stamp:
+            cache.hits += 1
+            return in_window(kept.slots, kept.rules, start, end, now)
+        cache.misses += 1
+    async with read_snapshot(Booking._meta.db):
         service = await get_service(slug)
         check_channel_and_language(service, channel, language)
         experts = await eligible_experts(service, channel, language, expert_id)
         if expert_id is not None and not experts:
             raise NotFound(f"Expert {expert_id} does not give this service.")
         experts = await with_substitutes(experts, start, end, channel, language)
-        return await find_slots(service, experts, start, end, now)
-
-
-NEAREST_LOOK_BACK = timedelta(days=7)
-NEAREST_LOOK_AHEAD = timedelta(days=21)
-
-
-async def nearest_free_slots(
-    slug: str,
-    wanted: datetime,
-    now: datetime,
-    channel: str | None = None,
-    language: str | None = None,
-    expert_id: int | None = None,
-    count: int = 3,
-) -> list[Slot]:
-    """The `count` free starts nearest to `wanted` (a time just taken), earliest first: what a
-    customer is offered instead of a dead end."""
-    found = await search_slots(
-        slug,
-        max(now, wanted - NEAREST_LOOK_BACK),
-        wanted + NEAREST_LOOK_AHEAD,
-        now,
-        channel,
-        language,
-        expert_id,
-    )
-    nearest = sorted(found, key=lambda slot: (abs(slot.start - wanted), slot.start))[:count]
-    return sorted(nearest, key=lambda slot: slot.start)
-
-
-async def first_free_starts(
-    slugs: Sequence[str], now: datetime, until: datetime
-) -> dict[str, datetime]:
-    """Each service's first free start before `until` (any channel, language and expert);
-    a service with none is left out. For the catalogue's "next free time"."""
-    found: dict[str, datetime] = {}
-    for slug in slugs:
-        slots = await search_slots(slug, now, until, now)
-        if slots:
-            found[slug] = min(slot.start for slot in slots)
-    return found
+        if cache is None:
+            return await find_slots(service, experts, start, end, now)
+        scopes = (CATALOGUE_SCOPE, *(expert_resource(expert.id) for expert in experts))
+        stamp = await read_versions(scopes)
+        schedules = await expert_schedules(service, experts, start, end)
+    every = bookable_slots(schedules, without_window(service.rules, start, end), start, end, start)
+    await cache.put(key, CachedSearch(scopes, stamp, service.rules, tuple(every)))
+    return in_window(every, service.rules, start, end, now)

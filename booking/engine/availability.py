@@ -10,7 +10,7 @@ import enum
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
@@ -417,3 +417,23 @@ def bookable_slots(
         grid = _open_grid(schedule, rules, *calendar)
         starts_by_expert[expert_id] = _unblocked(grid, schedule, rules)
     return _merged(starts_by_expert, rules.duration)
+
+
+def without_window(rules: SlotRules, start: datetime, end: datetime) -> SlotRules:
+    """`rules` with no minimum notice and a horizon past `end`: bookable_slots at `now=start`
+    then offers every free start of [start, end), whatever the time, so a result can be kept
+    and narrowed to a later `now` with in_window (what time moving on removes or admits)."""
+    return replace(rules, min_notice=timedelta(0), horizon=_utc(end) - _utc(start) + _ONE_DAY)
+
+
+def in_window(
+    slots: Sequence[Slot], rules: SlotRules, start: datetime, end: datetime, now: datetime
+) -> list[Slot]:
+    """The sorted `slots` a search of [start, end) at `now` may offer under `rules`' notice and
+    horizon: with slots computed under without_window, exactly bookable_slots at `now`."""
+    window = _window(rules, start, end, now)
+    if window is None or not slots:
+        return []
+    earliest, latest = window
+    starts = [slot.start for slot in slots]
+    return list(slots[bisect_left(starts, earliest) : bisect_right(starts, latest)])
