@@ -199,6 +199,14 @@ def _engine(settings: Settings) -> Engine:  # type: ignore[type-arg]
     )
 
 
+OPENAPI = OpenAPIConfig(
+    title="Luukku",
+    version="1",
+    description="Booking for Finnish one-stop public services",
+    render_plugins=[LocalRedoc()],
+)
+
+
 def create_app(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -256,12 +264,7 @@ def create_app(
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins
         else None,
-        openapi_config=OpenAPIConfig(
-            title="Luukku",
-            version="1",
-            description="Booking for Finnish one-stop public services",
-            render_plugins=[LocalRedoc()],
-        ),
+        openapi_config=OPENAPI,
         state=State(
             {
                 "periodic_jobs": jobs,

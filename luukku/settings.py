@@ -6,6 +6,7 @@ import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'luukku.sqlite'}"
@@ -265,31 +266,43 @@ class Settings:
                 env.get("SMTP_TIMEOUT_SECONDS") or defaults.smtp_timeout_seconds
             ),
             mail_from=env.get("MAIL_FROM") or defaults.mail_from,
-            password_login=_flag(env.get("PASSWORD_LOGIN"), default=True),
-            oidc_issuer=env.get("OIDC_ISSUER", "").strip(),
-            oidc_client_id=env.get("OIDC_CLIENT_ID", "").strip(),
-            oidc_client_secret=env.get("OIDC_CLIENT_SECRET", ""),
-            oidc_scopes=env.get("OIDC_SCOPES") or defaults.oidc_scopes,
-            oidc_provider_name=env.get("OIDC_PROVIDER_NAME", "").strip(),
-            oidc_role_claim=env.get("OIDC_ROLE_CLAIM", "").strip(),
-            oidc_role_map=parse_role_map(env.get("OIDC_ROLE_MAP", "")),
-            oidc_email_verified_claim=env.get("OIDC_EMAIL_VERIFIED_CLAIM")
-            or defaults.oidc_email_verified_claim,
-            oidc_api_audience=env.get("OIDC_API_AUDIENCE", "").strip(),
-            oidc_jwks_refresh_seconds=int(env.get("OIDC_JWKS_REFRESH_SECONDS") or "60"),
+            **_oidc_from_env(env, defaults),
             calendar_allowed_networks=_networks(env.get("CALENDAR_ALLOWED_NETWORKS", "")),
-            metrics_enabled=_flag(env.get("METRICS_ENABLED"), default=False),
-            metrics_allowed_networks=env.get("METRICS_ALLOWED_NETWORKS")
-            or defaults.metrics_allowed_networks,
-            replica_database_urls=tuple(
-                url.strip()
-                for url in env.get("REPLICA_DATABASE_URLS", "").split(",")
-                if url.strip()
-            ),
-            replica_max_lag_seconds=float(
-                env.get("REPLICA_MAX_LAG_SECONDS") or defaults.replica_max_lag_seconds
-            ),
+            **_operations_from_env(env, defaults),
         )
+
+
+def _oidc_from_env(env: dict[str, str], defaults: Settings) -> dict[str, Any]:
+    """The OpenID Connect sign-in's settings (docs/configuration.md)."""
+    return {
+        "password_login": _flag(env.get("PASSWORD_LOGIN"), default=True),
+        "oidc_issuer": env.get("OIDC_ISSUER", "").strip(),
+        "oidc_client_id": env.get("OIDC_CLIENT_ID", "").strip(),
+        "oidc_client_secret": env.get("OIDC_CLIENT_SECRET", ""),
+        "oidc_scopes": env.get("OIDC_SCOPES") or defaults.oidc_scopes,
+        "oidc_provider_name": env.get("OIDC_PROVIDER_NAME", "").strip(),
+        "oidc_role_claim": env.get("OIDC_ROLE_CLAIM", "").strip(),
+        "oidc_role_map": parse_role_map(env.get("OIDC_ROLE_MAP", "")),
+        "oidc_email_verified_claim": env.get("OIDC_EMAIL_VERIFIED_CLAIM")
+        or defaults.oidc_email_verified_claim,
+        "oidc_api_audience": env.get("OIDC_API_AUDIENCE", "").strip(),
+        "oidc_jwks_refresh_seconds": int(env.get("OIDC_JWKS_REFRESH_SECONDS") or "60"),
+    }
+
+
+def _operations_from_env(env: dict[str, str], defaults: Settings) -> dict[str, Any]:
+    """Metrics and read replicas (docs/deployment.md)."""
+    return {
+        "metrics_enabled": _flag(env.get("METRICS_ENABLED"), default=False),
+        "metrics_allowed_networks": env.get("METRICS_ALLOWED_NETWORKS")
+        or defaults.metrics_allowed_networks,
+        "replica_database_urls": tuple(
+            url.strip() for url in env.get("REPLICA_DATABASE_URLS", "").split(",") if url.strip()
+        ),
+        "replica_max_lag_seconds": float(
+            env.get("REPLICA_MAX_LAG_SECONDS") or defaults.replica_max_lag_seconds
+        ),
+    }
 
 
 def _address_of(env: dict[str, str], default: str) -> str:

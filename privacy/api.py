@@ -12,9 +12,9 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
+from luukku.bearer import bearer_token
 from luukku.clock import Clock
 from luukku.database import OptionalRowId
-from luukku.problems import NotAuthenticated
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
 from privacy.audit_log import audit_entries
@@ -73,10 +73,7 @@ class ErasedOut(msgspec.Struct):
 
 
 def _link_token(request: Request[Any, Any, Any]) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("Send the data link's token as `Authorization: Bearer <token>`.")
-    return token.strip()
+    return bearer_token(request, "the data link's token")
 
 
 class DataRequestController(Controller):

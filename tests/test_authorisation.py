@@ -339,6 +339,18 @@ ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("PUT", "/api/v1/admin/agencies/{slug}/service-hours"): _staff("admin", "agency_admin"),
     ("GET", "/api/v1/admin/reports"): _staff("admin", "agency_admin"),
     ("GET", "/api/v1/admin/reports.csv"): _staff("admin", "agency_admin"),
+    # Directory and contact status (issue 17): the directory is public; a request's status
+    # needs its own status token (a booking's manage token or a staff token is none).
+    ("GET", "/api/v1/experts"): _public(),
+    ("GET", "/api/v1/contact-requests/{reference}"): _data_link(),
+    ("GET", "/api/v1/staff/me/profile"): _staff("expert"),
+    ("PATCH", "/api/v1/staff/me/profile"): _staff("expert"),
+    # Administration edits and retires (issue 16): agency admins within their agency.
+    ("PATCH", "/api/v1/admin/agencies/{slug}"): _staff("admin", "agency_admin"),
+    ("PATCH", "/api/v1/admin/experts/{expert_id}"): _staff("admin", "agency_admin"),
+    ("POST", "/api/v1/admin/experts/{expert_id}/password"): _staff("admin", "agency_admin"),
+    ("PATCH", "/api/v1/admin/service-points/{slug}"): _staff("admin"),
+    ("PATCH", "/api/v1/admin/services/{slug}"): _staff("admin", "agency_admin"),
 }
 
 
@@ -404,6 +416,7 @@ MATRIX_BODIES: dict[str, object] = {
     },
     "/api/v1/staff/me/external-calendars": {"kind": "ics", "url": "http://192.0.2.1/x.ics"},
     "/api/v1/staff/me/overrides": {"date": "2026-12-01"},
+    "/api/v1/staff/me/profile": {"bio": {"fi": "Autan rahoituksessa."}},
     "/api/v1/staff/me/working-hours": {"working_hours": []},
 }
 
@@ -423,7 +436,7 @@ async def test_each_route_answers_each_caller_as_the_matrix_says(
         expected = ROUTE_MATRIX[(method, path)]
         seen: dict[str, object] = {}
         for caller in MATRIX_CALLERS:
-            body = MATRIX_BODIES.get(path, {}) if method in {"POST", "PUT"} else None
+            body = MATRIX_BODIES.get(path, {}) if method in {"POST", "PUT", "PATCH"} else None
             response = await client.request(
                 method, _concrete(path, booked_world), json=body, headers=headers[caller]
             )

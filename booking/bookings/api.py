@@ -27,11 +27,11 @@ from booking.catalogue.directory import DirectoryListing, expert_directory, sear
 from booking.catalogue.schemas import DirectoryAgencyOut, DirectoryExpertOut, DirectoryOut, TopicOut
 from booking.catalogue.services import ServiceInfo
 from calendars.directory_search.search import DirectoryFilter
+from luukku.bearer import bearer_token
 from luukku.clock import Clock
 from luukku.database import MAX_ROW_ID
 from luukku.languages import request_language
 from luukku.local_time import search_range, zone_named
-from luukku.problems import NotAuthenticated
 from luukku.replicas import replica_reads
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
@@ -51,12 +51,7 @@ def _service_out(service: ServiceInfo, language: str) -> ServiceOut:
 
 
 def _manage_token(request: Request) -> str:  # type: ignore[type-arg]
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated(
-            "Send the booking's manage token as `Authorization: Bearer <token>`."
-        )
-    return token.strip()
+    return bearer_token(request, "the booking's manage token")
 
 
 class ServiceController(Controller):

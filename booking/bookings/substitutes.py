@@ -18,6 +18,7 @@ from booking.history.events import Actor, Event, record_event
 from booking.tables import Booking, Reservation
 from calendars.directory import expert_in_scope
 from calendars.tables import Absence
+from luukku.instants import clamped
 from luukku.problems import FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
@@ -51,8 +52,9 @@ async def _absence(member: StaffMember, absence_id: int) -> AbsenceCover:
 async def bookings_inside_absence(member: StaffMember, absence_id: int) -> list[BookingView]:
     """Confirmed bookings of the absent expert that fall inside the absence."""
     absence = await _absence(member, absence_id)
+    # Clamped: an absence may be stored from year one (luukku.instants).
     views = await bookings_of_expert(
-        absence.expert_id, absence.start - timedelta(days=1), absence.end
+        absence.expert_id, clamped(absence.start) - timedelta(days=1), clamped(absence.end)
     )
     inside = [
         view

@@ -90,7 +90,7 @@ class ServicePatch(msgspec.Struct, forbid_unknown_fields=True):
     slot_interval_minutes: Annotated[int, msgspec.Meta(ge=5, le=8 * 60)] | Unset = msgspec.UNSET
     channels: list[Code] | Unset = msgspec.UNSET
     languages: list[Code] | Unset = msgspec.UNSET
-    experts: list[int] | Unset = msgspec.UNSET
+    experts: list[RowId] | Unset = msgspec.UNSET
     topics: list[Code] | Unset = msgspec.UNSET
     daily_limit: Annotated[int, msgspec.Meta(ge=1, le=100)] | Unset | None = msgspec.UNSET
     reminder_minutes: (

@@ -16,7 +16,14 @@ from booking.video.rooms import Attendee, join_token, join_url
 from calendars.business_services import business_copies
 from luukku.settings import Settings
 from notifications.joint import plan_joint_messages
-from notifications.outbox import BookingSnapshot, Change, Person, audience, record_planned
+from notifications.outbox import (
+    BookingSnapshot,
+    Change,
+    Person,
+    PlannedMessage,
+    audience,
+    record_planned,
+)
 from staff.accounts import staff_languages
 
 JOINT_REMINDER_MINUTES = (24 * 60, 2 * 60)
@@ -61,6 +68,11 @@ async def _people(
     ids = [*people, *([extra] if extra is not None else [])]
     languages = await staff_languages(ids)
     return people, languages
+
+
+def _copied(message: PlannedMessage, mailbox: dict[str, str]) -> PlannedMessage:
+    """The message with its audience's business-services mailbox in copy (Cc), if any."""
+    return dataclasses.replace(message, copy_to=mailbox.get(audience(message.key), ""))
 
 
 async def notify_joint_change(
@@ -138,9 +150,6 @@ async def notify_joint_change(
     planned = plan_joint_messages(
         change, for_customer, for_participants, now, joining=joining, leaving=left
     )
-    planned = [
-        (dataclasses.replace(message, copy_to=mailbox.get(audience(message.key), "")), view)
-        for message, view in planned
-    ]
+    planned = [(_copied(message, mailbox), view) for message, view in planned]
     voids = f"joint session {change}" if change in (Change.RESCHEDULED, Change.CANCELLED) else None
     await record_planned(session["reference"], planned, now, voids=voids)

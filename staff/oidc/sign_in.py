@@ -198,7 +198,7 @@ async def start_session(
 ) -> str:
     """A Luukku access token for `member`, remembered with the provider's session."""
     jti = secrets.token_hex(16)
-    token = tokens.issue(str(member.id), jti)
+    token = tokens.issue(str(member.id), jti, member.session_stamp)
     await OidcSession.insert(
         OidcSession(
             jti=jti,

@@ -139,7 +139,7 @@ async def test_no_url_in_any_message_or_page_names_the_customer(
         assert page.status_code == 200, path
         urls += [path, *re.findall(r'(?:href|src|action)="([^"]+)"', page.text)]
     assert any("/join/" in url for url in urls)
-    assert any("/contact-requests/" in url for url in urls)
+    assert any("/contact/status/" in url for url in urls)
     # mailto: in an invitation's ATTENDEE is the address it is sent to, not a link.
     secrets = [customer["email"], "zacharias", "odmark", "Ödmark", "0407654321", "765 4321"]
     shown = {url: _revealing(url, secrets) for url in urls if not url.startswith("mailto:")}

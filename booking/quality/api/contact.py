@@ -37,6 +37,7 @@ from booking.quality.schemas import (
     StaffContactRequestOut,
     StepOut,
 )
+from luukku.bearer import bearer_token
 from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.local_time import default_zone
@@ -145,8 +146,7 @@ class ContactRequestController(Controller):
         reference: FromPath[str],
         settings: NamedDependency[Settings],
     ) -> ContactStatusOut:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        found = await follow(reference, token.strip() if scheme.lower() == "bearer" else "")
+        found = await follow(reference, bearer_token(request, "the request's status token"))
         zone = _zone(settings)
         return ContactStatusOut(
             reference=found.reference,
