@@ -18,6 +18,29 @@ class ExpertContact:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpertCard:
+    """What a message about the expert's booking says of them."""
+
+    name: str
+    email: str
+    location: str
+    timezone: str
+    agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedExpert:
+    """An expert as a calendar feed shows them; `feed_shows_customer` says how much of the
+    customer their bookings show (`none`, `first_name`, `full`)."""
+
+    id: int
+    name: str
+    location: str
+    feed_shows_customer: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
 class ExpertStanding:
     agency_id: int
     active: bool
@@ -28,6 +51,35 @@ async def expert_contacts(expert_ids: Iterable[int]) -> dict[int, ExpertContact]
     ids = sorted(set(expert_ids)) or [0]
     rows = await Expert.select(Expert.id, Expert.name, Expert.email).where(Expert.id.is_in(ids))
     return {row["id"]: ExpertContact(row["id"], row["name"], row["email"]) for row in rows}
+
+
+async def expert_card(expert_id: int) -> ExpertCard | None:
+    """Name, email, location, time zone and agency of the expert; None for an unknown one."""
+    row = (
+        await Expert.select(
+            Expert.name, Expert.email, Expert.location, Expert.timezone, Expert.agency
+        )
+        .where(Expert.id == expert_id)
+        .first()
+    )
+    if row is None:
+        return None
+    return ExpertCard(row["name"], row["email"], row["location"], row["timezone"], row["agency"])
+
+
+async def feed_experts(agency_id: int) -> list[FeedExpert]:
+    """Every expert of the agency (active or not) as its calendar feed shows them."""
+    rows = await Expert.select(
+        Expert.id, Expert.name, Expert.location, Expert.feed_shows_customer, Expert.email
+    ).where(Expert.agency == agency_id)
+    return [
+        FeedExpert(r["id"], r["name"], r["location"], r["feed_shows_customer"], r["email"])
+        for r in rows
+    ]
+
+
+async def expert_exists(expert_id: int) -> bool:
+    return bool(await Expert.exists().where(Expert.id == expert_id))
 
 
 async def expert_topics(expert_id: int) -> set[str]:

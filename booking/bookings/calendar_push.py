@@ -15,16 +15,21 @@ over a newer one.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from booking.tables import Booking, CalendarPush
 from booking.video.rooms import expert_attendee, meeting_link
 from calendars.caldav_push import BookingEvent, delete_event, event_href, event_ics, put_event
+from calendars.caldav_targets import (
+    CaldavTarget,
+    clear_write_failure,
+    lock_calendar,
+    record_write_failure,
+    writable_calendars,
+)
 from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher, FetchError
-from calendars.tables import ExternalCalendar
 from luukku.database import write_transaction
 from luukku.settings import Settings
 
@@ -34,16 +39,6 @@ WINDOW_BEFORE = timedelta(days=30)
 """Bookings that ended longer ago than this are not written any more."""
 CLAIM_FOR = timedelta(minutes=5)
 """How long a worker's claim on one event holds; far longer than one request may take."""
-ERROR_PREFIX = "Writing bookings: "
-_ERROR_LENGTH = 500
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    calendar_id: int
-    expert_id: int
-    url: str
-    auth: tuple[str, str] | None
 
 
 _BOOKING_FIELDS = (
@@ -64,7 +59,7 @@ _BOOKING_FIELDS = (
 )
 
 
-def _wanted(booking: dict[str, Any], target: _Target) -> bool:
+def _wanted(booking: dict[str, Any], target: CaldavTarget) -> bool:
     """Whether the calendar should hold the booking's event."""
     return bool(booking["status"] == "confirmed" and booking["expert"] == target.expert_id)
 
@@ -92,7 +87,7 @@ def _event(booking: dict[str, Any], settings: Settings) -> BookingEvent:
     )
 
 
-async def _work(target: _Target, now: datetime) -> list[int]:
+async def _work(target: CaldavTarget, now: datetime) -> list[int]:
     """The bookings whose event this calendar must write or delete."""
     bookings = await Booking.select(
         Booking.id, Booking.expert, Booking.status, Booking.sequence
@@ -117,15 +112,10 @@ async def _work(target: _Target, now: datetime) -> list[int]:
     return sorted(set(due))
 
 
-async def _ensure_records(target: _Target, booking_ids: list[int]) -> None:
+async def _ensure_records(target: CaldavTarget, booking_ids: list[int]) -> None:
     """One CalendarPush row per booking and calendar: created under a lock on the calendar."""
     async with write_transaction(CalendarPush._meta.db):
-        lock = ExternalCalendar.select(ExternalCalendar.id).where(
-            ExternalCalendar.id == target.calendar_id
-        )
-        if CalendarPush._meta.db.engine_type == "postgres":
-            lock = lock.lock_rows("UPDATE")
-        if not await lock:
+        if not await lock_calendar(target.calendar_id):
             return
         existing = await CalendarPush.select(CalendarPush.booking).where(
             (CalendarPush.calendar == target.calendar_id) & CalendarPush.booking.is_in(booking_ids)
@@ -140,7 +130,7 @@ async def _ensure_records(target: _Target, booking_ids: list[int]) -> None:
             )
 
 
-async def _claim(target: _Target, booking_id: int, now: datetime) -> dict[str, Any] | None:
+async def _claim(target: CaldavTarget, booking_id: int, now: datetime) -> dict[str, Any] | None:
     """The CalendarPush row of the booking, claimed for this worker; None if another has it."""
     claimed = await (
         CalendarPush.update({CalendarPush.claimed_at: now})
@@ -157,7 +147,7 @@ async def _claim(target: _Target, booking_id: int, now: datetime) -> dict[str, A
 
 
 async def _push_one(
-    target: _Target, booking_id: int, fetcher: Fetcher, settings: Settings, now: datetime
+    target: CaldavTarget, booking_id: int, fetcher: Fetcher, settings: Settings, now: datetime
 ) -> bool:
     """Write or delete one booking's event; whether a request was made. Raises FetchError."""
     push = await _claim(target, booking_id, now)
@@ -198,26 +188,8 @@ async def _push_one(
     return requested
 
 
-async def _record_failure(calendar_id: int, error: str, now: datetime) -> None:
-    await ExternalCalendar.update(
-        {
-            ExternalCalendar.last_error: f"{ERROR_PREFIX}{error}"[:_ERROR_LENGTH],
-            ExternalCalendar.last_error_at: now,
-        }
-    ).where(ExternalCalendar.id == calendar_id)
-
-
-async def _clear_failure(calendar_id: int) -> None:
-    """Forget an earlier write error (not a read error of the calendar's sync)."""
-    await ExternalCalendar.update(
-        {ExternalCalendar.last_error: "", ExternalCalendar.last_error_at: None}
-    ).where(
-        (ExternalCalendar.id == calendar_id) & ExternalCalendar.last_error.like(f"{ERROR_PREFIX}%")
-    )
-
-
 async def push_calendar(
-    target: _Target, fetcher: Fetcher, settings: Settings, now: datetime
+    target: CaldavTarget, fetcher: Fetcher, settings: Settings, now: datetime
 ) -> int:
     """Bring one calendar up to date; the number of events written or deleted. Stops at the
     first failure, which is recorded on the calendar."""
@@ -231,30 +203,16 @@ async def push_calendar(
             written += await _push_one(target, booking_id, fetcher, settings, now)
         except FetchError as exc:
             logger.info("bookings not written to calendar %s: %s", target.calendar_id, exc)
-            await _record_failure(target.calendar_id, str(exc), now)
+            await record_write_failure(target.calendar_id, str(exc), now)
             return written
-    await _clear_failure(target.calendar_id)
+    await clear_write_failure(target.calendar_id)
     return written
 
 
 async def push_bookings(fetcher: Fetcher, settings: Settings, now: datetime) -> int:
     """The periodic job: every CalDAV calendar with `write_bookings` brought up to date, one
     after another. The number of events written or deleted."""
-    rows = await ExternalCalendar.select(
-        ExternalCalendar.id,
-        ExternalCalendar.expert,
-        ExternalCalendar.url,
-        ExternalCalendar.username,
-        ExternalCalendar.password,
-    ).where((ExternalCalendar.kind == "caldav") & (ExternalCalendar.write_bookings.eq(True)))
     written = 0
-    cipher = PasswordCipher.from_settings(settings)
-    for row in sorted(rows, key=lambda row: row["id"]):
-        target = _Target(
-            calendar_id=row["id"],
-            expert_id=row["expert"],
-            url=row["url"],
-            auth=(row["username"], cipher.open(row["password"])) if row["username"] else None,
-        )
+    async for target in writable_calendars(PasswordCipher.from_settings(settings)):
         written += await push_calendar(target, fetcher, settings, now)
     return written

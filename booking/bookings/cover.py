@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from booking.catalogue.services import active_experts, fits
+from booking.catalogue.services import fits
+from calendars.absences import substitutions_between
+from calendars.bookable_experts import active_experts
 from calendars.schedules import ExpertProfile
-from calendars.tables import Absence
-from luukku.instants import clamped
 
 
 async def with_substitutes(
@@ -33,16 +33,10 @@ async def with_substitutes(
     if not experts:
         return []
     ids = {expert.id for expert in experts}
-    covered = await Absence.select(Absence.substitute, Absence.starts_at, Absence.ends_at).where(
-        Absence.expert.is_in(sorted(ids))
-        & Absence.substitute.is_not_null()
-        & (Absence.starts_at < end)
-        & (Absence.ends_at > start)
-    )
     cover: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for row in covered:
-        if row["substitute"] not in ids:
-            cover[row["substitute"]].append((clamped(row["starts_at"]), clamped(row["ends_at"])))
+    for span in await substitutions_between(ids, start, end):
+        if span.expert_id not in ids:
+            cover[span.expert_id].append((span.start, span.end))
     if not cover:
         return list(experts)
     standing_in = [

@@ -29,7 +29,6 @@ from booking.catalogue.services import (
     ServiceInfo,
     check_channel_and_language,
     eligible_experts,
-    expert_profile,
     get_service,
     get_service_by_id,
 )
@@ -37,6 +36,7 @@ from booking.engine.availability import Refusal, check_start, reserved_interval
 from booking.history.events import Actor, Event, HistoryEntry, history_of, record_event
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
+from calendars.bookable_experts import expert_profile
 from calendars.schedules import ExpertProfile
 from luukku.instants import bounded
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken

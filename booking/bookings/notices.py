@@ -14,7 +14,7 @@ from booking.bookings.manage_links import manage_url
 from booking.catalogue.services import Localized, ServiceInfo
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link
 from calendars.business_services import business_copies
-from calendars.tables import Expert
+from calendars.experts import ExpertCard, expert_card
 from luukku.settings import Settings
 from notifications.outbox import BookingSnapshot, Change, Person, record_change
 from staff.accounts import staff_languages
@@ -24,24 +24,14 @@ def _names(localized: Localized) -> dict[str, str]:
     return {"fi": localized.fi, "sv": localized.sv, "en": localized.en}
 
 
-async def _expert(expert_id: int) -> tuple[Person, dict[str, Any]]:
-    """The expert as a recipient (in their staff language), and their row: location, time
-    zone and the agency's business-services address."""
-    row = (
-        await Expert.select(
-            Expert.name,
-            Expert.email,
-            Expert.location,
-            Expert.timezone,
-            Expert.agency,
-        )
-        .where(Expert.id == expert_id)
-        .first()
-    )
-    assert row is not None, f"expert {expert_id} of a booking"
+async def _expert(expert_id: int) -> tuple[Person, ExpertCard]:
+    """The expert as a recipient (in their staff language), and their card: location, time
+    zone and agency."""
+    card = await expert_card(expert_id)
+    assert card is not None, f"expert {expert_id} of a booking"
     language = (await staff_languages([expert_id])).get(expert_id, "fi")
-    person = Person(name=row["name"], email=row["email"], language=language)
-    return person, row
+    person = Person(name=card.name, email=card.email, language=language)
+    return person, card
 
 
 async def customer_snapshot(
@@ -49,15 +39,15 @@ async def customer_snapshot(
     service: ServiceInfo,
     settings: Settings,
     previous_expert_id: int | None = None,
-) -> tuple[BookingSnapshot, dict[str, Any]]:
-    """The booking (its row) as its customer's messages describe it, and the expert's row.
+) -> tuple[BookingSnapshot, ExpertCard]:
+    """The booking (its row) as its customer's messages describe it, and the expert's card.
 
     A company's booking (business ID) is copied to the agency's business services: the staff
     messages then speak the agency's language."""
-    expert, expert_row = await _expert(booking["expert"])
+    expert, card = await _expert(booking["expert"])
     previous = (await _expert(previous_expert_id))[0] if previous_expert_id is not None else None
-    copy = (await business_copies([expert_row["agency"]], booking["customer_business_id"])).get(
-        expert_row["agency"]
+    copy = (await business_copies([card.agency_id], booking["customer_business_id"])).get(
+        card.agency_id
     )
     if copy is not None:
         expert = dataclasses.replace(expert, language=copy.language)
@@ -81,7 +71,7 @@ async def customer_snapshot(
         end=booking["ends_at"],
         channel=booking["channel"],
         video_url=video,
-        location=video or (expert_row["location"] if booking["channel"] == "in_person" else ""),
+        location=video or (card.location if booking["channel"] == "in_person" else ""),
         service_name=_names(service.name),
         agency_name=_names(service.agency_name),
         customer=Person(
@@ -90,7 +80,7 @@ async def customer_snapshot(
             language=booking["customer_language"] or booking["language"],
         ),
         expert=expert,
-        timezone=expert_row["timezone"],
+        timezone=card.timezone,
         business_services_email=copy.mailbox if copy is not None else "",
         cancel_reason=booking["cancel_reason"] or "",
         reminder_minutes=service.reminder_minutes,
@@ -102,7 +92,7 @@ async def customer_snapshot(
             booking["customer_language"] or booking["language"],
         ),
     )
-    return snapshot, expert_row
+    return snapshot, card
 
 
 async def notify_change(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,8 +15,8 @@ from booking.catalogue.services import get_service_by_id
 from booking.engine.availability import Interval
 from booking.history.events import Actor, Event, record_event
 from booking.tables import Booking, Reservation
+from calendars.absences import AbsenceCover, absence_by_id
 from calendars.directory import expert_in_scope
-from calendars.tables import Absence
 from luukku.instants import clamped
 from luukku.problems import FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
@@ -26,27 +25,16 @@ from security import audit
 from staff.accounts import StaffMember
 
 
-@dataclass(frozen=True, slots=True)
-class AbsenceCover:
-    absence_id: int
-    expert_id: int
-    substitute_id: int | None
-    start: datetime
-    end: datetime
-
-
 async def _absence(member: StaffMember, absence_id: int) -> AbsenceCover:
-    row = await Absence.select().where(Absence.id == absence_id).first()
-    if row is None:
+    found = await absence_by_id(absence_id)
+    if found is None:
         raise NotFound(f"No absence {absence_id}.")
-    owner = member.expert_id == row["expert"]
+    owner = member.expert_id == found.expert_id
     if not owner and not member.has_role("admin", "agency_admin"):
         raise NotFound(f"No absence {absence_id}.")
     if not owner:
-        await expert_in_scope(member, row["expert"])
-    return AbsenceCover(
-        row["id"], row["expert"], row["substitute"], row["starts_at"], row["ends_at"]
-    )
+        await expert_in_scope(member, found.expert_id)
+    return found
 
 
 async def bookings_inside_absence(member: StaffMember, absence_id: int) -> list[BookingView]:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from piccolo.custom_types import Combinable
-
 from booking.catalogue.schemas import Descriptions, ServiceIn
 from booking.engine.availability import SlotRules
 from booking.tables import Service, ServiceExpert
+from calendars.bookable_experts import active_advisors, all_of_agency
 from calendars.schedules import ExpertProfile
 from calendars.schemas import CHANNELS, LANGUAGES
-from calendars.tables import Expert
 from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound
 
@@ -144,33 +141,6 @@ def check_channel_and_language(
         )
 
 
-_EXPERT_COLUMNS = (
-    Expert.id,
-    Expert.name,
-    Expert.email,
-    Expert.agency,
-    Expert.timezone,
-    Expert.languages,
-    Expert.channels,
-    Expert.topics,
-    Expert.agency.observe_holidays.as_alias("observe_holidays"),
-)
-
-
-def _profile(row: dict[str, Any]) -> ExpertProfile:
-    return ExpertProfile(
-        id=row["id"],
-        name=row["name"],
-        agency_id=row["agency"],
-        timezone=row["timezone"],
-        languages=tuple(row["languages"]),
-        channels=tuple(row["channels"]),
-        topics=tuple(row["topics"]),
-        observe_holidays=bool(row["observe_holidays"]),
-        email=row["email"],
-    )
-
-
 async def eligible_experts(
     service: ServiceInfo,
     channel: str | None = None,
@@ -187,35 +157,13 @@ async def eligible_experts(
             ServiceExpert.service == service.id
         )
     ]
-    who = Expert.id.is_in(explicit) if explicit else Expert.agency == service.agency_id
-    rows = (
-        await Expert.select(*_EXPERT_COLUMNS)
-        .where(Expert.active.eq(True) & (Expert.kind == "advisor") & who)
-        .order_by(Expert.id)
-    )
     return [
         expert
-        for expert in map(_profile, rows)
+        for expert in await active_advisors(explicit, service.agency_id)
         if (explicit or _gives(service, expert))
         and fits(expert, channel, language)
         and expert_id in (None, expert.id)
     ]
-
-
-async def active_experts(ids: Iterable[int]) -> list[ExpertProfile]:
-    """The active experts among `ids`, in id order; one query."""
-    return await active_experts_where(Expert.id.is_in(sorted(set(ids)) or [0]))
-
-
-async def active_experts_where(condition: Combinable) -> list[ExpertProfile]:
-    """The active experts (advisors and interpreters) meeting `condition`, in id order; one
-    query."""
-    rows = (
-        await Expert.select(*_EXPERT_COLUMNS)
-        .where(Expert.active.eq(True) & condition)
-        .order_by(Expert.id)
-    )
-    return [_profile(row) for row in rows]
 
 
 def fits(expert: ExpertProfile, channel: str | None, language: str | None) -> bool:
@@ -223,13 +171,6 @@ def fits(expert: ExpertProfile, channel: str | None, language: str | None) -> bo
     return (channel is None or channel in expert.channels) and (
         language is None or language in expert.languages
     )
-
-
-async def expert_profile(expert_id: int) -> ExpertProfile:
-    row = await Expert.select(*_EXPERT_COLUMNS).where(Expert.id == expert_id).first()
-    if row is None:
-        raise NotFound(f"No expert {expert_id}.")
-    return _profile(row)
 
 
 def _gives(service: ServiceInfo, expert: ExpertProfile) -> bool:
@@ -266,14 +207,10 @@ async def create_service(new: NewService) -> int:
     async with write_transaction(Service._meta.db):
         if await Service.exists().where(Service.slug == new.slug):
             raise Conflict(f"Service {new.slug!r} exists.", [FieldError("slug", "taken")])
-        if new.expert_ids:
-            found = await Expert.count().where(
-                Expert.id.is_in(list(new.expert_ids)) & (Expert.agency == new.agency_id)
+        if new.expert_ids and not await all_of_agency(new.expert_ids, new.agency_id):
+            raise NotFound(
+                "Unknown expert for this agency.", [FieldError("experts", "unknown expert")]
             )
-            if found != len(set(new.expert_ids)):
-                raise NotFound(
-                    "Unknown expert for this agency.", [FieldError("experts", "unknown expert")]
-                )
         service = Service(
             slug=new.slug,
             agency=new.agency_id,

@@ -39,7 +39,7 @@ from booking.feeds.tables import FeedToken
 from booking.feeds.wording import FEED_WORDING, customer_shown
 from booking.tables import Booking
 from booking.video.rooms import expert_attendee, meeting_link
-from calendars.tables import Expert
+from calendars.experts import feed_experts
 from luukku.problems import NotFound
 from luukku.settings import Settings
 from notifications.ical import FeedCalendar, FeedEvent, render_feed
@@ -251,12 +251,10 @@ async def _subscription(token: str) -> _Subscription:
         language = "fi"
         name = row[f"agency_{language}"] or row["agency_fi"]
         experts = {
-            expert["id"]: _ExpertShown(
-                expert["name"], expert["location"], expert["feed_shows_customer"], expert["email"]
+            expert.id: _ExpertShown(
+                expert.name, expert.location, expert.feed_shows_customer, expert.email
             )
-            for expert in await Expert.select(
-                Expert.id, Expert.name, Expert.location, Expert.feed_shows_customer, Expert.email
-            ).where(Expert.agency == row["agency"])
+            for expert in await feed_experts(row["agency"])
         }
     return _Subscription(
         token_id=row["id"],

@@ -25,7 +25,8 @@ from piccolo.columns import Column
 from booking.bookings.locking import lock_resources
 from booking.bookings.references import hash_token
 from booking.feeds.tables import FeedToken
-from calendars.tables import Agency, Expert
+from calendars.agencies import agency_exists
+from calendars.experts import expert_exists
 from luukku.database import write_transaction
 from luukku.problems import NotFound
 from luukku.settings import Settings
@@ -55,8 +56,8 @@ def _column(owner: Owner) -> Column:
 
 
 async def _require_owner(owner: Owner, owner_id: int) -> None:
-    table = Expert if owner == "expert" else Agency
-    if not await table.exists().where(table.id == owner_id):  # type: ignore[attr-defined]
+    exists = expert_exists if owner == "expert" else agency_exists
+    if not await exists(owner_id):
         raise NotFound(f"No {owner} {owner_id}.")
 
 

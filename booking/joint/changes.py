@@ -13,7 +13,6 @@ from typing import Any
 
 from booking.bookings.locking import booking_transaction, lock_resources
 from booking.bookings.reservations import expert_resource
-from booking.catalogue.services import active_experts
 from booking.engine.availability import free_among
 from booking.joint.notices import notify_joint_change
 from booking.joint.search import (
@@ -39,6 +38,7 @@ from booking.joint.sessions import (
 )
 from booking.joint.tables import JointParticipant, JointSession
 from booking.tables import Reservation
+from calendars.bookable_experts import active_experts
 from calendars.experts import expert_contacts
 from calendars.schedules import ExpertProfile
 from luukku.instants import bounded

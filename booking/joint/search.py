@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from booking.bookings.reservations import expert_resource, reservations_of
 from booking.bookings.slots import expert_schedules
-from booking.catalogue.services import active_experts_where
 from booking.engine.availability import (
     ExpertSchedule,
     Interval,
@@ -28,9 +27,11 @@ from booking.engine.availability import (
     free_starts,
 )
 from booking.joint.tables import JointSession
+from calendars.agencies import agencies_named, agency_ids_by_slug
+from calendars.bookable_experts import active_advisors_of, active_of_kind
 from calendars.holidays import finnish_holidays
 from calendars.schedules import ExpertProfile
-from calendars.tables import Agency, Expert, Room, ServicePoint, ServicePointHours
+from calendars.service_points import PointRoom, service_point_slug, video_point
 from luukku.problems import FieldError, InvalidInput, NotFound
 
 JOINT_SLOT_INTERVAL = timedelta(minutes=30)
@@ -53,13 +54,6 @@ def joint_rules(duration: timedelta) -> SlotRules:
         min_notice=JOINT_MIN_NOTICE,
         horizon=JOINT_HORIZON,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PointRoom:
-    id: int
-    slug: str
-    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,38 +105,17 @@ class JointQuery:
 
 async def service_point_info(slug: str, room: str | None = None) -> ServicePointInfo:
     """The service point with its video rooms (only `room` when named) and opening hours."""
-    point = (
-        await ServicePoint.select()
-        .where((ServicePoint.slug == slug) & ServicePoint.active.eq(True))
-        .first()
-    )
-    if point is None:
-        raise NotFound(
-            f"No service point {slug!r}.", [FieldError("service_point", "unknown service point")]
-        )
-    rooms_query = Room.select(Room.id, Room.slug, Room.name).where(
-        (Room.service_point == point["id"]) & Room.has_video.eq(True) & Room.active.eq(True)
-    )
-    rooms = [PointRoom(r["id"], r["slug"], r["name"]) for r in await rooms_query.order_by(Room.id)]
-    if room is not None:
-        rooms = [r for r in rooms if r.slug == room]
-        if not rooms:
-            raise NotFound(
-                f"No video room {room!r} at this service point.",
-                [FieldError("room", "unknown room")],
-            )
-    weekly: dict[int, list[LocalHours]] = defaultdict(list)
-    for row in await ServicePointHours.select().where(
-        ServicePointHours.service_point == point["id"]
-    ):
-        weekly[row["weekday"]].append(LocalHours(row["start_time"], row["end_time"]))
+    point = await video_point(slug, room)
     return ServicePointInfo(
-        id=point["id"],
-        slug=point["slug"],
-        name=point["name_fi"],
-        timezone=point["timezone"],
-        rooms=tuple(rooms),
-        weekly={day: tuple(sorted(hours, key=lambda h: h.start)) for day, hours in weekly.items()},
+        id=point.id,
+        slug=point.slug,
+        name=point.name,
+        timezone=point.timezone,
+        rooms=point.rooms,
+        weekly={
+            day: tuple(LocalHours(start, end) for start, end in hours)
+            for day, hours in point.weekly.items()
+        },
     )
 
 
@@ -154,8 +127,7 @@ async def agencies_by_slug(slugs: Sequence[str]) -> list[AgencyRef]:
         raise InvalidInput.field("agencies", f"at most {MAX_AGENCIES} agencies in one session")
     if len(set(slugs)) != len(slugs):
         raise InvalidInput.field("agencies", "each agency once")
-    rows = await Agency.select(Agency.id, Agency.slug).where(Agency.slug.is_in(list(slugs)))
-    found = {row["slug"]: AgencyRef(row["id"], row["slug"]) for row in rows}
+    found = {slug: AgencyRef(id_, slug) for slug, id_ in (await agency_ids_by_slug(slugs)).items()}
     for index, slug in enumerate(slugs):
         if slug not in found:
             raise NotFound(
@@ -166,15 +138,13 @@ async def agencies_by_slug(slugs: Sequence[str]) -> list[AgencyRef]:
 
 async def _advisors(agency_ids: Iterable[int]) -> list[ExpertProfile]:
     """The agencies' active advisors who meet customers over video; one query."""
-    advisors = await active_experts_where(
-        Expert.agency.is_in(sorted(set(agency_ids))) & (Expert.kind == "advisor")
-    )
+    advisors = await active_advisors_of(agency_ids)
     return [e for e in advisors if "video" in e.channels]
 
 
 async def interpreters_for(language: str) -> list[ExpertProfile]:
     """Active remote interpreters who interpret `language`; one query."""
-    interpreters = await active_experts_where(Expert.kind == INTERPRETER)
+    interpreters = await active_of_kind(INTERPRETER)
     return [e for e in interpreters if language in e.languages]
 
 
@@ -373,23 +343,16 @@ class DeskChoices:
 
 
 async def desk_choices(point_id: int) -> DeskChoices:
-    row = await ServicePoint.select(ServicePoint.slug).where(ServicePoint.id == point_id).first()
-    if row is None:
+    slug = await service_point_slug(point_id)
+    if slug is None:
         raise NotFound(f"No service point {point_id}.")
-    point = await service_point_info(row["slug"])
-    advisors = await active_experts_where(Expert.kind == "advisor")
+    point = await service_point_info(slug)
+    advisors = await active_of_kind("advisor")
     with_video = sorted({e.agency_id for e in advisors if "video" in e.channels})
-    agencies = (
-        await Agency.select(Agency.slug, Agency.name_fi, Agency.name_sv, Agency.name_en)
-        .where(Agency.id.is_in(with_video or [0]))
-        .order_by(Agency.slug)
-    )
-    interpreters = await active_experts_where(Expert.kind == INTERPRETER)
+    agencies = await agencies_named(with_video)
+    interpreters = await active_of_kind(INTERPRETER)
     return DeskChoices(
         point=point,
-        agencies=tuple(
-            (a["slug"], {"fi": a["name_fi"], "sv": a["name_sv"], "en": a["name_en"]})
-            for a in agencies
-        ),
+        agencies=tuple(agencies),
         interpreter_languages=tuple(sorted({lang for i in interpreters for lang in i.languages})),
     )

@@ -27,7 +27,6 @@ from booking.joint.notices import notify_joint_change
 from booking.joint.search import (
     INTERPRETER,
     Participant,
-    PointRoom,
     ServicePointInfo,
     agencies_by_slug,
     candidates_per_agency,
@@ -48,6 +47,7 @@ from booking.video.rooms import (
     new_room_name,
 )
 from calendars.schedules import ExpertProfile
+from calendars.service_points import PointRoom
 from luukku.problems import (
     Conflict,
     FieldError,

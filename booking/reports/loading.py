@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from booking.bookings.slots import search_slots
-from booking.catalogue.services import ServiceInfo, active_experts_where, list_services
+from booking.catalogue.services import ServiceInfo, list_services
 from booking.engine.availability import ExpertSchedule, Interval, LocalHours
 from booking.quality.service_hours import service_hours_of
 from booking.quality.tables import ContactRequest, Feedback
@@ -23,10 +23,11 @@ from booking.reports.figures import (
     compute_report,
 )
 from booking.tables import Booking
+from calendars.absences import absences_between
+from calendars.agencies import agency_slugs
+from calendars.bookable_experts import active_advisors_of
 from calendars.directory import AgencyView, agencies_for, agency_id, check_agency_scope
 from calendars.schedules import TimeRange, load_working_calendars
-from calendars.tables import Absence, Agency, Expert
-from luukku.instants import clamped
 from luukku.problems import NotAllowed
 from staff.accounts import StaffMember
 
@@ -85,34 +86,20 @@ async def _experts(
 ) -> list[ExpertRow]:
     """The agencies' active advisors and whoever has bookings of their services, each with
     their working calendar; absences only (busy times of own calendars are working time)."""
-    profiles = await active_experts_where(
-        (Expert.agency.is_in([agency.id for agency in agencies]) & (Expert.kind == "advisor"))
-        | Expert.id.is_in(sorted(booked) or [0])
-    )
+    profiles = await active_advisors_of([agency.id for agency in agencies], also=booked)
     if not profiles:
         return []
     calendars = await load_working_calendars(profiles, start, end)
-    ids = [profile.id for profile in profiles]
-    away = await Absence.select(Absence.expert, Absence.starts_at, Absence.ends_at).where(
-        Absence.expert.is_in(ids) & (Absence.starts_at < end) & (Absence.ends_at > start)
-    )
     absences: dict[int, list[Interval]] = {}
-    for row in away:
-        absences.setdefault(row["expert"], []).append(
-            Interval(clamped(row["starts_at"]), clamped(row["ends_at"]))
-        )
+    for away in await absences_between([profile.id for profile in profiles], start, end):
+        absences.setdefault(away.expert_id, []).append(Interval(away.start, away.end))
     # A booked expert may have moved to another agency since.
-    agency_slugs = {
-        row["id"]: row["slug"]
-        for row in await Agency.select(Agency.id, Agency.slug).where(
-            Agency.id.is_in(sorted({p.agency_id for p in profiles}))
-        )
-    }
+    slugs = await agency_slugs(p.agency_id for p in profiles)
     return [
         ExpertRow(
             id=profile.id,
             name=profile.name,
-            agency=agency_slugs[profile.agency_id],
+            agency=slugs[profile.agency_id],
             schedule=ExpertSchedule(
                 expert_id=profile.id,
                 timezone=calendars[profile.id].timezone,

@@ -11,10 +11,11 @@ import httpx
 import icalendar
 import pytest
 
-from booking.bookings.calendar_push import ERROR_PREFIX, push_bookings
+from booking.bookings.calendar_push import push_bookings
 from booking.tables import CalendarPush
 from booking.video.rooms import read_join_token
 from calendars.caldav_push import event_href
+from calendars.caldav_targets import ERROR_PREFIX
 from calendars.fetching import Fetcher
 from calendars.tables import ExternalCalendar
 from luukku.settings import Settings
