@@ -25,6 +25,9 @@ from booking.bookings.calendar_push import push_bookings
 from booking.catalogue.admin_api import ServicesAdminController
 from booking.demo.cli import DemoCLIPlugin
 from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
+from booking.holds.api import HoldController
+from booking.holds.holding import book_with_hold
+from booking.holds.jobs import hold_jobs
 from booking.joint.api import JointSessionController
 from booking.piccolo_app import APP_CONFIG as BOOKING_APP
 from booking.quality.contact_api import (
@@ -99,6 +102,7 @@ def periodic_jobs(
         ),
         PeriodicJob("contact-escalations", timedelta(minutes=1), escalate_due),
         PeriodicJob("privacy", timedelta(days=1), lambda now: daily_privacy_job(retention, now)),
+        *hold_jobs(),
     ]
 
 
@@ -169,6 +173,7 @@ def create_app(
             readyz,
             ServiceController,
             BookingController,
+            HoldController,
             AuthController,
             StaffController,
             MyBookingsController,
@@ -202,6 +207,7 @@ def create_app(
             "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
             "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
+            "held_booking": Provide(lambda: book_with_hold, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
         plugins=[

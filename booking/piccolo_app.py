@@ -4,11 +4,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from booking.holds.tables import TABLES as HOLD_TABLES
 from booking.joint.tables import TABLES as JOINT_TABLES
 from booking.quality.tables import TABLES as QUALITY_TABLES
 from booking.tables import TABLES as CORE_TABLES
 
-TABLES = (*CORE_TABLES, *JOINT_TABLES, *QUALITY_TABLES)
+TABLES = (*CORE_TABLES, *HOLD_TABLES, *JOINT_TABLES, *QUALITY_TABLES)
 
 APP_CONFIG = AppConfig(
     app_name="booking",

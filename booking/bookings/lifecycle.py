@@ -7,16 +7,14 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from piccolo.columns import Column
-from piccolo.query.functions.aggregate import Count
 
+from booking.bookings.choosing import take_start
 from booking.bookings.cover import with_substitutes
 from booking.bookings.customers import Customer, clean_customer
 from booking.bookings.notices import notify_change
@@ -25,10 +23,10 @@ from booking.bookings.reservations import (
     expert_resource,
     lock_resources,
     release,
+    release_hold,
     reserve,
 )
 from booking.bookings.schemas import BookingCreate
-from booking.bookings.slots import expert_schedules
 from booking.catalogue.key_customers import key_customer_manager
 from booking.catalogue.services import (
     Localized,
@@ -39,7 +37,7 @@ from booking.catalogue.services import (
     get_service,
     get_service_by_id,
 )
-from booking.engine.availability import Refusal, check_start, reserved_interval
+from booking.engine.availability import reserved_interval
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile
@@ -97,78 +95,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _start_error(refusals: Iterable[Refusal | None], service: ServiceInfo) -> Exception:
-    """The most useful explanation when no candidate expert can take a start time."""
-    found = set(refusals)
-    messages = {
-        Refusal.PAST: "is in the past",
-        Refusal.NOTICE: f"must be at least {service.min_notice_minutes} minutes from now",
-        Refusal.HORIZON: f"is more than {service.horizon_days} days ahead",
-        Refusal.OFF_GRID: (
-            f"is not one of the service's start times "
-            f"(every {service.slot_interval_minutes} minutes from the start of working hours)"
-        ),
-        Refusal.OUTSIDE_HOURS: "is outside the service's hours",
-    }
-    for refusal in (Refusal.PAST, Refusal.NOTICE, Refusal.HORIZON):
-        if refusal in found:
-            return InvalidInput.field("start", messages[refusal])
-    if Refusal.UNAVAILABLE in found:
-        return SlotTaken("The time is no longer free.", [FieldError("start", "already booked")])
-    if Refusal.OFF_GRID in found:
-        return InvalidInput.field("start", messages[Refusal.OFF_GRID])
-    return InvalidInput.field("start", messages[Refusal.OUTSIDE_HOURS])
-
-
-def _instant(value: datetime, field: str = "start") -> datetime:
+def instant(value: datetime, field: str = "start") -> datetime:
     """`value` in UTC, or InvalidInput for instants outside any bookable calendar."""
     if not 2000 <= value.year <= 2999:
         raise InvalidInput.field(field, "is outside the calendar Luukku keeps")
     return value.astimezone(UTC).replace(microsecond=value.microsecond)
 
 
-async def _least_loaded(candidates: Sequence[ExpertProfile], start: datetime) -> ExpertProfile:
-    """Fewest confirmed bookings in the start's week (Monday to Sunday, the first candidate's
-    zone); ties go to the lowest expert id, so the choice is deterministic."""
-    zone = ZoneInfo(candidates[0].timezone)
-    local = start.astimezone(zone)
-    monday = local.date() - timedelta(days=local.weekday())
-    week_start = datetime.combine(monday, time(), zone).astimezone(UTC)
-    week_end = datetime.combine(monday + timedelta(days=7), time(), zone).astimezone(UTC)
-    rows = (
-        await Booking.select(Booking.expert, Count(alias="bookings"))
-        .where(
-            Booking.expert.is_in([e.id for e in candidates])
-            & (Booking.status == "confirmed")
-            & (Booking.starts_at >= week_start)
-            & (Booking.starts_at < week_end)
-        )
-        .group_by(Booking.expert)
-    )
-    load = Counter({row["expert"]: row["bookings"] for row in rows})
-    return min(candidates, key=lambda e: (load[e.id], e.id))
-
-
-async def _take_start(
-    service: ServiceInfo,
-    candidates: Sequence[ExpertProfile],
-    start: datetime,
-    now: datetime,
-    preferred: int | None = None,
-) -> ExpertProfile:
-    """Inside a booking transaction: the expert who gets `start`, checked by the same engine
-    that lists slots, or the reason nobody can. The `preferred` expert (the company's
-    key-customer manager) gets it whenever they are free."""
-    schedules = await expert_schedules(service, candidates, start, start + service.rules.duration)
-    refusals = {e.id: check_start(schedules[e.id], service.rules, start, now) for e in candidates}
-    free = [e for e in candidates if refusals[e.id] is None]
-    if not free:
-        raise _start_error(refusals.values(), service)
-    for expert in free:
-        if expert.id == preferred:
-            return expert
-    return free[0] if len(free) == 1 else await _least_loaded(free, start)
-
+HeldBooking = Callable[[BookingCreate, Settings, datetime], Awaitable[CreatedBooking]]
+"""Books a request carrying `hold_token` (booking.holds.holding.book_with_hold, which the app
+provides to the booking route as the `held_booking` dependency: holds sit above bookings)."""
 
 AfterInsert = Callable[[int], Awaitable[None]]
 """Runs inside the booking's transaction with the new booking's id (e.g. to link the contact
@@ -180,7 +116,10 @@ async def create_booking(
     settings: Settings,
     now: datetime,
     after_insert: AfterInsert | None = None,
+    hold_id: int | None = None,
 ) -> CreatedBooking:
+    """Book `request`; with `hold_id` (the caller checked the hold's token and set its expert)
+    the hold's time is released and booked in one transaction."""
     service = await get_service(request.service)
     check_channel_and_language(service, request.channel, request.language)
     customer = clean_customer(
@@ -197,7 +136,7 @@ async def create_booking(
             "privacy_notice_version",
             f"the current privacy notice is version {settings.privacy_notice_version}",
         )
-    start = _instant(request.start)
+    start = instant(request.start)
     candidates = await eligible_experts(
         service, request.channel, request.language, request.expert_id
     )
@@ -231,7 +170,7 @@ async def create_booking(
                 (start, notice, preferred),
                 settings,
                 now,
-                after_insert,
+                (after_insert, hold_id),
             )
         except SlotTaken:
             if attempt == attempts:
@@ -247,9 +186,10 @@ async def _insert_booking(
     choice: tuple[datetime, str, int | None],
     settings: Settings,
     now: datetime,
-    after_insert: AfterInsert | None,
+    hooks: tuple[AfterInsert | None, int | None],
 ) -> CreatedBooking:
     start, notice, preferred = choice
+    after_insert, hold_id = hooks
     token = secrets.token_urlsafe(32)
     end = start + service.rules.duration
     video_room = new_room_name() if request.channel == "video" else ""
@@ -257,7 +197,9 @@ async def _insert_booking(
         # Serialises writers per expert: the overlap and daily-limit checks below then see
         # every committed booking; the exclusion constraint stays as the last word.
         await lock_resources(expert_resource(e.id) for e in candidates)
-        expert = await _take_start(service, candidates, start, now, preferred)
+        if hold_id is not None:
+            await release_hold(hold_id)
+        expert = await take_start(service, candidates, start, now, preferred)
         booking = Booking(
             reference=new_reference(),
             service=service.id,
@@ -282,7 +224,7 @@ async def _insert_booking(
         )
         await booking.save()
         await reserve(
-            expert_resource(expert.id), reserved_interval(start, service.rules), booking.id
+            expert_resource(expert.id), reserved_interval(start, service.rules), booking.id, now
         )
         await notify_change(Change.CREATED, booking.to_dict(), service, settings, now)
         if after_insert is not None:
@@ -458,7 +400,7 @@ async def reschedule_booking(
 ) -> BookingView:
     """Move a booking to `new_start` with the same expert; the old time is freed only if the
     new one is taken, all in one transaction."""
-    start = _instant(new_start)
+    start = instant(new_start)
     async with booking_transaction():
         # Two changes of one booking queue up, so the second sees the first's result.
         reference = _reference(reference)
@@ -477,7 +419,7 @@ async def reschedule_booking(
         expert = await expert_profile(row["expert"])
         await lock_resources([expert_resource(expert.id)])
         await release(row["id"])
-        await _take_start(service, [expert], start, now)
+        await take_start(service, [expert], start, now)
         changes: dict[Column | str, Any] = {
             Booking.starts_at: start,
             Booking.ends_at: start + service.rules.duration,
@@ -487,7 +429,7 @@ async def reschedule_booking(
         }
         await Booking.update(changes).where(Booking.id == row["id"])
         await reserve(
-            expert_resource(expert.id), reserved_interval(start, service.rules), row["id"]
+            expert_resource(expert.id), reserved_interval(start, service.rules), row["id"], now
         )
         moved = {**row, **_by_name(changes)}
         await notify_change(Change.RESCHEDULED, moved, service, settings, now)

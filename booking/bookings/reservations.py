@@ -2,6 +2,12 @@
 
 PostgreSQL refuses overlapping rows per resource with an exclusion constraint; SQLite runs every
 booking write in an IMMEDIATE transaction, so the overlap check below cannot race.
+
+A hold's row carries `expires_at`. An exclusion constraint cannot compare with now(), so the
+expiry is part of the overlap rule in two places instead: every reader counts only rows with no
+`expires_at` or one still ahead, and every writer, under the resource's lock, first deletes the
+expired hold rows in its way (`clear_expired_holds`) and then inserts; the constraint then sees
+only live rows. No job has to run for an expired hold's time to be free again.
 """
 
 from __future__ import annotations
@@ -51,10 +57,10 @@ async def lock_resources(resources: Iterable[str]) -> None:
 
 
 async def reservations_of(
-    resources: Iterable[str], start: datetime, end: datetime
+    resources: Iterable[str], start: datetime, end: datetime, now: datetime
 ) -> dict[str, list[Interval]]:
-    """Reserved intervals of each resource overlapping [start, end); one query (none when
-    there are no resources)."""
+    """Reserved intervals of each resource overlapping [start, end), holds expired by `now`
+    left out; one query (none when there are no resources)."""
     names = list(resources)
     if not names:
         return {}
@@ -62,6 +68,7 @@ async def reservations_of(
         Reservation.resource.is_in(names)
         & (Reservation.starts_at < end)
         & (Reservation.ends_at > start)
+        & (Reservation.expires_at.is_null() | (Reservation.expires_at > now))
     )
     held: dict[str, list[Interval]] = defaultdict(list)
     if Reservation._meta.db.engine_type != "sqlite":
@@ -104,23 +111,62 @@ async def reservations_of(
     return held
 
 
-async def reserve(resource: str, interval: Interval, booking_id: int) -> None:
-    """Hold `interval` of `resource` for a booking; call inside booking_transaction()."""
-    taken = await Reservation.exists().where(
+async def clear_expired_holds(resource: str, interval: Interval, now: datetime) -> None:
+    """Delete the expired hold rows of `resource` overlapping `interval`, so that the row
+    about to be inserted meets only live ones; inside booking_transaction(), after
+    lock_resources() of `resource`."""
+    await Reservation.delete().where(
         (Reservation.resource == resource)
+        & (Reservation.starts_at < interval.end)
+        & (Reservation.ends_at > interval.start)
+        & Reservation.expires_at.is_not_null()
+        & (Reservation.expires_at <= now)
+    )
+
+
+async def _insert_free(reservation: Reservation, now: datetime) -> None:
+    interval = Interval(reservation.starts_at, reservation.ends_at)
+    await clear_expired_holds(reservation.resource, interval, now)
+    taken = await Reservation.exists().where(
+        (Reservation.resource == reservation.resource)
         & (Reservation.starts_at < interval.end)
         & (Reservation.ends_at > interval.start)
     )
     if taken:
         raise SlotTaken("The time is no longer free.")
-    await Reservation.insert(
+    await Reservation.insert(reservation)
+
+
+async def reserve(resource: str, interval: Interval, booking_id: int, now: datetime) -> None:
+    """Hold `interval` of `resource` for a booking; call inside booking_transaction()."""
+    await _insert_free(
+        Reservation(
+            resource=resource, starts_at=interval.start, ends_at=interval.end, booking=booking_id
+        ),
+        now,
+    )
+
+
+async def reserve_for_hold(
+    resource: str, interval: Interval, hold_id: int, expires_at: datetime, now: datetime
+) -> None:
+    """Hold `interval` of `resource` for a hold until `expires_at`; inside
+    booking_transaction(), after lock_resources() of `resource`."""
+    await _insert_free(
         Reservation(
             resource=resource,
             starts_at=interval.start,
             ends_at=interval.end,
-            booking=booking_id,
-        )
+            hold=hold_id,
+            expires_at=expires_at,
+        ),
+        now,
     )
+
+
+async def release_hold(hold_id: int) -> None:
+    """Free the time a hold keeps (its row goes; the hold's own row is its domain's)."""
+    await Reservation.delete().where(Reservation.hold == hold_id)
 
 
 async def release(booking_id: int) -> None:

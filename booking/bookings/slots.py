@@ -68,7 +68,11 @@ async def _bookings_per_day(
 
 
 async def expert_schedules(
-    service: ServiceInfo | None, experts: Sequence[ExpertProfile], start: datetime, end: datetime
+    service: ServiceInfo | None,
+    experts: Sequence[ExpertProfile],
+    start: datetime,
+    end: datetime,
+    now: datetime,
 ) -> dict[int, ExpertSchedule]:
     """What the engine needs about `experts` around [start, end), in a fixed number of queries;
     with a service, also how many of its bookings each has per day (its daily limit)."""
@@ -76,7 +80,9 @@ async def expert_schedules(
         return {}
     load_start, load_end = start - _PADDING, end + _PADDING
     calendars = await load_working_calendars(experts, load_start, load_end)
-    held = await reservations_of((expert_resource(e.id) for e in experts), load_start, load_end)
+    held = await reservations_of(
+        (expert_resource(e.id) for e in experts), load_start, load_end, now
+    )
     per_day = (
         await _bookings_per_day(service, experts, load_start, load_end)
         if service is not None and service.daily_limit is not None
@@ -109,7 +115,7 @@ async def find_slots(
     now: datetime,
 ) -> list[Slot]:
     """Bookable start times in [start, end), each with the experts free then."""
-    schedules = await expert_schedules(service, experts, start, end)
+    schedules = await expert_schedules(service, experts, start, end, now)
     return bookable_slots(schedules, service.rules, start, end, now)
 
 

@@ -97,6 +97,7 @@ async def move_to_substitute(
                         expert_resource(substitute),
                         Interval(interval["starts_at"], interval["ends_at"]),
                         row["id"],
+                        now,
                     )
                 except SlotTaken as exc:
                     raise SlotTaken(
