@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -16,8 +16,12 @@ from app import create_app
 from booking.tables import Booking, Reservation
 from luukku.clock import FixedClock
 from luukku.settings import Settings
-from tests.booking.test_double_booking import overlapping_reservations
 from testdata.factories import booking_body, make_agency, make_expert, make_service
+from tests.booking.test_double_booking import (  # noqa: F401 (a fixture)
+    HELSINKI,
+    overlapping_reservations,
+    two_app_processes,
+)
 from tests.conftest import NOW
 
 START = "2026-11-24T10:00:00+02:00"
@@ -93,7 +97,11 @@ async def test_a_hold_racing_a_booking_of_the_same_time_lets_exactly_one_win(
                 holder.post("/api/v1/holds", json=hold_body(start)),
                 booker.post("/api/v1/bookings", json=booking_body(start)),
             )
-            assert sorted((hold.status_code, booking.status_code)) == [201, 409], start
+            assert sorted((hold.status_code, booking.status_code)) == [201, 409], (
+                start,
+                hold.text,
+                booking.text,
+            )
             # The holder's next hold releases this one: keep each round's winner apart.
             if hold.status_code == 201:
                 await holder.delete(f"/api/v1/holds/{hold.json()['hold_token']}")
@@ -219,3 +227,67 @@ async def test_an_expired_hold_may_be_taken_again_by_another_caller(
     async with caller(one_minute_holds._transport.app, "10.0.0.11") as other:  # type: ignore[attr-defined]
         assert (await other.post("/api/v1/holds", json=hold_body())).status_code == 201
     assert await Reservation.count() == 1
+
+
+def _weekday_ten_oclock(days_ahead: int) -> str:
+    """A weekday 10.00 in Helsinki `days_ahead` from today (app processes read the real clock)."""
+    day = datetime.now(UTC).astimezone(HELSINKI).date() + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, datetime.min.time().replace(hour=10), HELSINKI).isoformat()
+
+
+def _from(address: str) -> httpx.AsyncClient:
+    """A real HTTP client whose connections leave from `address` (a distinct API caller)."""
+    return httpx.AsyncClient(timeout=60, transport=httpx.AsyncHTTPTransport(local_address=address))
+
+
+@pytest.mark.slow
+async def test_forty_holds_across_two_app_processes_give_exactly_one_winner(
+    two_app_processes: list[str], one_expert: int
+):
+    body = hold_body(_weekday_ten_oclock(7))
+    clients = [_from(f"127.0.0.{n}") for n in range(2, 42)]
+    try:
+        responses = await asyncio.gather(
+            *(
+                http.post(f"{two_app_processes[n % 2]}/api/v1/holds", json=body)
+                for n, http in enumerate(clients)
+            )
+        )
+    finally:
+        for http in clients:
+            await http.aclose()
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 409: 39}, [r.text for r in responses if r.status_code >= 500][:3]
+    assert await overlapping_reservations() == []
+
+
+@pytest.mark.slow
+async def test_holds_racing_bookings_across_two_app_processes_one_wins_each_time(
+    two_app_processes: list[str], one_expert: int
+):
+    async with _from("127.0.0.2") as http:
+        for days in (8, 13, 20):
+            start = _weekday_ten_oclock(days)
+            hold, booking = await asyncio.gather(
+                http.post(f"{two_app_processes[0]}/api/v1/holds", json=hold_body(start)),
+                http.post(f"{two_app_processes[1]}/api/v1/bookings", json=booking_body(start)),
+            )
+            assert sorted((hold.status_code, booking.status_code)) == [201, 409], (
+                start,
+                hold.text,
+                booking.text,
+            )
+            if hold.status_code == 201:
+                token = hold.json()["hold_token"]
+                without = await http.post(
+                    f"{two_app_processes[1]}/api/v1/bookings", json=booking_body(start)
+                )
+                assert without.status_code == 409
+                with_token = await http.post(
+                    f"{two_app_processes[1]}/api/v1/bookings",
+                    json=booking_body(start, hold_token=token),
+                )
+                assert with_token.status_code == 201
+    assert await overlapping_reservations() == []
