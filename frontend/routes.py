@@ -18,6 +18,7 @@ from frontend.contact_pages import ContactPages, FeedbackPages
 from frontend.data_request_pages import DataRequestPages
 from frontend.desk_pages import DeskPages
 from frontend.error_pages import error_page, to_login
+from frontend.hold_pages import HoldPages
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
 from frontend.public_pages import CataloguePages, ServicePages
@@ -59,6 +60,7 @@ def web_routers() -> list[ControllerRouterHandler]:
         route_handlers=[
             CataloguePages,
             ServicePages,
+            HoldPages,
             BookingPages,
             InfoPages,
             ContactPages,

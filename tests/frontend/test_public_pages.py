@@ -73,7 +73,9 @@ async def test_service_page_shows_next_free_times_and_the_week_in_helsinki_time(
     assert page.status_code == 200
     # The clock stands at Monday 23.11. 10.00 Helsinki; two hours' notice makes 12.00 the first.
     first = re.search(
-        r'<ul class="slot-list">\s*<li><a class="slot" href="([^"]+)">([^<]+)</a>', page.text
+        r'<ul class="slot-list">\s*<li><button type="submit" class="slot" name="start" '
+        r'value="([^"]+)">([^<]+)</button>',
+        page.text,
     )
     assert first, page.text
     assert first[2] == "maanantai 23. marraskuuta 2026 12.00"
