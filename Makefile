@@ -87,6 +87,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.slots
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.joint
+	$(BIN)/python -m bench.holds
 	$(BIN)/python -m bench.notifications
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.ratio
