@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -19,32 +19,15 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 
-from booking.agenda.api import AbsenceBookingsController, MyBookingsController, join_meeting
-from booking.bookings.api import BookingController, ServiceController
-from booking.bookings.calendar_push import push_bookings
-from booking.catalogue.admin_api import ServicesAdminController
-from booking.demo.cli import DemoCLIPlugin
-from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
-from booking.holds.api import HoldController
-from booking.holds.holding import book_with_hold
-from booking.holds.jobs import hold_jobs
-from booking.joint.api import JointSessionController
+from booking import plugin as booking_plugin
 from booking.piccolo_app import APP_CONFIG as BOOKING_APP
-from booking.quality.contact_api import (
-    ContactRequestController,
-    KeyCustomerController,
-    StaffContactRequestController,
-)
-from booking.quality.contact_requests import escalate_due
-from booking.quality.feedback_api import FeedbackController, OutcomeController
-from booking.reports.api import ReportController
+from booking.plugin import BookingPlugin
 from booking.retention import BOOKING_ANONYMISERS
-from calendars.admin_api import CalendarsAdminController
+from calendars import plugin as calendars_plugin
 from calendars.credentials import PasswordCipher
-from calendars.external import SYNC_EVERY, sync_due_calendars
 from calendars.fetching import Fetcher
 from calendars.piccolo_app import APP_CONFIG as CALENDARS_APP
-from calendars.self_service_api import ExternalCalendarController, OwnCalendarController
+from calendars.plugin import CalendarsPlugin
 from frontend.error_pages import not_found
 from frontend.routes import csrf_config, web_routers
 from frontend.templating import template_config
@@ -61,21 +44,22 @@ from luukku.problems import (
 )
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
-from notifications.delivery import SEND_EVERY, Delivery, send_due
+from notifications import plugin as notifications_plugin
+from notifications.delivery import Delivery
 from notifications.messages import Sender
 from notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS_APP
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
-from privacy.api import AuditLogController, DataRequestController
-from privacy.jobs import daily_privacy_job
+from privacy import plugin as privacy_plugin
+from privacy.plugin import PrivacyPlugin
 from privacy.retention import Retention
 from security.headers import security_headers
 from security.piccolo_app import APP_CONFIG as SECURITY_APP
 from security.rate_limits import RateLimiter, counters_for, rules_from
 from staff.accounts import is_revoked
-from staff.api import AuthController, StaffController, retrieve_staff_member
+from staff.api import retrieve_staff_member
 from staff.auth import TokenIssuer, staff_auth
-from staff.cli import StaffCLIPlugin
+from staff.plugin import StaffPlugin
 
 ALL_TABLES: tuple[type[Table], ...] = tuple(
     table
@@ -88,21 +72,12 @@ ALL_TABLES: tuple[type[Table], ...] = tuple(
 def periodic_jobs(
     fetcher: Fetcher, delivery: Delivery, settings: Settings, retention: Retention
 ) -> list[PeriodicJob]:
-    """What `litestar worker` (or the in-app worker) runs."""
-    cipher = PasswordCipher.from_settings(settings)
+    """What `litestar worker` (or the in-app worker) runs: each domain's own jobs."""
     return [
-        PeriodicJob("notifications", SEND_EVERY, lambda now: send_due(delivery, now)),
-        PeriodicJob(
-            "external-calendars",
-            timedelta(minutes=1),
-            lambda now: sync_due_calendars(fetcher, now, every=SYNC_EVERY, cipher=cipher),
-        ),
-        PeriodicJob(
-            "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
-        ),
-        PeriodicJob("contact-escalations", timedelta(minutes=1), escalate_due),
-        PeriodicJob("privacy", timedelta(days=1), lambda now: daily_privacy_job(retention, now)),
-        *hold_jobs(),
+        *notifications_plugin.periodic_jobs(delivery),
+        *calendars_plugin.periodic_jobs(fetcher, settings),
+        *booking_plugin.periodic_jobs(fetcher, settings),
+        *privacy_plugin.periodic_jobs(retention),
     ]
 
 
@@ -112,34 +87,27 @@ def retention_registry(settings: Settings) -> Retention:
     return Retention((*BOOKING_ANONYMISERS, *NOTIFICATION_ANONYMISERS), settings.retention_months)
 
 
-def create_app(
-    settings: Settings | None = None,
-    clock: Clock | None = None,
-    engine: Engine | None = None,  # type: ignore[type-arg]
-    fetcher: Fetcher | None = None,
-    mailer: Mailer | None = None,
-) -> Litestar:
-    """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
-    settings = settings or Settings.from_env()
-    settings.signing_secret()  # refuse to start in production without SECRET_KEY
-    clock = clock or SystemClock()
-    fetcher = fetcher or Fetcher()
+def _delivery(settings: Settings, mailer: Mailer | None) -> Delivery:
+    """The sender of the outbox: the test's mailer, else a pool of SMTP connections."""
     smtp = SmtpConfig.from_settings(settings)
-    delivery = Delivery(
+    return Delivery(
         mailers=(mailer,)
         if mailer is not None
         else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
     )
-    retention = retention_registry(settings)
-    jobs = periodic_jobs(fetcher, delivery, settings, retention)
-    owns_engine = engine is None
-    engine = engine or engine_from_url(settings.database_url)
-    bind_tables(engine, ALL_TABLES)
-    counters = counters_for(settings, engine)
-    rate_limiter = RateLimiter(
-        counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
-    )
+
+
+def _lifespan(
+    settings: Settings,
+    clock: Clock,
+    engine: Engine,  # type: ignore[type-arg]
+    owns_engine: bool,
+    jobs: list[PeriodicJob],
+    counters: Any,
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """The app's life: the connection pool (when the app owns the engine), WAL on SQLite, and
+    the in-app worker when `RUN_WORKER_IN_APP`."""
 
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
@@ -163,40 +131,39 @@ def create_app(
             if owns_engine and isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
 
+    return database
+
+
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,  # type: ignore[type-arg]
+    fetcher: Fetcher | None = None,
+    mailer: Mailer | None = None,
+) -> Litestar:
+    """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
+    settings = settings or Settings.from_env()
+    settings.signing_secret()  # refuse to start in production without SECRET_KEY
+    clock = clock or SystemClock()
+    fetcher = fetcher or Fetcher()
+    delivery = _delivery(settings, mailer)
+    retention = retention_registry(settings)
+    jobs = periodic_jobs(fetcher, delivery, settings, retention)
+    owns_engine = engine is None
+    engine = engine or engine_from_url(settings.database_url)
+    bind_tables(engine, ALL_TABLES)
+    counters = counters_for(settings, engine)
+    rate_limiter = RateLimiter(
+        counters, rules_from(settings), clock, enabled=settings.rate_limits_enabled
+    )
+
+    database = _lifespan(settings, clock, engine, owns_engine, jobs, counters)
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
     cipher = PasswordCipher.from_settings(settings)
 
     return Litestar(
-        route_handlers=[
-            healthz,
-            readyz,
-            ServiceController,
-            BookingController,
-            HoldController,
-            AuthController,
-            StaffController,
-            MyBookingsController,
-            AbsenceBookingsController,
-            CalendarsAdminController,
-            OwnCalendarController,
-            ExternalCalendarController,
-            ServicesAdminController,
-            ReportController,
-            FeedController,
-            MyFeedController,
-            AgencyFeedController,
-            JointSessionController,
-            join_meeting,
-            ContactRequestController,
-            StaffContactRequestController,
-            KeyCustomerController,
-            OutcomeController,
-            FeedbackController,
-            AuditLogController,
-            DataRequestController,
-            *web_routers(),
-        ],
+        route_handlers=[healthz, readyz, *web_routers()],
         on_app_init=[auth.on_app_init],
         before_send=[security_headers(settings)],
         request_max_body_size=settings.max_request_body_bytes,
@@ -207,14 +174,15 @@ def create_app(
             "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
             "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
-            "held_booking": Provide(lambda: book_with_hold, use_cache=True, sync_to_thread=False),
         },
         lifespan=[database],
         plugins=[
             problem_details_plugin(),
             WorkerCLIPlugin(),
-            StaffCLIPlugin(),
-            DemoCLIPlugin(),
+            StaffPlugin(),
+            CalendarsPlugin(),
+            BookingPlugin(),
+            PrivacyPlugin(),
         ],
         template_config=template_config(),
         csrf_config=csrf_config(settings),

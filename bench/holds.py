@@ -26,20 +26,10 @@ import httpx
 from piccolo.engine.postgres import PostgresEngine
 
 from app import ALL_TABLES, create_app
+from bench.harness import display_url, migrate, prepare_postgres
 from bench.report import machine_line, record_figures, write_section
-from bench.slots import (
-    DEFAULT_POSTGRES_URL,
-    NOW,
-    SEED,
-    TARGET_DAYS,
-    display_url,
-    fresh_sqlite,
-    migrate,
-    prepare_postgres,
-    search_params,
-    seed,
-    service_slug,
-)
+from bench.slots import DEFAULT_POSTGRES_URL, fresh_sqlite, search_params
+from bench.slots_world import NOW, SEED, TARGET_DAYS, seed, service_slug
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
@@ -149,7 +139,8 @@ def report(runs: list[Run], skipped: list[str], machine: str) -> str:
     lines = [
         "## Slot search with live holds (`python -m bench.holds`)",
         "",
-        f"{EXPERTS} experts about 30 % booked (the slot benchmark's data), a {DAYS}-day search (the slot benchmark's target case), "
+        f"{EXPERTS} experts about 30 % booked (the slot benchmark's data), a {DAYS}-day "
+        "search (the slot benchmark's target case), "
         f"{ROUNDS} alternating rounds of {REQUESTS_PER_ROUND} requests without holds and with "
         f"{HOLDS} live holds taken through `POST /api/v1/holds` by {HOLDS} callers. Target: "
         f"at most {TARGET_OVERHEAD:.0%} over the search without holds. {machine}",

@@ -28,8 +28,8 @@ import httpx
 from piccolo.engine.postgres import PostgresEngine
 
 from app import ALL_TABLES, create_app
+from bench.harness import count_queries, display_url, migrate, prepare_postgres
 from bench.report import record_figures
-from bench.slots import count_queries, display_url, migrate, prepare_postgres
 from booking.tables import Reservation
 from calendars.tables import Agency, Expert, Room, ServicePoint, ServicePointHours, WorkingHours
 from luukku.clock import FixedClock

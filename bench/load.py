@@ -42,8 +42,9 @@ import httpx
 from aiosmtpd.controller import Controller
 from piccolo.engine.postgres import PostgresEngine
 
+from bench.harness import display_url, migrate, prepare_postgres
 from bench.report import machine_line, record_figures, write_section
-from bench.slots import display_url, migrate, prepare_postgres, seed, service_slug
+from bench.slots_world import seed, service_slug
 from booking.feeds.tokens import issue_feed_token
 from calendars.tables import Expert
 from luukku.database import bind_tables, engine_from_url

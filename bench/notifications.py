@@ -24,8 +24,8 @@ from pathlib import Path
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from bench.report import record_figures
-from bench.slots import _cpu_model, _version, display_url, migrate, prepare_postgres
+from bench.harness import display_url, migrate, package_version, prepare_postgres
+from bench.report import cpu_model, record_figures
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
 from notifications.delivery import Delivery, send_due
@@ -177,11 +177,11 @@ def report(runs: list[Run], skipped: list[str], load: float, versions: dict[str,
     lines = [
         f"Run of {datetime.now(UTC):%Y-%m-%d} (`make bench`).",
         "",
-        f"- Machine: {platform.platform()}, {_cpu_model()}, {os.cpu_count()} CPUs; load "
+        f"- Machine: {platform.platform()}, {cpu_model()}, {os.cpu_count()} CPUs; load "
         f"average {load:.2f} when the run started. Workers, SMTP server and database share it.",
         f"- Software: Python {platform.python_version()}, "
         + ", ".join(f"{name} {version}" for name, version in versions.items())
-        + f"; aiosmtplib {_version('aiosmtplib')}, aiosmtpd {_version('aiosmtpd')}.",
+        + f"; aiosmtplib {package_version('aiosmtplib')}, aiosmtpd {package_version('aiosmtpd')}.",
         f"- Data: {MESSAGES:,} due reminders (fi/sv/en in turn), each to its own address; "
         "text and HTML parts; the server writes every message to disk.",
         *(f"- {note}" for note in skipped),

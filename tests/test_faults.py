@@ -8,7 +8,7 @@ booking. The other faults are tested where their code lives:
   tests/calendars/test_external.py (`test_a_hanging_source_does_not_hold_up_…`);
 - a notification worker SIGKILLed mid-batch, nothing lost or sent twice:
   tests/notifications/test_workers.py;
-- several worker processes running each periodic job once per slot: tests/test_worker.py."""
+- several worker processes running each periodic job once per slot: tests/luukku/test_worker.py."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import asyncio
 import os
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -33,6 +34,16 @@ from tests.tcp_proxy import TcpProxy, free_port
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 ZONE = ZoneInfo("Europe/Helsinki")
+
+
+async def _until(condition: Callable[[], bool], seconds: float = 60) -> None:
+    """Wait until `condition` holds (each phase lasts as many answers as it needs, not a
+    fixed time); fail after `seconds`."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"condition not met in {seconds} s")
+        await asyncio.sleep(0.02)
 
 
 async def _until_ready(client: httpx.AsyncClient, path: str) -> None:
@@ -102,11 +113,14 @@ async def test_database_outage_answers_503_recovers_and_loses_no_booking(
                         assert response.headers["retry-after"]
                     await asyncio.sleep(0.02)
 
+            def answered(during: str) -> int:
+                return sum(n for (when, _), n in seen.items() if when == during)
+
             users = [asyncio.create_task(user()) for _ in range(4)]
-            await asyncio.sleep(2)
+            await _until(lambda: answered("before") >= 20)
             await proxy.cut()
             phase = "down"
-            await asyncio.sleep(3)
+            await _until(lambda: answered("down") >= 20)
             ready = await client.get("/readyz")
             assert ready.status_code == 503
             assert ready.headers["content-type"].startswith("application/problem+json")
@@ -114,7 +128,7 @@ async def test_database_outage_answers_503_recovers_and_loses_no_booking(
             await proxy.restore()
             await _until_ready(client, "/readyz")
             phase = "restored"
-            await asyncio.sleep(2)
+            await _until(lambda: answered("restored") >= 20)
             stopping.set()
             await asyncio.gather(*users)
     finally:

@@ -15,9 +15,9 @@ from litestar.response import Redirect
 from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from booking.agenda.agenda import expert_agenda
 from booking.agenda.meetings import meeting_for
 from booking.bookings.answers import booking_out
-from booking.bookings.lifecycle import bookings_of_expert
 from booking.bookings.schemas import (
     BookingOut,
     CustomerOut,
@@ -27,13 +27,11 @@ from booking.bookings.schemas import (
     JointSessionPart,
 )
 from booking.bookings.substitutes import bookings_inside_absence, move_to_substitute
-from booking.joint.sessions import JointSessionView, ParticipantView, joint_sessions_of_expert
+from booking.joint.sessions import JointSessionView, ParticipantView
 from luukku.clock import Clock
 from luukku.database import RowId
-from luukku.local_time import search_range
+from luukku.local_time import default_zone, search_range
 from luukku.settings import Settings
-from notifications.outbox import delivery_problems
-from security import audit
 from security.rate_limits import rate_limited
 from staff.accounts import StaffMember
 
@@ -53,17 +51,9 @@ class MyBookingsController(Controller):
         member = request.user
         if member.expert_id is None:
             return []
-        range_start, range_end = search_range(
-            start, end, ZoneInfo(settings.default_timezone), settings
-        )
-        views = await bookings_of_expert(member.expert_id, range_start, range_end)
-        joint = await joint_sessions_of_expert(member.expert_id, range_start, range_end, settings)
-        problems = await delivery_problems([view.reference for view in views])
-        seen = [view.reference for view in views] + [view.reference for view in joint]
-        if seen:
-            await audit.record(
-                audit.staff_actor(member), "view", f"expert:{member.expert_id}", " ".join(seen)
-            )
+        range_start, range_end = search_range(start, end, default_zone(settings), settings)
+        agenda = await expert_agenda(member, member.expert_id, range_start, range_end, settings)
+        views, joint, problems = agenda.bookings, agenda.joint_sessions, agenda.problems
         entries = [
             msgspec.structs.replace(
                 booking_out(view, settings, for_expert=True),
@@ -141,11 +131,6 @@ class AbsenceBookingsController(Controller):
         absence_id: RowId,
     ) -> list[BookingOut]:
         views = await bookings_inside_absence(request.user, absence_id)
-        if views:
-            references = " ".join(view.reference for view in views)
-            await audit.record(
-                audit.staff_actor(request.user), "view", f"absence:{absence_id}", references
-            )
         return [booking_out(view, settings, for_expert=True) for view in views]
 
     @post("/move-to-substitute", summary="Move them all to the substitute", status_code=200)
@@ -157,10 +142,6 @@ class AbsenceBookingsController(Controller):
         absence_id: RowId,
     ) -> MovedOut:
         moved = await move_to_substitute(request.user, absence_id, settings, clock.now())
-        if moved:
-            await audit.record(
-                audit.staff_actor(request.user), "change", f"absence:{absence_id}", " ".join(moved)
-            )
         return MovedOut(moved=moved)
 
 

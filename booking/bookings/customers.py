@@ -10,7 +10,9 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fi import ytunnus
 
+from booking.bookings.schemas import CustomerIn
 from luukku.problems import FieldError, InvalidInput
+from luukku.settings import Settings
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -91,3 +93,29 @@ def clean_customer(
         business_id=normalised_business_id,
         language=language,
     )
+
+
+def customer_from_request(
+    details: CustomerIn,
+    language: str,
+    notice_version: str | None,
+    settings: Settings,
+) -> tuple[Customer, str]:
+    """The customer of a booking or contact request as sent, checked and normalised, with
+    the privacy notice version they accepted (the current one when unsaid; an older one is
+    refused, naming `privacy_notice_version`)."""
+    customer = clean_customer(
+        name=details.name,
+        email=details.email,
+        phone=details.phone,
+        company=details.company,
+        business_id=details.business_id,
+        language=details.language or language,
+    )
+    notice = notice_version or settings.privacy_notice_version
+    if notice != settings.privacy_notice_version:
+        raise InvalidInput.field(
+            "privacy_notice_version",
+            f"the current privacy notice is version {settings.privacy_notice_version}",
+        )
+    return customer, notice

@@ -16,7 +16,7 @@ from piccolo.columns import Column
 
 from booking.bookings.choosing import take_start
 from booking.bookings.cover import with_substitutes
-from booking.bookings.customers import Customer, clean_customer
+from booking.bookings.customers import Customer, customer_from_request
 from booking.bookings.notices import notify_change
 from booking.bookings.reservations import (
     booking_transaction,
@@ -44,6 +44,8 @@ from calendars.schedules import ExpertProfile
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
+from security import audit
+from staff.accounts import StaffMember
 
 MANAGE_TOKEN_VALIDITY_AFTER_END = timedelta(days=30)
 # Crockford's base32 without look-alikes: references are read aloud over the phone.
@@ -122,20 +124,9 @@ async def create_booking(
     the hold's time is released and booked in one transaction."""
     service = await get_service(request.service)
     check_channel_and_language(service, request.channel, request.language)
-    customer = clean_customer(
-        name=request.customer.name,
-        email=request.customer.email,
-        phone=request.customer.phone,
-        company=request.customer.company,
-        business_id=request.customer.business_id,
-        language=request.customer.language or request.language,
+    customer, notice = customer_from_request(
+        request.customer, request.language, request.privacy_notice_version, settings
     )
-    notice = request.privacy_notice_version or settings.privacy_notice_version
-    if notice != settings.privacy_notice_version:
-        raise InvalidInput.field(
-            "privacy_notice_version",
-            f"the current privacy notice is version {settings.privacy_notice_version}",
-        )
     start = instant(request.start)
     candidates = await eligible_experts(
         service, request.channel, request.language, request.expert_id
@@ -353,7 +344,14 @@ async def expert_booking(expert_id: int, reference: str) -> BookingView:
 MAX_STAFF_NOTES = 4000
 
 
-async def set_staff_notes(expert_id: int, reference: str, notes: str) -> None:
+async def read_own_booking(member: StaffMember, expert_id: int, reference: str) -> BookingView:
+    """One of the expert's own bookings, as `member` reads it (recorded in the audit log)."""
+    view = await expert_booking(expert_id, reference)
+    await audit.record(audit.staff_actor(member), "view", f"booking:{view.reference}")
+    return view
+
+
+async def set_staff_notes(member: StaffMember, expert_id: int, reference: str, notes: str) -> None:
     """Replace the expert's notes on one of their own bookings (NotFound for anyone else's).
     Notes change nothing the customer or a calendar sees, so the booking's SEQUENCE stays."""
     notes = notes.replace("\x00", "").strip()
@@ -361,6 +359,7 @@ async def set_staff_notes(expert_id: int, reference: str, notes: str) -> None:
         raise InvalidInput.field("notes", f"at most {MAX_STAFF_NOTES} characters")
     view = await expert_booking(expert_id, reference)
     await Booking.update({Booking.staff_notes: notes}).where(Booking.reference == view.reference)
+    await audit.record(audit.staff_actor(member), "change", f"booking:{view.reference}", "notes")
 
 
 async def get_booking(reference: str, token: str, now: datetime) -> BookingView:

@@ -25,6 +25,7 @@ from calendars.tables import Absence
 from luukku.problems import FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
+from security import audit
 from staff.accounts import StaffMember
 
 
@@ -57,11 +58,15 @@ async def bookings_inside_absence(member: StaffMember, absence_id: int) -> list[
     views = await bookings_of_expert(
         absence.expert_id, absence.start - timedelta(days=1), absence.end
     )
-    return [
+    inside = [
         view
         for view in views
         if view.status == "confirmed" and view.start < absence.end and view.end > absence.start
     ]
+    if inside:
+        references = " ".join(view.reference for view in inside)
+        await audit.record(audit.staff_actor(member), "view", f"absence:{absence_id}", references)
+    return inside
 
 
 async def move_to_substitute(
@@ -119,4 +124,8 @@ async def move_to_substitute(
                 previous_expert_id=absence.expert_id,
             )
             moved.append(row["reference"])
+    if moved:
+        await audit.record(
+            audit.staff_actor(member), "change", f"absence:{absence_id}", " ".join(moved)
+        )
     return moved

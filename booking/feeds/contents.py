@@ -23,7 +23,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -33,14 +33,16 @@ from piccolo.querystring import QueryString
 
 from booking.bookings.lifecycle import hash_token
 from booking.catalogue.services import Localized
+from booking.feeds.events import row_event
 from booking.feeds.joint import joint_events, joint_fingerprint
 from booking.feeds.tables import FeedToken
+from booking.feeds.wording import FEED_WORDING, customer_shown
 from booking.tables import Booking
 from booking.video.rooms import expert_attendee, meeting_link
 from calendars.tables import Expert
 from luukku.problems import NotFound
 from luukku.settings import Settings
-from notifications.ical import EventStatus, FeedCalendar, FeedEvent, event_uid, render_feed
+from notifications.ical import FeedCalendar, FeedEvent, render_feed
 
 FEED_PAST = timedelta(days=30)
 FEED_HORIZON = timedelta(days=400)
@@ -68,66 +70,6 @@ class Feed:
     last_modified: datetime
     """The latest change of an event in the feed; the token's creation when there is none."""
     events: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Wording:
-    """A feed's fixed texts in one language."""
-
-    service: str
-    channel: str
-    expert: str
-    customer: str
-    business_id: str
-    email: str
-    phone: str
-    video: str
-    booking: str
-    cancelled: str
-    channels: dict[str, str]
-
-
-_WORDING = {
-    "fi": _Wording(
-        service="Palvelu",
-        channel="Kanava",
-        expert="Asiantuntija",
-        customer="Asiakas",
-        business_id="Y-tunnus",
-        email="Sähköposti",
-        phone="Puhelin",
-        video="Videoyhteys",
-        booking="Varaus",
-        cancelled="PERUTTU",
-        channels={"in_person": "Käynti", "phone": "Puhelin", "video": "Video"},
-    ),
-    "sv": _Wording(
-        service="Tjänst",
-        channel="Kanal",
-        expert="Expert",
-        customer="Kund",
-        business_id="FO-nummer",
-        email="E-post",
-        phone="Telefon",
-        video="Videolänk",
-        booking="Bokning",
-        cancelled="INSTÄLLD",
-        channels={"in_person": "Besök", "phone": "Telefon", "video": "Video"},
-    ),
-    "en": _Wording(
-        service="Service",
-        channel="Channel",
-        expert="Expert",
-        customer="Customer",
-        business_id="Business ID",
-        email="Email",
-        phone="Phone",
-        video="Video link",
-        booking="Booking",
-        cancelled="CANCELLED",
-        channels={"in_person": "In person", "phone": "Phone", "video": "Video"},
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +237,7 @@ async def _subscription(token: str) -> _Subscription:
     if row is None or (row["expert"] is None) == (row["agency"] is None):
         raise NotFound(_NOT_FOUND)
     if row["expert"] is not None:
-        language = row["staff_language"] if row["staff_language"] in _WORDING else "fi"
+        language = row["staff_language"] if row["staff_language"] in FEED_WORDING else "fi"
         name = row["expert_name"]
         experts = {
             row["expert"]: _ExpertShown(
@@ -472,10 +414,8 @@ def _event(
     settings: Settings,
     for_agency: bool,
 ) -> FeedEvent:
-    wording = _WORDING[language]
-    cancelled = row["status"] == "cancelled"
-    status: EventStatus = "CANCELLED" if cancelled else "CONFIRMED"
-    customer, customer_lines = _customer(row, expert.privacy, wording)
+    wording = FEED_WORDING[language]
+    customer, customer_lines = customer_shown(row, expert.privacy, wording)
     title = " – ".join(
         part for part in (service, expert.name if for_agency else "", customer) if part
     )
@@ -500,37 +440,12 @@ def _event(
     if video_url:
         lines.append(f"{wording.video}: {video_url}")
     lines.append(f"{wording.booking}: {staff_link}")
-    return FeedEvent(
-        uid=event_uid(row["reference"]),
-        sequence=row["sequence"],
-        status=status,
-        start=row["starts_at"],
-        end=row["ends_at"],
-        summary=f"{wording.cancelled}: {title}" if cancelled else title,
-        description="\n".join(lines),
+    event = row_event(
+        row,
+        title=title,
+        cancelled_label=wording.cancelled,
+        lines=lines,
         location=video_url or (expert.location if row["channel"] == "in_person" else ""),
-        url=video_url or staff_link,
-        conference_url=video_url,
-        last_modified=row["updated_at"],
+        link=video_url,
     )
-
-
-def _customer(row: dict[str, Any], privacy: str, wording: _Wording) -> tuple[str, list[str]]:
-    """The customer as far as the expert's privacy level allows: a short label for the title
-    and lines for the description."""
-    name: str = row["customer_name"]
-    company: str = row["customer_company"]
-    if privacy == "first_name":
-        first = name.split(maxsplit=1)[0] if name.split() else ""
-        label = f"{first} ({company})" if company else first
-        return label, [f"{wording.customer}: {label}"] if label else []
-    if privacy == "full":
-        label = f"{name} ({company})" if company else name
-        lines = [f"{wording.customer}: {label}"]
-        if row["customer_business_id"]:
-            lines.append(f"{wording.business_id}: {row['customer_business_id']}")
-        lines.append(f"{wording.email}: {row['customer_email']}")
-        if row["customer_phone"]:
-            lines.append(f"{wording.phone}: {row['customer_phone']}")
-        return label, lines
-    return "", []
+    return event if video_url else replace(event, url=staff_link)

@@ -19,10 +19,11 @@ from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Max, Sum
 from piccolo.querystring import QueryString
 
+from booking.feeds.events import row_event
 from booking.joint.tables import JointParticipant, JointSession
 from booking.video.rooms import Attendee, join_token, join_url
 from luukku.settings import Settings
-from notifications.ical import EventStatus, FeedEvent, event_uid
+from notifications.ical import FeedEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,22 @@ def _shown_customer(name: str, privacy: str) -> str:
     return ""
 
 
+async def _participants(sessions: set[int], language: str) -> dict[int, list[str]]:
+    """Everyone taking part in each session, as "name (agency)" in `language`."""
+    peers: dict[int, list[str]] = defaultdict(list)
+    for peer in await JointParticipant.select(
+        JointParticipant.joint_session,
+        JointParticipant.role,
+        JointParticipant.expert.name.as_alias("name"),
+        JointParticipant.agency.name_fi.as_alias("agency_fi"),
+        JointParticipant.agency.name_sv.as_alias("agency_sv"),
+        JointParticipant.agency.name_en.as_alias("agency_en"),
+    ).where(JointParticipant.joint_session.is_in(sorted(sessions))):
+        agency = peer[f"agency_{language}"] or peer["agency_fi"]
+        peers[peer["joint_session"]].append(f"{peer['name']} ({agency})")
+    return peers
+
+
 async def joint_events(
     experts: dict[int, tuple[str, str]],
     now: datetime,
@@ -152,17 +169,7 @@ async def joint_events(
     )
     if not rows:
         return []
-    peers: dict[int, list[str]] = defaultdict(list)
-    for peer in await JointParticipant.select(
-        JointParticipant.joint_session,
-        JointParticipant.role,
-        JointParticipant.expert.name.as_alias("name"),
-        JointParticipant.agency.name_fi.as_alias("agency_fi"),
-        JointParticipant.agency.name_sv.as_alias("agency_sv"),
-        JointParticipant.agency.name_en.as_alias("agency_en"),
-    ).where(JointParticipant.joint_session.is_in(sorted({row["session"] for row in rows}))):
-        agency = peer[f"agency_{language}"] or peer["agency_fi"]
-        peers[peer["joint_session"]].append(f"{peer['name']} ({agency})")
+    peers = await _participants({row["session"] for row in rows}, language)
     wording = _WORDING.get(language, _WORDING["fi"])
     events = []
     seen = set()
@@ -172,8 +179,6 @@ async def joint_events(
         seen.add(row["session"])
         name, privacy = experts[row["expert"]]
         customer = _shown_customer(row["customer_name"], privacy)
-        cancelled = row["status"] == "cancelled"
-        status: EventStatus = "CANCELLED" if cancelled else "CONFIRMED"
         title = " – ".join(
             part for part in (wording.title, name if for_agency else "", customer) if part
         )
@@ -194,18 +199,13 @@ async def joint_events(
             link = join_url(settings, token)
             lines.append(f"{wording.join}: {link}")
         events.append(
-            FeedEvent(
-                uid=event_uid(row["reference"]),
-                sequence=row["sequence"],
-                status=status,
-                start=row["starts_at"],
-                end=row["ends_at"],
-                summary=f"{wording.cancelled}: {title}" if cancelled else title,
-                description="\n".join(lines),
+            row_event(
+                row,
+                title=title,
+                cancelled_label=wording.cancelled,
+                lines=lines,
                 location=link or f"{point}, {row['room']}",
-                url=link,
-                conference_url=link,
-                last_modified=row["updated_at"],
+                link=link,
             )
         )
     return events

@@ -31,7 +31,6 @@ from luukku.clock import Clock
 from luukku.local_time import search_range, zone_named
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
-from security import audit
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -143,10 +142,6 @@ def _session_out(view: JointSessionView) -> JointSessionOut:
     )
 
 
-async def _audit(member: StaffMember, action: str, reference: str, detail: str = "") -> None:
-    await audit.record(audit.staff_actor(member), action, f"joint-session:{reference}", detail)
-
-
 class JointSessionController(Controller):
     path = "/api/v1/joint-sessions"
     tags = ("joint sessions",)  # type: ignore[assignment]
@@ -224,7 +219,6 @@ class JointSessionController(Controller):
             settings,
             clock.now(),
         )
-        await _audit(request.user, "change", booked.reference, "booked")
         return _session_out(booked)
 
     @get("/{reference:str}", summary="A joint session with everyone's join links")
@@ -235,7 +229,6 @@ class JointSessionController(Controller):
         settings: NamedDependency[Settings],
     ) -> JointSessionOut:
         view = await get_joint_session(reference, request.user, settings)
-        await _audit(request.user, "view", reference)
         return _session_out(view)
 
     @post(
@@ -253,7 +246,6 @@ class JointSessionController(Controller):
     ) -> JointSessionOut:
         reason = data.reason if data else ""
         view = await cancel_joint_session(reference, reason, request.user, settings, clock.now())
-        await _audit(request.user, "change", reference, "cancelled")
         return _session_out(view)
 
     @post(
@@ -272,7 +264,6 @@ class JointSessionController(Controller):
         view = await reschedule_joint_session(
             reference, data.start, request.user, settings, clock.now()
         )
-        await _audit(request.user, "change", reference, "rescheduled")
         return _session_out(view)
 
     @post(
@@ -291,5 +282,4 @@ class JointSessionController(Controller):
         view = await replace_participant(
             reference, data.expert_id, data.replacement_id, request.user, settings, clock.now()
         )
-        await _audit(request.user, "change", reference, "participant replaced")
         return _session_out(view)

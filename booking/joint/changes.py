@@ -32,6 +32,7 @@ from booking.joint.search import (
 )
 from booking.joint.sessions import (
     JointSessionView,
+    audited,
     check_point_access,
     ensure_everyone_free,
     hold,
@@ -115,7 +116,12 @@ async def reschedule_joint_session(
         await hold(session["id"], room.id, list(profiles.values()), (start, start + duration), now)
         await _touch(session, now, starts_at=start, ends_at=start + duration)
         await notify_joint_change(Change.RESCHEDULED, session["id"], settings, now)
-    return await session_view(await session_row(session["reference"]), settings)
+    return await audited(
+        member,
+        "change",
+        "rescheduled",
+        await session_view(await session_row(session["reference"]), settings),
+    )
 
 
 async def _replacements(row: dict[str, Any], language: str) -> list[ExpertProfile]:
@@ -195,4 +201,9 @@ async def replace_participant(
             joining=chosen.id,
             leaving=(expert_id, gone["name"], gone["email"]),
         )
-    return await session_view(await session_row(session["reference"]), settings)
+    return await audited(
+        member,
+        "change",
+        "participant replaced",
+        await session_view(await session_row(session["reference"]), settings),
+    )

@@ -57,6 +57,7 @@ from luukku.problems import (
 )
 from luukku.settings import Settings
 from notifications.outbox import Change
+from security import audit
 from staff.accounts import StaffMember
 
 LONGEST_SESSION = timedelta(hours=8)
@@ -103,6 +104,15 @@ class JointSessionView:
     """The agencies' experts, in the order booked."""
     interpreter: ParticipantView | None
     interpreter_language: str
+
+
+async def audited(
+    member: StaffMember, action: str, detail: str, view: JointSessionView
+) -> JointSessionView:
+    """Record in the audit log that `member` looked at or changed the session (its customer's
+    data), once per use case, and pass the session on."""
+    await audit.record(audit.staff_actor(member), action, f"joint-session:{view.reference}", detail)
+    return view
 
 
 def check_point_access(member: StaffMember, point_id: int) -> None:
@@ -208,7 +218,7 @@ async def book_joint_session(
         )
         await hold(session.id, room.id, people, (request.start, request.end), now)
         await notify_joint_change(Change.CREATED, session.id, settings, now)
-    return await _view(session.reference, settings)
+    return await audited(member, "change", "booked", await _view(session.reference, settings))
 
 
 async def ensure_everyone_free(
@@ -348,7 +358,9 @@ async def visible_session(reference: str, member: StaffMember) -> dict[str, Any]
 async def get_joint_session(
     reference: str, member: StaffMember, settings: Settings
 ) -> JointSessionView:
-    return await session_view(await visible_session(reference, member), settings)
+    return await audited(
+        member, "view", "", await session_view(await visible_session(reference, member), settings)
+    )
 
 
 async def cancel_joint_session(
@@ -361,7 +373,9 @@ async def cancel_joint_session(
         await lock_resources([f"joint:{row['reference']}"])
         current = await session_row(row["reference"])
         if current["status"] == "cancelled":
-            return await session_view(current, settings)
+            return await audited(
+                member, "change", "cancelled", await session_view(current, settings)
+            )
         if current["ends_at"] <= now:
             raise Conflict("The session is over; it cannot be cancelled.")
         await JointSession.update(
@@ -375,7 +389,7 @@ async def cancel_joint_session(
         ).where(JointSession.id == current["id"])
         await Reservation.delete().where(Reservation.joint_session == current["id"])
         await notify_joint_change(Change.CANCELLED, current["id"], settings, now)
-    return await _view(row["reference"], settings)
+    return await audited(member, "change", "cancelled", await _view(row["reference"], settings))
 
 
 async def joint_sessions_of_expert(

@@ -1,1 +1,1 @@
-"""Service quality: contact requests, key customers, outcomes and customer feedback."""
+"""Service quality: contact requests (intake, handling, escalation), outcomes and feedback."""

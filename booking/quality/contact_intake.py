@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.bookings.customers import clean_customer
+from booking.bookings.customers import customer_from_request
 from booking.bookings.lifecycle import create_booking
 from booking.bookings.schemas import BookingCreate, CustomerIn
-from booking.quality import contact_requests
+from booking.quality import contact_handling, contact_requests
 from booking.quality.contact_requests import ContactRequestView, NewContactRequest
 from booking.quality.schemas import (
     ContactRequestIn,
@@ -25,20 +25,9 @@ async def submit_from(
     """Check the body like a booking's and record the request."""
     if data.language not in ("fi", "sv", "en"):
         raise InvalidInput.field("language", "use fi, sv or en")
-    customer = clean_customer(
-        name=data.customer.name,
-        email=data.customer.email,
-        phone=data.customer.phone,
-        company=data.customer.company,
-        business_id=data.customer.business_id,
-        language=data.customer.language or data.language,
+    customer, notice = customer_from_request(
+        data.customer, data.language, data.privacy_notice_version, settings
     )
-    notice = data.privacy_notice_version or settings.privacy_notice_version
-    if notice != settings.privacy_notice_version:
-        raise InvalidInput.field(
-            "privacy_notice_version",
-            f"the current privacy notice is version {settings.privacy_notice_version}",
-        )
     return await contact_requests.submit(
         NewContactRequest(
             agency=data.agency,
@@ -62,7 +51,7 @@ async def convert(
 ) -> tuple[ContactRequestView, str]:
     """Book a time for the request's customer; the request keeps the booking and counts as
     answered, in the booking's own transaction."""
-    view = await contact_requests.visible(member, reference)
+    view = await contact_handling.visible(member, reference)
     if view.status not in ("open", "answered"):
         raise InvalidInput.field("reference", f"the request is {view.status}")
     customer = view.customer
@@ -84,7 +73,7 @@ async def convert(
     )
 
     async def link(booking_id: int) -> None:
-        await contact_requests.link_booking(reference, booking_id, member, now)
+        await contact_handling.link_booking(reference, booking_id, member, now)
 
     created = await create_booking(request, settings, now, after_insert=link)
     return await contact_requests.get(reference), created.booking.reference

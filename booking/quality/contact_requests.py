@@ -24,13 +24,11 @@ from booking.quality.service_hours import service_hours_of
 from booking.quality.tables import ContactReply, ContactRequest
 from booking.tables import Service
 from calendars.tables import Absence, Agency, Expert
-from luukku.database import MAX_ROW_ID, write_transaction
-from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
+from luukku.database import write_transaction
+from luukku.problems import FieldError, InvalidInput, NotFound
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
 from notifications.texts import text
-from security import audit
-from staff.accounts import StaffMember
 from staff.tables import StaffUser
 
 ANSWER_WITHIN = timedelta(hours=24)
@@ -154,7 +152,7 @@ async def route(agency_slug: str | None, topic: str, business_id: str, now: date
     return Route(agency_id, manager, "key_customer")
 
 
-def _facts(view: ContactRequestView, language: str) -> tuple[tuple[str, str], ...]:
+def facts_of(view: ContactRequestView, language: str) -> tuple[tuple[str, str], ...]:
     return (
         (text(language, "label.contact_reference"), view.reference),
         (text(language, "label.topic"), view.topic),
@@ -163,7 +161,7 @@ def _facts(view: ContactRequestView, language: str) -> tuple[tuple[str, str], ..
     )
 
 
-def _signature(view: ContactRequestView, language: str) -> str:
+def signature(view: ContactRequestView, language: str) -> str:
     agency = view.agency_name.get(language) or view.agency_name["fi"]
     return text(language, "closing", agency=agency)
 
@@ -179,7 +177,7 @@ async def _experts(ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: {**row, "language": languages.get(row["id"], "fi")} for row in rows}
 
 
-async def _tell_assignee(view: ContactRequestView, now: datetime) -> None:
+async def tell_assignee(view: ContactRequestView, now: datetime) -> None:
     if view.expert_id is None:
         return
     expert = (await _experts([view.expert_id]))[view.expert_id]
@@ -193,7 +191,7 @@ async def _tell_assignee(view: ContactRequestView, now: datetime) -> None:
             text(language, "contact_assigned.intro", due=when_text(view.due_at, language)),
             f"{text(language, 'label.question')}:\n{view.question}",
         ),
-        facts=(*_facts(view, language), (text(language, "label.customer"), view.customer.name)),
+        facts=(*facts_of(view, language), (text(language, "label.customer"), view.customer.name)),
         signature="Luukku",
     )
     await record_letter(
@@ -261,8 +259,8 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
                 text(language, "contact_receipt.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
             ),
-            facts=_facts(view, language),
-            signature=_signature(view, language),
+            facts=facts_of(view, language),
+            signature=signature(view, language),
         )
         await record_letter(
             f"contact_receipt:{view.reference}:customer",
@@ -272,11 +270,11 @@ async def submit(new: NewContactRequest, now: datetime) -> ContactRequestView:
             receipt,
             now,
         )
-        await _tell_assignee(view, now)
+        await tell_assignee(view, now)
     return view
 
 
-_COLUMNS = (
+VIEW_COLUMNS = (
     *ContactRequest.all_columns(),
     ContactRequest.agency.slug.as_alias("agency_slug"),
     ContactRequest.agency.name_fi.as_alias("agency_fi"),
@@ -287,7 +285,7 @@ _COLUMNS = (
 )
 
 
-def _view(row: dict[str, Any], replies: tuple[ReplyView, ...] = ()) -> ContactRequestView:
+def view_of(row: dict[str, Any], replies: tuple[ReplyView, ...] = ()) -> ContactRequestView:
     return ContactRequestView(
         reference=row["reference"],
         status=row["status"],
@@ -320,7 +318,9 @@ def _view(row: dict[str, Any], replies: tuple[ReplyView, ...] = ()) -> ContactRe
 
 async def get(reference: str) -> ContactRequestView:
     row = (
-        await ContactRequest.select(*_COLUMNS).where(ContactRequest.reference == reference).first()
+        await ContactRequest.select(*VIEW_COLUMNS)
+        .where(ContactRequest.reference == reference)
+        .first()
     )
     if row is None:
         raise NotFound(f"No contact request {reference}.")
@@ -334,267 +334,10 @@ async def get(reference: str) -> ContactRequestView:
         .where(ContactReply.contact_request == row["id"])
         .order_by(ContactReply.sent_at)
     )
-    return _view(
+    return view_of(
         row,
         tuple(
             ReplyView(reply["author"] or "", reply["body"], reply["channel"], reply["sent_at"])
             for reply in replies
         ),
     )
-
-
-def _is_agency_admin(member: StaffMember, agency_id: int) -> bool:
-    return member.has_role("admin") or (
-        member.has_role("agency_admin") and member.agency_id == agency_id
-    )
-
-
-async def _my_topics(member: StaffMember) -> set[str]:
-    if member.expert_id is None:
-        return set()
-    row = await Expert.select(Expert.topics).where(Expert.id == member.expert_id).first()
-    return set(row["topics"]) if row else set()
-
-
-def _sees(member: StaffMember, view: ContactRequestView, topics: set[str]) -> bool:
-    """Admins of the agency see all its requests; an expert sees their own and their agency's
-    queue of their topics."""
-    if _is_agency_admin(member, view.agency_id):
-        return True
-    if member.expert_id is None:
-        return False
-    if view.expert_id == member.expert_id:
-        return True
-    return view.expert_id is None and member.agency_id == view.agency_id and view.topic in topics
-
-
-async def visible(member: StaffMember, reference: str) -> ContactRequestView:
-    """The request, when `member` may see it; 404 otherwise (not even that it exists)."""
-    view = await get(reference)
-    if not _sees(member, view, await _my_topics(member)):
-        raise NotFound(f"No contact request {reference}.")
-    return view
-
-
-async def read_as(member: StaffMember, reference: str) -> ContactRequestView:
-    """The request for `member` to read, recorded in the audit log (it is customer data)."""
-    view = await visible(member, reference)
-    await audit.record(audit.staff_actor(member), "view", f"contact-request:{reference}")
-    return view
-
-
-async def _changed(member: StaffMember, reference: str, what: str) -> None:
-    await audit.record(audit.staff_actor(member), "change", f"contact-request:{reference}", what)
-
-
-async def inbox(
-    member: StaffMember, statuses: tuple[str, ...], now: datetime
-) -> list[ContactRequestView]:
-    """What `member` sees, overdue first, then by due time."""
-    agencies = (
-        None if member.has_role("admin") else ([member.agency_id] if member.agency_id else [])
-    )
-    query = ContactRequest.select(*_COLUMNS).where(ContactRequest.status.is_in(list(statuses)))
-    if agencies is not None:
-        if not agencies:
-            return []
-        query = query.where(ContactRequest.agency.is_in(agencies))
-    topics = await _my_topics(member)
-    views = [_view(row) for row in await query.order_by(ContactRequest.due_at)]
-    return sorted(
-        (view for view in views if _sees(member, view, topics)),
-        key=lambda view: (not view.overdue(now), view.due_at),
-    )
-
-
-async def _changing(reference: str) -> dict[str, Any]:
-    row = await ContactRequest.select().where(ContactRequest.reference == reference).first()
-    if row is None:
-        raise NotFound(f"No contact request {reference}.")
-    return row
-
-
-async def claim(member: StaffMember, reference: str, now: datetime) -> ContactRequestView:
-    """An expert takes a request from their topic queue (or back from a colleague)."""
-    view = await visible(member, reference)
-    if member.expert_id is None or member.agency_id != view.agency_id:
-        raise NotAllowed("Only an expert of the agency can take this request.")
-    claimed = await _assign(view, member.expert_id, now)
-    await _changed(member, reference, "claimed")
-    return claimed
-
-
-async def assign(
-    member: StaffMember, reference: str, expert_id: int, now: datetime
-) -> ContactRequestView:
-    """Hand a request to an expert of its agency (the assignee, or the agency's admins)."""
-    view = await visible(member, reference)
-    if not (_is_agency_admin(member, view.agency_id) or view.expert_id == member.expert_id):
-        raise NotAllowed("Only the assignee or an agency admin can hand this request on.")
-    expert = (
-        await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
-        if 1 <= expert_id <= MAX_ROW_ID
-        else None
-    )
-    if expert is None or expert["agency"] != view.agency_id or not expert["active"]:
-        raise InvalidInput.field("expert_id", "not an active expert of the request's agency")
-    assigned = await _assign(view, expert_id, now)
-    await _changed(member, reference, f"assigned to expert {expert_id}")
-    return assigned
-
-
-async def _assign(view: ContactRequestView, expert_id: int, now: datetime) -> ContactRequestView:
-    if view.status != "open":
-        raise Conflict(f"The request is {view.status} already.")
-    async with write_transaction(ContactRequest._meta.db):
-        await ContactRequest.update({ContactRequest.expert: expert_id}).where(
-            ContactRequest.reference == view.reference
-        )
-        updated = await get(view.reference)
-        await _tell_assignee(updated, now)
-    return updated
-
-
-async def reply(
-    member: StaffMember, reference: str, body: str, channel: str, now: datetime
-) -> ContactRequestView:
-    """Answer the customer: by email from Luukku (sent through the outbox), or record an
-    answer given by phone or in a video meeting. Either way logged, and the first answer stops
-    the clock."""
-    view = await visible(member, reference)
-    if view.status not in ("open", "answered"):
-        raise Conflict(f"The request is {view.status}.")
-    body = body.strip()
-    if not body:
-        raise InvalidInput.field("message", "write the answer (or what was agreed)")
-    if channel not in CHANNELS:
-        raise InvalidInput.field("channel", f"use one of {', '.join(CHANNELS)}")
-    async with write_transaction(ContactRequest._meta.db):
-        row = await _changing(reference)
-        reply_row = ContactReply(
-            contact_request=row["id"], author=member.id, body=body, channel=channel, sent_at=now
-        )
-        await reply_row.save()
-        await ContactRequest.update(
-            {
-                ContactRequest.status: "answered",
-                ContactRequest.answered_at: row["answered_at"] or now,
-                ContactRequest.answered_by: row["answered_by"] or member.id,
-                ContactRequest.expert: row["expert"] or member.expert_id,
-            }
-        ).where(ContactRequest.id == row["id"])
-        if channel == "email":
-            language = view.language
-            letter = Letter(
-                subject=text(language, "contact_reply.subject", reference=view.reference),
-                paragraphs=(text(language, "greeting", name=view.customer.name), body),
-                facts=(
-                    (text(language, "label.contact_reference"), view.reference),
-                    (text(language, "label.question"), view.question),
-                ),
-                signature=f"{member.name}\n{_signature(view, language)}",
-                reply_to=member.email,
-            )
-            await record_letter(
-                f"contact_reply:{view.reference}:{reply_row.id}:customer",
-                "contact_reply",
-                view.reference,
-                Person(view.customer.name, view.customer.email, language),
-                letter,
-                now,
-            )
-        await _changed(member, reference, f"answered ({channel})")
-    return await get(reference)
-
-
-async def close(member: StaffMember, reference: str) -> ContactRequestView:
-    """Close a request that needs no answer (a duplicate, spam); only agency admins."""
-    view = await visible(member, reference)
-    if not _is_agency_admin(member, view.agency_id):
-        raise NotAllowed("Only an agency admin can close a request without an answer.")
-    await ContactRequest.update({ContactRequest.status: "closed"}).where(
-        (ContactRequest.reference == reference) & (ContactRequest.status == "open")
-    )
-    await _changed(member, reference, "closed")
-    return await get(reference)
-
-
-async def link_booking(reference: str, booking_id: int, member: StaffMember, now: datetime) -> None:
-    """Inside the booking's transaction: the request became this booking (an answer too)."""
-    row = await _changing(reference)
-    if row["status"] not in ("open", "answered"):
-        raise Conflict(f"The request is {row['status']} already.")
-    await ContactRequest.update(
-        {
-            ContactRequest.status: "converted",
-            ContactRequest.booking: booking_id,
-            ContactRequest.answered_at: row["answered_at"] or now,
-            ContactRequest.answered_by: row["answered_by"] or member.id,
-            ContactRequest.expert: row["expert"] or member.expert_id,
-        }
-    ).where(ContactRequest.id == row["id"])
-    await _changed(member, reference, f"booked as booking {booking_id}")
-
-
-async def escalate_due(now: datetime) -> int:
-    """The periodic job: tell the agency admins of every open request that has reached 75 %
-    of its time unanswered. A request is claimed by setting `escalated_at` only where it is
-    still unset, so however many workers run, each request escalates once."""
-    due = await ContactRequest.select(ContactRequest.id).where(
-        (ContactRequest.status == "open")
-        & ContactRequest.escalated_at.is_null()
-        & ContactRequest.answered_at.is_null()
-        & (ContactRequest.escalate_at <= now)
-    )
-    sent = 0
-    for candidate in due:
-        async with write_transaction(ContactRequest._meta.db):
-            claimed = (
-                await ContactRequest.update(
-                    {ContactRequest.escalated_at: now}, use_auto_update=False
-                )
-                .where(
-                    (ContactRequest.id == candidate["id"]) & ContactRequest.escalated_at.is_null()
-                )
-                .returning(ContactRequest.reference)
-            )
-            if not claimed:
-                continue
-            view = await get(claimed[0]["reference"])
-            await _escalate(view, now)
-            sent += 1
-    return sent
-
-
-async def _escalate(view: ContactRequestView, now: datetime) -> None:
-    staff = await StaffUser.select(
-        StaffUser.id, StaffUser.name, StaffUser.email, StaffUser.language, StaffUser.roles
-    ).where((StaffUser.agency == view.agency_id) & (StaffUser.active == True))  # noqa: E712
-    for admin in (member for member in staff if "agency_admin" in member["roles"]):
-        language = admin["language"]
-        letter = Letter(
-            subject=text(
-                language, "contact_escalation.subject", topic=view.topic, reference=view.reference
-            ),
-            paragraphs=(
-                text(language, "greeting", name=admin["name"]),
-                text(language, "contact_escalation.intro", due=when_text(view.due_at, language)),
-                f"{text(language, 'label.question')}:\n{view.question}",
-            ),
-            facts=(
-                *_facts(view, language),
-                (
-                    text(language, "label.assigned"),
-                    view.expert_name or text(language, "label.queue"),
-                ),
-            ),
-            signature="Luukku",
-        )
-        await record_letter(
-            f"contact_escalation:{view.reference}:staff-{admin['id']}",
-            "contact_escalation",
-            view.reference,
-            Person(admin["name"], admin["email"], language),
-            letter,
-            now,
-        )

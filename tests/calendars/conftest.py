@@ -98,13 +98,40 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{_free_port()}/calendar.ics"
 
 
+@dataclass
+class SilentServer:
+    """An address that takes connections and never answers; `connected` is set once a
+    client has connected (so a test waits for that, not for a fixed time)."""
+
+    url: str
+    connected: threading.Event
+
+
 @pytest.fixture
-def silent_server_url() -> Iterator[str]:
-    """An address that takes connections (the kernel's backlog) and never answers."""
+def silent_server() -> Iterator[SilentServer]:
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/calendar.ics"
+        connected = threading.Event()
+        held: list[socket.socket] = []
+
+        def accept() -> None:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            held.append(connection)
+            connected.set()
+
+        threading.Thread(target=accept, daemon=True).start()
+        yield SilentServer(f"http://127.0.0.1:{listener.getsockname()[1]}/calendar.ics", connected)
+        for connection in held:
+            connection.close()
+
+
+@pytest.fixture
+def silent_server_url(silent_server: SilentServer) -> str:
+    return silent_server.url
 
 
 def _wait_until_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from calendars.credentials import PREFIX, PasswordCipher
 from calendars.tables import ExternalCalendar
+from tests.calendars.api.test_own_calendar_external import BUSY_ICS, aino  # noqa: F401
 from tests.calendars.conftest import CalendarServer
-from tests.calendars.test_external_api import BUSY_ICS, aino  # noqa: F401
 
 SECRET = "a-calendar-password-nobody-should-read"
 

@@ -10,18 +10,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from calendars.external import (
-    CalendarUnreadable,
-    add_external_calendar,
-    busy_intervals,
-    sync_calendar,
-    sync_due_calendars,
-)
+from calendars.busy_times import CalendarUnreadable, busy_intervals
+from calendars.external import add_external_calendar, sync_calendar, sync_due_calendars
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import ExternalBusy, ExternalCalendar
 from luukku.problems import Conflict, InvalidInput, NotFound
 from testdata.factories import booking_body, make_agency, make_expert, make_service
-from tests.calendars.conftest import RADICALE_PASSWORD, RADICALE_USER, CalendarServer
+from tests.calendars.conftest import RADICALE_PASSWORD, RADICALE_USER, CalendarServer, SilentServer
 from tests.conftest import NOW
 
 LOCAL = Fetcher(allow_private=True)
@@ -530,14 +525,16 @@ async def test_external_busy_times_remove_slots_and_refuse_bookings(
 
 
 async def test_a_hanging_source_does_not_hold_up_slot_search_or_booking(
-    client: httpx.AsyncClient, silent_server_url: str
+    client: httpx.AsyncClient, silent_server: SilentServer
 ):
+    silent_server_url = silent_server.url
     agency = await make_agency()
     advisor = await make_expert(agency)
     await make_service(agency)
     await add_external_calendar(advisor, "ics", silent_server_url)
     sync = asyncio.create_task(sync_due_calendars(LOCAL, NOW))
-    await asyncio.sleep(0.2)  # the sync has connected and waits for an answer that never comes
+    # The sync has connected and waits for an answer that never comes.
+    assert await asyncio.to_thread(silent_server.connected.wait, 30)
     try:
         assert {"10:00", "11:00"} <= set(await _starts(client, "2026-11-24"))
         taken = await client.post(

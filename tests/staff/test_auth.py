@@ -1,5 +1,5 @@
 """Tokens: staff JWTs refused unless everything about them is right (the refusals of
-tampered claims are in tests/calendars/test_staff_auth.py), signing keys rotate without
+tampered claims are in tests/staff/test_api.py), signing keys rotate without
 signing anyone out, and manage tokens are unguessable, hashed, scoped and expiring."""
 
 from __future__ import annotations

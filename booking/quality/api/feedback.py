@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -24,6 +23,7 @@ from booking.quality.schemas import (
 )
 from luukku.clock import Clock
 from luukku.languages import request_language
+from luukku.local_time import default_zone
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
 from staff.accounts import StaffMember
@@ -69,7 +69,7 @@ class FeedbackController(Controller):
         found = await feedback.invitation(settings, reference, token, clock.now())
         language = request_language(request)
         service = await get_service_by_id(found.service_id)
-        zone = ZoneInfo(settings.default_timezone)
+        zone = default_zone(settings)
         return FeedbackFormOut(
             reference=found.reference,
             service=service.name.get(language),

@@ -22,10 +22,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from booking.feeds.contents import (
-    MAX_FEED_BYTES,
-    MAX_FEED_EVENTS,
-)
+from booking.feeds.contents import MAX_FEED_BYTES, MAX_FEED_EVENTS
 from booking.feeds.tokens import feed_url, issue_agency_feed_token, issue_feed_token
 from booking.tables import Booking, Service
 from booking.video.rooms import read_join_token

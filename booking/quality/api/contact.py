@@ -19,7 +19,7 @@ from booking.catalogue.key_customers import (
     name_manager,
     remove_manager,
 )
-from booking.quality import contact_requests
+from booking.quality import contact_handling, contact_requests
 from booking.quality.contact_intake import convert, submit_from
 from booking.quality.contact_requests import ContactRequestView
 from booking.quality.schemas import (
@@ -36,6 +36,7 @@ from booking.quality.schemas import (
 )
 from luukku.clock import Clock
 from luukku.database import RowId
+from luukku.local_time import default_zone
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
@@ -47,7 +48,7 @@ Text4000 = Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)]
 
 
 def _zone(settings: Settings) -> ZoneInfo:
-    return ZoneInfo(settings.default_timezone)
+    return default_zone(settings)
 
 
 def public_out(view: ContactRequestView, settings: Settings) -> ContactRequestOut:
@@ -144,7 +145,7 @@ class StaffContactRequestController(Controller):
         if not set(statuses) <= set(contact_requests.STATUSES):
             raise InvalidInput.field("status", "use open, answered, converted, closed or all")
         now = clock.now()
-        views = await contact_requests.inbox(request.user, statuses, now)
+        views = await contact_handling.inbox(request.user, statuses, now)
         return [staff_out(view, settings, now) for view in views]
 
     @get("/{reference:str}", summary="One contact request with its replies")
@@ -155,7 +156,7 @@ class StaffContactRequestController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
-        view = await contact_requests.read_as(request.user, reference)
+        view = await contact_handling.read_as(request.user, reference)
         return staff_out(view, settings, clock.now())
 
     @post("/{reference:str}/claim", summary="Take a request from your topic queue", status_code=200)
@@ -167,7 +168,7 @@ class StaffContactRequestController(Controller):
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
         now = clock.now()
-        view = await contact_requests.claim(request.user, reference, now)
+        view = await contact_handling.claim(request.user, reference, now)
         return staff_out(view, settings, now)
 
     @post(
@@ -184,7 +185,7 @@ class StaffContactRequestController(Controller):
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
         now = clock.now()
-        view = await contact_requests.assign(request.user, reference, data.expert_id, now)
+        view = await contact_handling.assign(request.user, reference, data.expert_id, now)
         return staff_out(view, settings, now)
 
     @post(
@@ -201,7 +202,7 @@ class StaffContactRequestController(Controller):
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
         now = clock.now()
-        view = await contact_requests.reply(
+        view = await contact_handling.reply(
             request.user, reference, data.message, data.channel, now
         )
         return staff_out(view, settings, now)
@@ -235,7 +236,7 @@ class StaffContactRequestController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> StaffContactRequestOut:
-        view = await contact_requests.close(request.user, reference)
+        view = await contact_handling.close(request.user, reference)
         return staff_out(view, settings, clock.now())
 
 

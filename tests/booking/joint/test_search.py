@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from booking.engine.availability import ExpertSchedule, Interval, LocalHours, working_intervals
 from booking.joint.search import common_starts, joint_rules
-from tests.booking.test_availability import grid_starts, local_hours, overlaps
+from tests.booking.engine.test_availability import grid_starts, local_hours, overlaps
 
 FIVE_MINUTES = timedelta(minutes=5)
 OFFICE = {day: (LocalHours(time(9), time(15)),) for day in range(5)}

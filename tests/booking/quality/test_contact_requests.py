@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from booking.quality.contact_requests import escalate_due
+from booking.quality.escalation import escalate_due
 from booking.quality.tables import ContactRequest
 from booking.tables import Booking
 from luukku.clock import FixedClock

@@ -1,0 +1,1 @@
+"""HTTP routes of service quality: contact requests, key customers, outcomes and feedback."""

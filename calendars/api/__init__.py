@@ -1,0 +1,1 @@
+"""HTTP routes of the calendars domain: administration, and an expert's own calendar."""
