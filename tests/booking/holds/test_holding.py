@@ -17,7 +17,7 @@ from booking.tables import Booking, Reservation
 from luukku.clock import FixedClock
 from luukku.settings import Settings
 from testdata.factories import booking_body, make_agency, make_expert, make_service
-from tests.booking.test_double_booking import (  # noqa: F401 (a fixture)
+from tests.booking.bookings.test_reservations import (  # noqa: F401 (a fixture)
     HELSINKI,
     overlapping_reservations,
     two_app_processes,
