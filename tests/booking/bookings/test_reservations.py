@@ -20,7 +20,7 @@ import pytest
 from booking.tables import Booking, Reservation
 from testdata.factories import booking_body, make_agency, make_expert, make_service
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HELSINKI = ZoneInfo("Europe/Helsinki")
 REQUESTS = 50
 
