@@ -44,15 +44,21 @@ ICAL_JS := tests/ical/node_modules/.package-lock.json
 $(ICAL_JS): tests/ical/package-lock.json
 	npm ci --prefix tests/ical --no-audit --no-fund
 
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+
+# panva's oidc-provider, the real OpenID Provider of the sign-in tests (tests/oidc/).
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund
+
 test: test-sqlite test-postgres
 
 $(CHROMIUM):
 	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
-test-sqlite: $(STAMP) $(CHROMIUM) $(ICAL_JS)
+test-sqlite: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(OIDC_PROVIDER)
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP) $(CHROMIUM) $(ICAL_JS)
+test-postgres: $(STAMP) $(CHROMIUM) $(ICAL_JS) $(OIDC_PROVIDER)
 ifneq ($(TEST_POSTGRES_URL),)
 	LUUKKU_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
 else

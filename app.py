@@ -35,13 +35,15 @@ from luukku.cli import WorkerCLIPlugin
 from luukku.clock import Clock, SystemClock
 from luukku.database import bind_tables, engine_from_url
 from luukku.health import healthz, readyz
+from luukku.log_redaction import install_log_redaction
+from luukku.openapi import document_api
 from luukku.piccolo_app import APP_CONFIG as LUUKKU_APP
 from luukku.problems import (
-    document_problem_responses,
     internal_error_handler,
     nesting_error_handler,
     problem_details_plugin,
 )
+from luukku.sealing import Sealer
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob, run_forever
 from notifications import plugin as notifications_plugin
@@ -51,15 +53,17 @@ from notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS_APP
 from notifications.retention import NOTIFICATION_ANONYMISERS
 from notifications.smtp import Mailer, SmtpConfig, SmtpMailer
 from privacy import plugin as privacy_plugin
+from privacy.data_requests import LINK_SEAL
 from privacy.plugin import PrivacyPlugin
 from privacy.retention import Retention
+from security.content_types import json_bodies_only
 from security.headers import security_headers
 from security.piccolo_app import APP_CONFIG as SECURITY_APP
 from security.rate_limits import RateLimiter, counters_for, rules_from
 from staff.accounts import is_revoked
 from staff.api import retrieve_staff_member
 from staff.auth import TokenIssuer, staff_auth
-from staff.plugin import StaffPlugin
+from staff.plugin import StaffPlugin, openid_provider
 
 ALL_TABLES: tuple[type[Table], ...] = tuple(
     table
@@ -95,6 +99,7 @@ def _delivery(settings: Settings, mailer: Mailer | None) -> Delivery:
         if mailer is not None
         else tuple(SmtpMailer(smtp) for _ in range(settings.smtp_connections)),
         sender=Sender.from_mail_from(settings.mail_from, settings.public_base_url),
+        links=Sealer.from_settings(LINK_SEAL, settings),
     )
 
 
@@ -134,6 +139,15 @@ def _lifespan(
     return database
 
 
+def _singletons(**objects: Any) -> dict[str, Provide]:
+    """Each object as a dependency of that name, the same one for every request."""
+
+    def provider(value: Any) -> Provide:
+        return Provide(lambda: value, use_cache=True, sync_to_thread=False)
+
+    return {name: provider(value) for name, value in objects.items()}
+
+
 def create_app(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -144,6 +158,8 @@ def create_app(
     """The app for `settings`; tests pass their own clock and an engine whose pool they own."""
     settings = settings or Settings.from_env()
     settings.signing_secret()  # refuse to start in production without SECRET_KEY
+    install_log_redaction()  # before the server logs its first request
+    oidc = openid_provider(settings)  # refuse settings that leave no way to sign in
     clock = clock or SystemClock()
     fetcher = fetcher or Fetcher()
     delivery = _delivery(settings, mailer)
@@ -160,21 +176,22 @@ def create_app(
     database = _lifespan(settings, clock, engine, owns_engine, jobs, counters)
     auth = staff_auth(settings, retrieve_staff_member, is_revoked)
     tokens = TokenIssuer(auth)
-    cipher = PasswordCipher.from_settings(settings)
 
     return Litestar(
         route_handlers=[healthz, readyz, *web_routers()],
         on_app_init=[auth.on_app_init],
+        guards=[json_bodies_only],
         before_send=[security_headers(settings)],
         request_max_body_size=settings.max_request_body_bytes,
-        dependencies={
-            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
-            "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
-            "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
-            "tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
-            "fetcher": Provide(lambda: fetcher, use_cache=True, sync_to_thread=False),
-            "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
-        },
+        dependencies=_singletons(
+            settings=settings,
+            clock=clock,
+            engine=engine,
+            tokens=tokens,
+            oidc=oidc,
+            fetcher=fetcher,
+            cipher=PasswordCipher.from_settings(settings),
+        ),
         lifespan=[database],
         plugins=[
             problem_details_plugin(),
@@ -209,7 +226,7 @@ def create_app(
         ),
         debug=False,
         # At start-up rather than here: building the schema costs ~0.3 s per app.
-        on_startup=[lambda app: document_problem_responses(app.openapi_schema)],
+        on_startup=[lambda app: document_api(app, auth.exclude or ())],
     )
 
 

@@ -15,6 +15,7 @@ BOOKING_ANONYMISERS = (
         table=Booking,
         ended_at=Booking.ends_at,
         email=Booking.customer_email,
+        reference=Booking.reference,
         personal={
             "customer_name": "",
             "customer_email": "",
@@ -42,6 +43,7 @@ BOOKING_ANONYMISERS = (
         table=JointSession,
         ended_at=JointSession.ends_at,
         email=JointSession.customer_email,
+        reference=JointSession.reference,
         personal={
             "customer_name": "",
             "customer_email": "",
@@ -63,6 +65,7 @@ BOOKING_ANONYMISERS = (
         table=ContactRequest,
         ended_at=ContactRequest.created_at,
         email=ContactRequest.customer_email,
+        reference=ContactRequest.reference,
         personal={
             "customer_name": "",
             "customer_email": "",
@@ -81,19 +84,23 @@ BOOKING_ANONYMISERS = (
             ContactRequest.answered_at,
         ),
     ),
-    # Answers and comments hold no email of their own: retention blanks them with time.
+    # Answers and comments hold no email of their own: found by the matter they are about.
     Anonymiser(
         name="contact_replies",
         table=ContactReply,
         ended_at=ContactReply.sent_at,
         email=None,
+        about=ContactReply.contact_request.reference,
         personal={"body": ""},
+        exported=(ContactReply.channel, ContactReply.sent_at),
     ),
     Anonymiser(
         name="feedback_comments",
         table=Feedback,
         ended_at=Feedback.answered_at,
         email=None,
+        about=Feedback.booking.reference,
         personal={"comment": ""},
+        exported=(Feedback.needs_met, Feedback.communication, Feedback.answered_at),
     ),
 )

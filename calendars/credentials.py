@@ -7,25 +7,19 @@ encryption and is read as it is until the migration or the next save seals it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Sequence
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-
+from luukku.sealing import PREFIX, Sealer, UnknownKey
 from luukku.settings import Settings
 
-PREFIX = "fernet:"
+__all__ = ["PREFIX", "PasswordCipher"]
 
-
-def _fernet(secret: str) -> Fernet:
-    digest = hashlib.sha256(f"luukku-calendar-passwords:{secret}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+PURPOSE = "calendar-passwords"
 
 
 class PasswordCipher:
     def __init__(self, current: str, previous: Sequence[str] = ()) -> None:
-        self._keys = MultiFernet([_fernet(current), *(_fernet(s) for s in previous)])
+        self._sealer = Sealer(PURPOSE, current, previous)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PasswordCipher:
@@ -33,14 +27,10 @@ class PasswordCipher:
 
     def seal(self, password: str) -> str:
         """The stored form of `password` (empty stays empty: no password)."""
-        if not password:
-            return ""
-        return PREFIX + self._keys.encrypt(password.encode()).decode("ascii")
+        return self._sealer.seal(password)
 
     def open(self, stored: str) -> str:
-        if not stored.startswith(PREFIX):
-            return stored  # stored before encryption
         try:
-            return self._keys.decrypt(stored.removeprefix(PREFIX).encode("ascii")).decode()
-        except InvalidToken as exc:
+            return self._sealer.open(stored)
+        except UnknownKey as exc:
             raise ValueError("calendar password sealed with an unknown key") from exc

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendars.schemas import CHANNELS, LANGUAGES, ExpertIn, hour_rows
@@ -22,6 +22,7 @@ from calendars.tables import (
     WorkingHours,
 )
 from luukku.database import write_transaction
+from luukku.instants import bounded, bounded_date, clamped
 from luukku.problems import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
 from staff.accounts import StaffMember, create_staff_user
 
@@ -168,6 +169,7 @@ async def add_absence(
     substitute_id: int | None = None,
 ) -> int:
     await expert_in_scope(member, expert_id)
+    start, end = bounded(start, "start"), bounded(end, "end")
     if end <= start:
         raise InvalidInput.field("end", "must be after start")
     if substitute_id is not None:
@@ -176,8 +178,8 @@ async def add_absence(
         await expert_in_scope(member, substitute_id, "substitute_id")
     absence = Absence(
         expert=expert_id,
-        starts_at=start.astimezone(UTC).replace(microsecond=0),
-        ends_at=end.astimezone(UTC).replace(microsecond=0),
+        starts_at=start.replace(microsecond=0),
+        ends_at=end.replace(microsecond=0),
         reason=reason,
         substitute=substitute_id,
     )
@@ -302,7 +304,9 @@ async def replace_agency_hours(
 async def absences_of(expert_id: int) -> list[AbsenceView]:
     rows = await Absence.select().where(Absence.expert == expert_id).order_by(Absence.starts_at)
     return [
-        AbsenceView(r["id"], r["starts_at"], r["ends_at"], r["reason"], r["substitute"])
+        AbsenceView(
+            r["id"], clamped(r["starts_at"]), clamped(r["ends_at"]), r["reason"], r["substitute"]
+        )
         for r in rows
     ]
 
@@ -328,6 +332,7 @@ async def overrides_of(expert_id: int) -> list[OverrideView]:
 
 async def add_override(expert_id: int, day: date, start: str | None, end: str | None) -> int:
     """Hours that replace the weekly ones on `day`; without times the day is closed."""
+    bounded_date(day, "date")
     if (start is None) != (end is None):
         raise InvalidInput.field("end", "give both start and end, or neither to close the day")
     start_time = end_time = None

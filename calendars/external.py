@@ -30,6 +30,7 @@ from calendars.credentials import PasswordCipher
 from calendars.fetching import Fetcher, FetchError
 from calendars.tables import Expert, ExternalBusy, ExternalCalendar
 from luukku.database import write_transaction
+from luukku.instants import clamped
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
@@ -229,8 +230,8 @@ async def _store(source: _Source, intervals: Sequence[Interval], now: datetime) 
                     ExternalBusy(
                         calendar=source.calendar_id,
                         expert=source.expert_id,
-                        starts_at=start,
-                        ends_at=end,
+                        starts_at=clamped(start),
+                        ends_at=clamped(end),
                     )
                     for start, end in intervals[first : first + _INSERT_BATCH]
                 )

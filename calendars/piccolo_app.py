@@ -11,9 +11,15 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig, table_finder
 
 from calendars.tables import TABLES as CALENDAR_TABLES
+from staff.oidc.tables import TABLES as OIDC_TABLES
 from staff.tables import TABLES as STAFF_TABLES
 
-TABLES = (*CALENDAR_TABLES, *STAFF_TABLES, *table_finder(["booking.feeds.tables"]))
+TABLES = (
+    *CALENDAR_TABLES,
+    *STAFF_TABLES,
+    *OIDC_TABLES,
+    *table_finder(["booking.feeds.tables"]),
+)
 
 APP_CONFIG = AppConfig(
     app_name="calendars",

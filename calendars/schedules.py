@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from calendars.directory import WeeklyInterval
 from calendars.holidays import finnish_holidays
 from calendars.tables import Absence, Agency, AgencyHours, DateOverride, ExternalBusy, WorkingHours
+from luukku.instants import clamped
 
 TimeRange = tuple[time, time]
 
@@ -85,7 +86,7 @@ async def load_working_calendars(
             day_hours.append((row["start_time"], row["end_time"]))
     absences: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for row in (*absence_rows, *external_rows):
-        absences[row["expert"]].append((row["starts_at"], row["ends_at"]))
+        absences[row["expert"]].append((clamped(row["starts_at"]), clamped(row["ends_at"])))
 
     closed = finnish_holidays(first_day, last_day)
     return {

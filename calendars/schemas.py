@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from luukku.database import RowId
 from luukku.wire import NO_NUL
 
 Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -69,7 +70,7 @@ class AbsenceIn(msgspec.Struct, forbid_unknown_fields=True):
     start: AwareDateTime
     end: AwareDateTime
     reason: Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)] = ""
-    substitute_id: int | None = None
+    substitute_id: RowId | None = None
 
 
 class RoomIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.params import FromQuery
 from litestar.response import Template
 from litestar.security.jwt import Token
 
 from frontend.templating import page
+from luukku.database import OptionalRowId
 from privacy.audit_log import audit_entries
 from staff.accounts import StaffMember
 from staff.auth import requires_role
@@ -24,7 +24,7 @@ class AuditLogPages(Controller):
 
     @get("/", name="audit-log")
     async def entries(
-        self, request: Request[StaffMember, Token, Any], before: FromQuery[int | None] = None
+        self, request: Request[StaffMember, Token, Any], before: OptionalRowId = None
     ) -> Template:
         entries = await audit_entries(PAGE_SIZE, before)
         older = entries[-1].id if len(entries) == PAGE_SIZE else None

@@ -29,7 +29,8 @@ from booking.joint.sessions import (
     check_point_access,
     upcoming_at_point,
 )
-from calendars.names import expert_names, service_point_slug
+from calendars.experts import expert_contacts
+from calendars.service_points import service_point_slug
 from frontend.form_errors import from_domain_error
 from frontend.templating import page
 from luukku.clock import Clock
@@ -124,7 +125,7 @@ async def _names(slots: list[JointSlot]) -> dict[int, str]:
     ids = {p.expert_id for s in slots for p in s.participants} | {
         s.interpreter_id for s in slots if s.interpreter_id is not None
     }
-    return await expert_names(ids)
+    return {i: expert.name for i, expert in (await expert_contacts(ids)).items()}
 
 
 class DeskPages(Controller):

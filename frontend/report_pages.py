@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.response import Response, Template
 from litestar.security.jwt import Token
 
+from booking.reports.csv_export import csv_filename, report_csv
 from booking.reports.figures import Period, Report
 from booking.reports.loading import build_report
 from calendars.directory import agencies_for
@@ -118,7 +119,7 @@ class ReportPages(Controller):
             "staff/admin_reports.html",
             report=report,
             charts=report_charts(report, language),
-            csv_url=f"/api/v1/admin/reports.csv?{urlencode(query)}",
+            csv_url=f"/staff/admin/reports/report.csv?{urlencode(query)}",
             service_names={
                 slot.service: slot.names.get(language) or slot.service
                 for slot in report.first_free_slots
@@ -126,4 +127,24 @@ class ReportPages(Controller):
             agency_names={a.slug: a.names[language] for a in context["agencies"]},
             week_columns=week_columns(report),
             **context,
+        )
+
+    @get("/report.csv", name="admin-reports-csv")
+    async def report_as_csv(
+        self,
+        request: Member,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+        start: FromQuery[str | None] = None,
+        end: FromQuery[str | None] = None,
+        agency: FromQuery[str | None] = None,
+    ) -> Response[str]:
+        """The page's figures as CSV, with the page's own session (the JSON API takes bearer
+        tokens only)."""
+        period = Period.parse(start, end, settings.default_timezone)
+        report = await build_report(request.user, period, agency or None, clock.now())
+        return Response(
+            report_csv(report),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"'},
         )

@@ -21,6 +21,7 @@ from frontend.error_pages import error_page, to_login
 from frontend.hold_pages import HoldPages
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
+from frontend.oidc_pages import OidcSignInPages
 from frontend.public_pages import CataloguePages, ServicePages
 from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
@@ -75,6 +76,7 @@ def web_routers() -> list[ControllerRouterHandler]:
         path="/",
         route_handlers=[
             StaffSessionPages,
+            OidcSignInPages,
             StaffCalendarPages,
             SchedulePages,
             AdminPages,

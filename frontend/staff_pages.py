@@ -33,22 +33,35 @@ from frontend.time_grid import Entry, lay_out
 from frontend.week import WEEK, monday_of
 from luukku.clock import Clock
 from luukku.database import RowId
-from luukku.problems import InvalidInput, NotAuthenticated, NotFound, SlotTaken
+from luukku.instants import bounded_date
+from luukku.problems import InvalidInput, NotAllowed, NotAuthenticated, NotFound, SlotTaken
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
-from staff.accounts import StaffMember, authenticate, revoke_token
+from staff.accounts import StaffMember, revoke_token
 from staff.auth import TokenIssuer, token_expiry
+from staff.oidc.logout import end_session_url
+from staff.oidc.provider import OpenIDProvider
+from staff.sign_in import sign_in as sign_in_member
 
 Member = Request[StaffMember, Token, Any]
 HOME = "/staff/calendar"
 
 
-def _safe_next(target: str) -> str:
+def safe_next(target: str) -> str:
     """Only a staff page of this site: never an address elsewhere (open redirect)."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/staff/"):
         return HOME
     return target
+
+
+def _sign_in_choices(settings: Settings) -> dict[str, Any]:
+    """Which ways of signing in the login page offers."""
+    return {
+        "password_login": settings.password_login,
+        "oidc_enabled": settings.oidc_enabled,
+        "provider_name": settings.oidc_provider_name,
+    }
 
 
 def _own_link(session: JointSessionView, expert_id: int) -> str:
@@ -78,19 +91,43 @@ class StaffSessionPages(Controller):
 
     @get("/login", name="staff-login", opt={"public": True})
     async def login_form(
-        self, request: Request[Any, Any, Any], next: FromQuery[str] = HOME
+        self,
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        next: FromQuery[str] = HOME,
+        signed_out: FromQuery[bool] = False,
     ) -> Template:
-        return page(request, "staff/login.html", next=_safe_next(next), email="", failed=False)
+        return page(
+            request,
+            "staff/login.html",
+            next=safe_next(next),
+            email="",
+            failed=False,
+            signed_out=signed_out,
+            **_sign_in_choices(settings),
+        )
 
-    @post("/login", name="staff-sign-in", opt={"public": True}, guards=[rate_limited("login")])
+    @post(
+        "/login",
+        name="staff-sign-in",
+        opt={"public": True},
+        guards=[rate_limited("login", per_email=False)],
+    )
     async def sign_in(
-        self, request: Request[Any, Any, Any], tokens: NamedDependency[TokenIssuer]
+        self,
+        request: Request[Any, Any, Any],
+        tokens: NamedDependency[TokenIssuer],
+        settings: NamedDependency[Settings],
     ) -> Template | Redirect:
+        if not settings.password_login:
+            raise NotAllowed("Password sign-in is switched off; sign in through the provider.")
         form = await request.form()
         email, password = str(form.get("email", "")), str(form.get("password", ""))
-        target = _safe_next(str(form.get("next", HOME)))
+        target = safe_next(str(form.get("next", HOME)))
         try:
-            member = await authenticate(email, password[:1024])
+            member = await sign_in_member(
+                email, password[:1024], request.app.state["rate_limiter"], settings
+            )
         except NotAuthenticated:
             return page(
                 request,
@@ -99,14 +136,22 @@ class StaffSessionPages(Controller):
                 next=target,
                 email=email,
                 failed=True,
+                **_sign_in_choices(settings),
             )
         token = tokens.issue(str(member.id), secrets.token_hex(16))
         return Redirect(target, status_code=303, cookies=[tokens.session_cookie(token)])
 
     @post("/logout", name="staff-sign-out")
-    async def sign_out(self, request: Member) -> Redirect:
-        await revoke_token(str(request.auth.jti or ""), token_expiry(request.auth))
-        return Redirect("/staff/login", status_code=303, cookies=[TokenIssuer.cleared_cookie()])
+    async def sign_out(self, request: Member, oidc: NamedDependency[OpenIDProvider]) -> Redirect:
+        jti = str(request.auth.jti or "")
+        await revoke_token(jti, token_expiry(request.auth))
+        # A session begun at the provider ends there too (RP-initiated logout).
+        provider_logout = await end_session_url(oidc, jti)
+        return Redirect(
+            provider_logout or "/staff/login?signed_out=1",
+            status_code=303,
+            cookies=[TokenIssuer.cleared_cookie()],
+        )
 
 
 class StaffCalendarPages(Controller):
@@ -128,10 +173,10 @@ class StaffCalendarPages(Controller):
             return page(request, "staff/no_calendar.html", member=member)
         expert = member.expert_id
         if day is not None:
-            days = [day]
+            days = [bounded_date(day, "day")]
             monday = monday_of(day)
         else:
-            monday = monday_of(week or today)
+            monday = monday_of(bounded_date(week, "week") if week else today)
             days = [monday + timedelta(days=n) for n in range(7)]
         start = datetime.combine(days[0], time(), HELSINKI)
         end = datetime.combine(days[-1] + timedelta(days=1), time(), HELSINKI)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
 
+import msgspec
 from litestar.params import Parameter
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -52,6 +53,10 @@ def write_transaction(engine: Engine) -> Any:  # type: ignore[type-arg]
 
 MAX_ROW_ID = 2**31 - 1
 """The largest id a `Serial` column holds (PostgreSQL `integer`; SQLite's are wider)."""
-RowId = Annotated[int, Parameter(ge=1, le=MAX_ROW_ID)]
-"""A row id in a path: anything outside a column's range answers 400 before any query runs
+RowId = Annotated[int, Parameter(ge=1, le=MAX_ROW_ID), msgspec.Meta(ge=1, le=MAX_ROW_ID)]
+"""A row id or id cursor from a request, wherever it comes: a path or query parameter
+(Litestar reads `Parameter`) or a body field, alone, optional or in a list (msgspec reads
+`Meta`). Anything outside a column's range answers 400 naming the field before any query runs
 (a larger number overflows the driver and would end in a 500)."""
+OptionalRowId = Annotated[int | None, Parameter(ge=1, le=MAX_ROW_ID)]
+"""An optional row id or cursor in a query (Litestar checks bounds only on the outer type)."""

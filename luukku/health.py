@@ -14,7 +14,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/readyz", tags=["operations"], summary="The database answers")
+@get("/readyz", tags=["operations"], summary="The database answers", opt={"problems": (503,)})
 async def readyz(engine: NamedDependency[Engine]) -> dict[str, str]:  # type: ignore[type-arg]
     try:
         await engine.run_querystring(QueryString("SELECT 1"))

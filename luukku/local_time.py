@@ -6,20 +6,18 @@ import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from luukku.instants import bounded_date
 from luukku.problems import InvalidInput
 from luukku.settings import Settings
-
-# Dates far outside any real booking would overflow datetime arithmetic.
-SEARCHABLE_DATES = (date(2000, 1, 1), date(2999, 12, 31))
 
 
 def search_range(
     start: date, end: date, zone: ZoneInfo, settings: Settings
 ) -> tuple[datetime, datetime]:
     """Local dates `start`..`end` (inclusive) as a UTC range, or InvalidInput naming the field."""
-    for name, day in (("start", start), ("end", end)):
-        if not SEARCHABLE_DATES[0] <= day <= SEARCHABLE_DATES[1]:
-            raise InvalidInput.field(name, "is outside the calendar Luukku keeps")
+    # The same years as every stored instant: far outside them datetime arithmetic overflows.
+    bounded_date(start, "start")
+    bounded_date(end, "end")
     if end < start:
         raise InvalidInput.field("end", "must not be before start")
     if (end - start).days + 1 > settings.max_slot_range_days:

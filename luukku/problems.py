@@ -122,7 +122,9 @@ _BODY = "data"
 
 def _field_name(key: str, message: str) -> str:
     if match := _MSGSPEC_PATH.search(message):
-        key = match["path"].replace("[", ".").replace("]", "")
+        key = match["path"]
+    # One spelling for list items, `experts.0`, whether msgspec or Litestar named the key.
+    key = key.replace("[", ".").replace("]", "")
     parts = [part for part in key.split(".") if part and part != _BODY]
     if named := _NAMED_KEY.search(message):
         parts.append(named["key"])

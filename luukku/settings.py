@@ -37,6 +37,19 @@ def parse_rate(value: str) -> tuple[int, int]:
     return int(count), RATE_UNITS[unit.strip()]
 
 
+def parse_role_map(value: str) -> tuple[tuple[str, str], ...]:
+    """`"luukku-admins=admin,luukku-experts=expert"` as ((group, role), ...)."""
+    pairs = []
+    for item in value.split(","):
+        group, sep, role = item.strip().rpartition("=")
+        if not item.strip():
+            continue
+        if not sep or not group.strip() or not role.strip():
+            raise ValueError(f"OIDC_ROLE_MAP is group=role pairs separated by commas, not {item!r}")
+        pairs.append((group.strip(), role.strip()))
+    return tuple(pairs)
+
+
 def _rate(env: dict[str, str], name: str, default: str) -> str:
     value = env.get(name) or default
     parse_rate(value)  # refuse a malformed limit at start-up, not at the first request
@@ -58,7 +71,15 @@ class Settings:
     access_token_minutes: int = 30
     """Lifetime of a staff access token."""
     login_attempts_per_minute: int = 10
-    """Login attempts one client (address, and email named) may make a minute (429 beyond)."""
+    """Login attempts one client address may make a minute (429 beyond)."""
+    login_free_attempts: int = 5
+    """Sign-ins to one email within 15 minutes before each further one is slowed down."""
+    login_delay_seconds: float = 1.0
+    """The first slowed sign-in waits this long; each further one twice as long as the last."""
+    login_delay_cap_seconds: float = 16.0
+    """The longest a sign-in waits: an attacker slows the staff member down, never locks out."""
+    login_notice_after: int = 10
+    """Sign-ins to one email within 15 minutes after which its owner is told by email."""
     rate_limits_enabled: bool = True
     """Whether the rate limits below apply; benchmarks and the API fuzzer turn them off."""
     rate_limit_booking: str = "20/hour"
@@ -122,6 +143,36 @@ class Settings:
     """How long one SMTP command may take before the attempt counts as a transient failure."""
     mail_from: str = "Luukku <luukku@localhost>"
     """Sender of every message and ORGANIZER of the calendar invitations."""
+    password_login: bool = True
+    """Whether staff may sign in with an email and a password; `PASSWORD_LOGIN=false` leaves
+    only the OpenID Connect sign-in (which must then be configured)."""
+    oidc_issuer: str = ""
+    """The city's OpenID Provider, e.g. `https://login.microsoftonline.com/<tenant>/v2.0`:
+    its discovery document is `<issuer>/.well-known/openid-configuration`. Empty: no OIDC."""
+    oidc_client_id: str = ""
+    """Luukku's client id at the provider (the application id of the registration)."""
+    oidc_client_secret: str = ""
+    """Luukku's client secret at the provider (a confidential client; PKCE is used as well)."""
+    oidc_scopes: str = "openid email profile"
+    """Scopes asked for at sign-in; `openid` and `email` are needed."""
+    oidc_provider_name: str = ""
+    """Shown on the sign-in page: "Sign in with <name>" (e.g. `Helsinki Tunnistus`)."""
+    oidc_role_claim: str = ""
+    """A claim listing the person's groups or roles (`groups`, `roles`): with OIDC_ROLE_MAP it
+    sets the mapped roles at each sign-in. Empty: roles come from Luukku's records only."""
+    oidc_role_map: tuple[tuple[str, str], ...] = ()
+    """`group=role` pairs (OIDC_ROLE_MAP=`luukku-admins=admin,luukku-experts=expert`)."""
+    oidc_email_verified_claim: str = "email_verified"
+    """The boolean claim that says the email is verified (Entra ID: `xms_edov`)."""
+    oidc_api_audience: str = ""
+    """The audience of provider access tokens that `POST /api/v1/auth/oidc/token` exchanges for
+    a Luukku bearer token (e.g. `api://luukku`). Empty: no exchange."""
+    oidc_jwks_refresh_seconds: int = 60
+    """Shortest time between two fetches of the provider's keys prompted by an unknown key id."""
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def uses_jitsi_tokens(self) -> bool:
@@ -155,6 +206,14 @@ class Settings:
             ),
             access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", "30")),
             login_attempts_per_minute=int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "10")),
+            login_free_attempts=int(env.get("LOGIN_FREE_ATTEMPTS") or defaults.login_free_attempts),
+            login_delay_seconds=float(
+                env.get("LOGIN_DELAY_SECONDS") or defaults.login_delay_seconds
+            ),
+            login_delay_cap_seconds=float(
+                env.get("LOGIN_DELAY_CAP_SECONDS") or defaults.login_delay_cap_seconds
+            ),
+            login_notice_after=int(env.get("LOGIN_NOTICE_AFTER") or defaults.login_notice_after),
             rate_limits_enabled=_flag(env.get("RATE_LIMITS_ENABLED"), default=True),
             rate_limit_booking=_rate(env, "RATE_LIMIT_BOOKING", defaults.rate_limit_booking),
             rate_limit_hold=_rate(env, "RATE_LIMIT_HOLD", defaults.rate_limit_hold),
@@ -196,4 +255,16 @@ class Settings:
                 env.get("SMTP_TIMEOUT_SECONDS") or defaults.smtp_timeout_seconds
             ),
             mail_from=env.get("MAIL_FROM") or defaults.mail_from,
+            password_login=_flag(env.get("PASSWORD_LOGIN"), default=True),
+            oidc_issuer=env.get("OIDC_ISSUER", "").strip(),
+            oidc_client_id=env.get("OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=env.get("OIDC_CLIENT_SECRET", ""),
+            oidc_scopes=env.get("OIDC_SCOPES") or defaults.oidc_scopes,
+            oidc_provider_name=env.get("OIDC_PROVIDER_NAME", "").strip(),
+            oidc_role_claim=env.get("OIDC_ROLE_CLAIM", "").strip(),
+            oidc_role_map=parse_role_map(env.get("OIDC_ROLE_MAP", "")),
+            oidc_email_verified_claim=env.get("OIDC_EMAIL_VERIFIED_CLAIM")
+            or defaults.oidc_email_verified_claim,
+            oidc_api_audience=env.get("OIDC_API_AUDIENCE", "").strip(),
+            oidc_jwks_refresh_seconds=int(env.get("OIDC_JWKS_REFRESH_SECONDS") or "60"),
         )

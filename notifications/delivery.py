@@ -21,7 +21,7 @@ import logging
 import random
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from enum import StrEnum
@@ -30,6 +30,7 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from luukku.database import write_transaction
+from luukku.sealing import Sealer
 from notifications.letters import LETTER_KINDS, Letter, compose_letter
 from notifications.messages import Outgoing, Sender, UndeliverableAddress, compose
 from notifications.outbox import BookingSnapshot, Kind, Person
@@ -70,6 +71,9 @@ class Delivery:
     sender: Sender
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     batch_size: int = BATCH_SIZE
+    links: Sealer | None = None
+    """Opens the sealed link of a data-request message (`privacy.data_requests.LINK_SEAL`);
+    without it such a message cannot be written and fails."""
 
 
 def _due(now: datetime) -> Any:
@@ -162,14 +166,21 @@ def _outgoing(row: dict[str, Any]) -> Outgoing:
     )
 
 
-def _message(row: dict[str, Any], sender: Sender, now: datetime) -> EmailMessage:
+def _message(row: dict[str, Any], delivery: Delivery, now: datetime) -> EmailMessage:
+    sender = delivery.sender
     if row["kind"] in LETTER_KINDS:
         recipient = Person(
             name=row["recipient_name"], email=row["recipient"], language=row["language"]
         )
         letter = Letter.from_json(row["payload"])
         return compose_letter(row["idempotency_key"], recipient, letter, sender, now)
-    return compose(_outgoing(row), sender, now)
+    outgoing = _outgoing(row)
+    if Sealer.is_sealed(outgoing.booking.link):
+        if delivery.links is None:
+            raise ValueError("a sealed data link, and no key to open it")
+        link = delivery.links.open(outgoing.booking.link)
+        outgoing = replace(outgoing, booking=replace(outgoing.booking, link=link))
+    return compose(outgoing, sender, now)
 
 
 class Outcome(StrEnum):
@@ -243,7 +254,7 @@ async def _send_one(
             )
             return Outcome.SETTLED
     try:
-        message = _message(row, delivery.sender, now)
+        message = _message(row, delivery, now)
     except UndeliverableAddress as exc:
         await _failed(row, DeliveryFailure(str(exc), permanent=True), delivery.retry, now)
         return Outcome.SETTLED

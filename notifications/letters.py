@@ -16,12 +16,18 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from html import escape
 
-from notifications.messages import Sender, address, message_id, one_line
+from notifications.messages import Sender, address, header_text, message_id, one_line
 from notifications.outbox import Person
 from notifications.tables import OutboxMessage
 
 LETTER_KINDS = frozenset(
-    {"contact_receipt", "contact_assigned", "contact_reply", "contact_escalation"}
+    {
+        "contact_receipt",
+        "contact_assigned",
+        "contact_reply",
+        "contact_escalation",
+        "login_warning",
+    }
 )
 
 
@@ -131,7 +137,7 @@ def compose_letter(
 ) -> EmailMessage:
     """The email of one letter row, ready for SMTP."""
     message = EmailMessage()
-    message["Subject"] = one_line(letter.subject)
+    message["Subject"] = header_text(letter.subject)
     message["From"] = address(sender.name or "Luukku", sender.email)
     message["To"] = address(recipient.name, recipient.email)
     if letter.reply_to:

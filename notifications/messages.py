@@ -33,6 +33,7 @@ _METHODS: dict[Kind, Method] = {
     Kind.CANCELLATION: "CANCEL",
 }
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_WORD_JOINER = "\u2060"
 
 
 class UndeliverableAddress(ValueError):
@@ -76,6 +77,18 @@ def one_line(value: str) -> str:
     return " ".join(_CONTROLS.sub(" ", value).split())
 
 
+def header_text(value: str) -> str:
+    """`value` as header text that reads as itself: one line, and no RFC 2047 encoded word.
+
+    Python's header parser (and every mail reader) decodes `=?charset?b?…?=` wherever it
+    appears, so a customer named `=?utf-8?b?QmNjOi…?=` would become `Bcc: …` and a forged
+    address group in `To:`. An invisible word joiner after each `=` of `=?` leaves the name
+    as the customer typed it to the eye, and never an encoded word; Python then encodes the
+    (now non-ASCII) text itself, so readers decode it back to exactly this text.
+    """
+    return one_line(value).replace("=?", f"={_WORD_JOINER}?")
+
+
 def message_id(key: str, domain: str) -> str:
     """The Message-ID of the message with idempotency key `key`: a resent message carries
     the same one, so a duplicate is recognisable."""
@@ -85,7 +98,7 @@ def message_id(key: str, domain: str) -> str:
 def address(name: str, email: str) -> Address:
     try:
         username, _, domain = email.rpartition("@")
-        return Address(display_name=one_line(name), username=username, domain=domain)
+        return Address(display_name=header_text(name), username=username, domain=domain)
     except (ValueError, IndexError) as exc:
         raise UndeliverableAddress(f"bad address {email!r}") from exc
 
@@ -179,7 +192,7 @@ def compose(out: Outgoing, sender: Sender, now: datetime) -> EmailMessage:
     booking, language = out.booking, out.recipient.language
     agency = _localized(booking.agency_name, language)
     service = _localized(booking.service_name, language)
-    subject = one_line(
+    subject = header_text(
         text(language, f"{out.kind}.subject", service=service, when=_short_when(booking, language))
     )
     link = (

@@ -79,7 +79,8 @@ class BookingSnapshot:
     feedback_url: str = ""
     """On a feedback request: the customer's one-time link to the feedback form."""
     link: str = ""
-    """On DATA_REQUEST: the customer's one-time link to their data."""
+    """On DATA_REQUEST: the customer's one-time link to their data, sealed
+    (`luukku.sealing`); the worker opens it to write the mail."""
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -317,9 +318,10 @@ async def delivery_problems(references: Sequence[str]) -> dict[str, list[Deliver
 
 
 async def record_data_request(
-    email: str, language: str, link: str, key: str, now: datetime
+    email: str, language: str, sealed_link: str, key: str, now: datetime
 ) -> None:
-    """The message carrying a customer's one-time data link (`key` tells requests apart)."""
+    """The message carrying a customer's one-time data link, sealed so the outbox holds no
+    working link (`key` tells requests apart)."""
     luukku = {"fi": "Luukku", "sv": "Luukku", "en": "Luukku"}
     snapshot = BookingSnapshot(
         reference="",
@@ -334,7 +336,7 @@ async def record_data_request(
         agency_name=luukku,
         customer=Person(name="", email=email, language=language),
         expert=Person(name="", email="", language=language),
-        link=link,
+        link=sealed_link,
     )
     await OutboxMessage.insert(
         OutboxMessage(

@@ -16,6 +16,15 @@ FI: Final = {
         " tätä, voit jättää viestin huomiotta."
     ),
     "data_request.link": "Näytä tietoni",
+    "login_warning.subject": "Luukku-tunnuksellesi yritetään kirjautua",
+    "login_warning.intro": (
+        "Tunnuksellesi on viimeisen vartin aikana yritetty kirjautua toistuvasti väärällä "
+        "salasanalla. Kirjautumisia hidastetaan, mutta tunnustasi ei ole lukittu."
+    ),
+    "login_warning.advice": (
+        "Jos yritykset olivat sinun, mitään ei tarvitse tehdä. Jos eivät, vaihda salasanasi ja "
+        "kerro asiasta ylläpitäjälle."
+    ),
     "confirmation.subject": "Ajanvaraus vahvistettu: {service}, {when}",
     "confirmation.intro": "Ajanvarauksesi on vahvistettu. Kalenterikutsu on liitteenä.",
     "new_booking.subject": "Uusi ajanvaraus: {service}, {when}",
@@ -78,6 +87,15 @@ SV: Final = {
         "detta kan du strunta i meddelandet."
     ),
     "data_request.link": "Visa mina uppgifter",
+    "login_warning.subject": "Någon försöker logga in med ditt Luukku-konto",
+    "login_warning.intro": (
+        "Under den senaste kvarten har någon upprepade gånger försökt logga in med ditt konto "
+        "och fel lösenord. Inloggningarna fördröjs, men ditt konto är inte låst."
+    ),
+    "login_warning.advice": (
+        "Om det var du behöver du inte göra något. Om inte, byt lösenord och meddela "
+        "administratören."
+    ),
     "confirmation.subject": "Tidsbokningen är bekräftad: {service}, {when}",
     "confirmation.intro": "Din tidsbokning är bekräftad. En kalenderinbjudan är bifogad.",
     "new_booking.subject": "Ny tidsbokning: {service}, {when}",
@@ -138,6 +156,15 @@ EN: Final = {
         "this, you can ignore this message."
     ),
     "data_request.link": "Show my data",
+    "login_warning.subject": "Someone is trying to sign in to your Luukku account",
+    "login_warning.intro": (
+        "In the last quarter of an hour, someone has repeatedly tried to sign in to your "
+        "account with a wrong password. Sign-ins are slowed down; your account is not locked."
+    ),
+    "login_warning.advice": (
+        "If it was you, there is nothing to do. If not, change your password and tell your "
+        "administrator."
+    ),
     "confirmation.subject": "Booking confirmed: {service}, {when}",
     "confirmation.intro": "Your booking is confirmed. A calendar invitation is attached.",
     "new_booking.subject": "New booking: {service}, {when}",

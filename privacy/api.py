@@ -10,9 +10,10 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from luukku.clock import Clock
+from luukku.database import OptionalRowId
 from luukku.problems import NotAuthenticated
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
@@ -42,7 +43,7 @@ class AuditLogController(Controller):
     async def entries(
         self,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-        before: FromQuery[int | None] = None,
+        before: OptionalRowId = None,
     ) -> list[AuditEntryOut]:
         return [
             AuditEntryOut(
@@ -107,6 +108,7 @@ class DataRequestController(Controller):
         "/export",
         summary="Everything Luukku holds about the link's address",
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def export(
         self,
@@ -122,6 +124,7 @@ class DataRequestController(Controller):
         summary="Erase (anonymise) the link's address's data; spends the link",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def erase(
         self,

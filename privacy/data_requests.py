@@ -3,6 +3,10 @@
 Anyone may ask for a link for any address; the answer is the same whether or not Luukku holds
 data for it, and only the address's owner receives the link. The link is valid for
 `LINK_VALIDITY`; erasing spends it. Exports and erasures are written to the audit log.
+
+The token is stored only as its hash (`data_request.token_hash`). The message carrying the
+link waits in the outbox with the link sealed (`luukku.sealing`, purpose `data-links`): the
+worker opens it to write the mail, a database dump alone never yields a working link.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from luukku.problems import InvalidInput, NotFound
+from luukku.sealing import Sealer
 from luukku.settings import Settings
 from notifications.outbox import record_data_request
 from privacy.retention import Retention
@@ -25,6 +30,8 @@ from security.anonymisers import customer_subject
 from security.tables import DataRequest
 
 LINK_VALIDITY = timedelta(hours=24)
+LINK_SEAL = "data-links"
+"""The purpose the outbox's copy of a data link is sealed for (the worker opens it)."""
 LANGUAGES = ("fi", "sv", "en")
 
 
@@ -62,8 +69,9 @@ async def request_link(
         )
     )
     link = f"{settings.public_base_url}/my-data?token={token}"
+    sealed = Sealer.from_settings(LINK_SEAL, settings).seal(link)
     language = language if language in LANGUAGES else "fi"
-    await record_data_request(address, language, link, token_hash[:32], now)
+    await record_data_request(address, language, sealed, token_hash[:32], now)
 
 
 async def _open(token: str, now: datetime) -> dict[str, Any]:

@@ -38,11 +38,24 @@ class Retention:
             )
         return counts
 
+    async def references(self, email: str) -> set[str]:
+        """The references of the customer's own matters (bookings, sessions, requests)."""
+        found: set[str] = set()
+        for anonymiser in self.anonymisers:
+            found |= await anonymiser.references(email)
+        return found
+
     async def export(self, email: str) -> dict[str, list[dict[str, Any]]]:
-        return {a.name: await a.export(email) for a in self.anonymisers}
+        """Everything about the customer: rows found by their email, and rows about those
+        matters (never messages the address received about someone else)."""
+        references = await self.references(email)
+        return {a.name: await a.export(email, references) for a in self.anonymisers}
 
     async def has_data(self, email: str) -> bool:
         return any(rows for rows in (await self.export(email)).values())
 
     async def erase(self, email: str) -> dict[str, int]:
-        return {a.name: await a.erase(email) for a in self.anonymisers}
+        """Blanks what `export` shows, and the staff's copies of messages about it. The
+        references are read first: erasing blanks the emails that find them."""
+        references = await self.references(email)
+        return {a.name: await a.erase(email, references) for a in self.anonymisers}

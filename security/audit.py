@@ -8,7 +8,7 @@ from typing import Any
 
 from security.tables import AuditEntry
 
-ACTIONS = ("view", "change", "export", "erase", "anonymise")
+ACTIONS = ("view", "change", "export", "erase", "anonymise", "sign-in-refused")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@ referrer leaking manage tokens, no framing, and HSTS when Luukku is served over 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
@@ -29,6 +31,14 @@ HSTS = "max-age=63072000; includeSubDomains"
 def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
     """A `before_send` hook adding the headers to the start of every HTTP response."""
     use_hsts = settings.public_base_url.startswith("https://")
+    page_policy = PAGE_POLICY
+    if settings.oidc_enabled:
+        # The sign-in and sign-out forms end at the city's identity provider (a redirect after
+        # a form is bound by form-action too).
+        issuer = urlsplit(settings.oidc_issuer)
+        page_policy = PAGE_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+        )
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
@@ -36,7 +46,7 @@ def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
         headers = MutableScopeHeaders.from_message(message)
         path = scope.get("path", "")
         schema_docs = path.startswith("/schema") and not path.endswith((".json", ".yaml"))
-        headers["Content-Security-Policy"] = SCHEMA_DOCS_POLICY if schema_docs else PAGE_POLICY
+        headers["Content-Security-Policy"] = SCHEMA_DOCS_POLICY if schema_docs else page_policy
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Frame-Options"] = "DENY"

@@ -127,6 +127,18 @@ class RateLimiter:
         self.clock = clock
         self.enabled = enabled
 
+    async def count(self, name: str, identity: str, window_seconds: int) -> int:
+        """One hit on `identity` in the current fixed window of `window_seconds`; the hits so
+        far in that window (this one included)."""
+        now = self.clock.now().timestamp()
+        window = int(now // window_seconds)
+        window_end = (window + 1) * window_seconds
+        return await self.counters.hit(
+            f"{name}:{identity}:{window}",
+            datetime.fromtimestamp(window_end, UTC),
+            math.ceil(window_end - now),
+        )
+
     async def check(self, rule_name: str, who: list[str]) -> None:
         """One hit for each of `who` (e.g. `ip:…`, `email:…`); TooManyRequests past the limit."""
         if not self.enabled:
@@ -170,19 +182,34 @@ async def _email_in_body(connection: ASGIConnection[Any, Any, Any, Any]) -> str 
     return email if isinstance(email, str) and email.strip() else None
 
 
-def rate_limited(rule_name: str) -> Guard:
-    """A guard counting each request against `rule_name` per address and per body email."""
+class RateLimited:
+    """A guard counting each request against a rule per address and per body email."""
 
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    problem_statuses = (429,)
+    """What the guard may answer, for the OpenAPI document."""
+
+    def __init__(self, rule_name: str, *, per_email: bool = True) -> None:
+        self.rule_name = rule_name
+        self.per_email = per_email
+
+    async def __call__(
+        self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+    ) -> None:
         limiter: RateLimiter = connection.app.state["rate_limiter"]
         if not limiter.enabled:
             return
         who = [f"ip:{connection.client.host if connection.client else 'unknown'}"]
-        if (email := await _email_in_body(connection)) is not None:
+        if self.per_email and (email := await _email_in_body(connection)) is not None:
             who.append(f"email:{email_key(email)}")
-        await limiter.check(rule_name, who)
+        await limiter.check(self.rule_name, who)
 
-    return guard
+
+def rate_limited(rule_name: str, *, per_email: bool = True) -> Guard:
+    """`guards=[rate_limited("contact")]`: the route counts against the rule `contact`, per
+    address and (unless `per_email=False`) per email named in the body. Sign-in counts per
+    address only: a limit per email would let anyone lock a staff member out
+    (`staff.sign_in` slows sign-ins per email down instead)."""
+    return RateLimited(rule_name, per_email=per_email)
 
 
 def counters_for(settings: Settings, engine: Engine) -> RedisCounters | DatabaseCounters:  # type: ignore[type-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -66,6 +66,15 @@ async def staff_member(user_id: int) -> StaffMember | None:
     row = (
         await StaffUser.select()
         .where((StaffUser.id == user_id) & StaffUser.active.eq(True))
+        .first()
+    )
+    return _member(row) if row else None
+
+
+async def active_member_with_email(email: str) -> StaffMember | None:
+    row = (
+        await StaffUser.select()
+        .where((StaffUser.email == email.strip().lower()) & StaffUser.active.eq(True))
         .first()
     )
     return _member(row) if row else None
@@ -140,3 +149,35 @@ async def revoke_token(jti: str, expires_at: datetime) -> None:
 
 async def is_revoked(token: Token, _: Any) -> bool:
     return bool(await RevokedToken.exists().where(RevokedToken.jti == (token.jti or "")))
+
+
+async def staff_languages(expert_ids: Iterable[int]) -> dict[int, str]:
+    """The language each expert's login uses (their messages' language), by expert id; an
+    expert without a login is absent."""
+    ids = sorted(set(expert_ids)) or [0]
+    rows = await StaffUser.select(StaffUser.expert, StaffUser.language).where(
+        StaffUser.expert.is_in(ids)
+    )
+    return {row["expert"]: row["language"] for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class StaffContact:
+    """A staff member as a recipient of messages."""
+
+    id: int
+    name: str
+    email: str
+    language: str
+
+
+async def agency_admins(agency_id: int) -> list[StaffContact]:
+    """The active agency admins of an agency."""
+    rows = await StaffUser.select(
+        StaffUser.id, StaffUser.name, StaffUser.email, StaffUser.language, StaffUser.roles
+    ).where((StaffUser.agency == agency_id) & (StaffUser.active == True))  # noqa: E712
+    return [
+        StaffContact(row["id"], row["name"], row["email"], row["language"])
+        for row in rows
+        if "agency_admin" in row["roles"]
+    ]

@@ -7,19 +7,22 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
+from luukku.problems import NotAllowed
+from luukku.settings import Settings
 from security.rate_limits import rate_limited
 from staff.accounts import (
     StaffMember,
     agency_slug,
-    authenticate,
     revoke_token,
     staff_member,
 )
 from staff.auth import TokenIssuer, token_expiry
+from staff.sign_in import sign_in
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -51,13 +54,22 @@ class AuthController(Controller):
         "/login",
         summary="Sign in; answers a bearer token and sets the session cookie",
         status_code=200,
-        opt={"public": True},
-        guards=[rate_limited("login")],
+        opt={"public": True, "problems": (401,)},
+        guards=[rate_limited("login", per_email=False)],
     )
     async def login(
-        self, data: JSONBody[LoginIn], tokens: NamedDependency[TokenIssuer]
+        self,
+        data: JSONBody[LoginIn],
+        tokens: NamedDependency[TokenIssuer],
+        settings: NamedDependency[Settings],
+        state: State,
     ) -> Response[LoginOut]:
-        member = await authenticate(data.email, data.password)
+        if not settings.password_login:
+            raise NotAllowed(
+                "Password sign-in is switched off; exchange a provider token at "
+                "/api/v1/auth/oidc/token."
+            )
+        member = await sign_in(data.email, data.password, state["rate_limiter"], settings)
         token = tokens.issue(str(member.id), secrets.token_hex(16))
         seconds = int(tokens.lifetime.total_seconds())
         return Response(

@@ -3,6 +3,9 @@
 Tokens carry a `kid` header naming the key that signed them; the current SECRET_KEY signs,
 PREVIOUS_SECRET_KEYS still verify, so a key can be rotated without logging everyone out.
 Bearer tokens serve the API, the same token in an HttpOnly SameSite cookie serves web pages.
+The JSON API (`/api/`) reads the `Authorization` header only: a browser attaches the cookie to
+any request, a forged cross-site one included, but never a bearer header, so the API needs no
+CSRF token. The pages, which do read the cookie, carry Litestar's CSRF token in every form.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.security.jwt import JWTCookieAuth, Token
+from litestar.middleware.authentication import AuthenticationResult
+from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 
 from luukku.settings import Settings
 
@@ -26,6 +30,8 @@ ALGORITHM = "HS256"
 ISSUER = "luukku"
 AUDIENCE = "luukku-staff"
 COOKIE = "luukku_session"
+API_PREFIX = "/api/"
+"""Routes under this prefix take bearer tokens only, never the session cookie."""
 
 
 def key_id(secret: str) -> str:
@@ -74,6 +80,20 @@ def token_class(current: str, previous: Sequence[str]) -> type[Token]:
     return StaffToken
 
 
+class BearerOnlyForApi(JWTCookieAuthenticationMiddleware):
+    """The session cookie signs in pages; the JSON API takes the `Authorization` header only."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        if connection.scope["path"].startswith(API_PREFIX):
+            scheme, _, token = connection.headers.get(self.auth_header, "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise NotAuthorizedException("Send `Authorization: Bearer <token>`.")
+            return await self.authenticate_token(encoded_token=token.strip(), connection=connection)
+        return await super().authenticate_request(connection)
+
+
 def staff_auth(
     settings: Settings,
     retrieve_user: Callable[[Token, ASGIConnection[Any, Any, Any, Any]], Awaitable[Any]],
@@ -103,6 +123,7 @@ def staff_auth(
             "^/$",
         ],
         exclude_opt_key="public",
+        authentication_middleware_class=BearerOnlyForApi,
     )
 
 
@@ -144,19 +165,28 @@ class TokenIssuer:
         return Cookie(key=COOKIE, value="", max_age=0, path="/")
 
 
+class RoleGuard:
+    """A guard: the signed-in member must hold one of `roles` (403 otherwise)."""
+
+    problem_statuses = (401, 403)
+    """What the guard may answer, for the OpenAPI document."""
+
+    def __init__(self, roles: Sequence[str]) -> None:
+        self.roles = tuple(roles)
+
+    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = connection.user
+        if user is None:
+            raise NotAuthorizedException("Sign in first.")
+        if not user.has_role(*self.roles):
+            raise PermissionDeniedException("Your role does not allow this.")
+
+
 def requires_role(
     *roles: str,
 ) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
     """A guard: the signed-in member must hold one of `roles` (403 otherwise)."""
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        user = connection.user
-        if user is None:
-            raise NotAuthorizedException("Sign in first.")
-        if not user.has_role(*roles):
-            raise PermissionDeniedException("Your role does not allow this.")
-
-    return guard
+    return RoleGuard(roles)
 
 
 def token_expiry(token: Token) -> datetime:

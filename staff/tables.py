@@ -47,6 +47,9 @@ class StaffUser(Table):
     )
     language = Varchar(length=8, default="fi")
     active = Boolean(default=True)
+    oidc_subject = Varchar(length=255, null=True, default=None)
+    """The city's OpenID Provider's `sub` for this person, set at their first sign-in there
+    (unique: an index made by the migration, as SQLite cannot add a UNIQUE column)."""
 
 
 class RevokedToken(Table):

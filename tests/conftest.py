@@ -27,7 +27,12 @@ from luukku.database import bind_tables, engine_from_url
 from luukku.settings import Settings
 
 # Shared worlds of test data, as fixtures for every test module.
-pytest_plugins = ["tests.joint_world", "tests.quality_world", "tests.report_world"]
+pytest_plugins = [
+    "tests.joint_world",
+    "tests.quality_world",
+    "tests.report_world",
+    "tests.oidc_provider",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 # A Monday morning in Helsinki, well before the DST change of 2027.
@@ -147,14 +152,21 @@ async def db(engine: Engine) -> None:  # type: ignore[type-arg]
 def session_app(settings: Settings, session_clock: FixedClock, engine: Engine) -> Litestar:  # type: ignore[type-arg]
     """The app, built once per session and engine (building one costs far more than a test).
     Tests serve calendars on loopback, so this app may fetch from private addresses."""
-    return create_app(
+    app = create_app(
         settings, clock=session_clock, engine=engine, fetcher=Fetcher(allow_private=True)
     )
+    app.state["built_with"] = frozenset({*app.state.keys(), "built_with"})
+    return app
 
 
 @pytest.fixture
 def app(session_app: Litestar, clock: FixedClock, db: None) -> Litestar:
-    """The session's app on an emptied database, its clock back at the suite's start."""
+    """The session's app on an emptied database, its clock back at the suite's start, and
+    without what earlier tests left in its state (caches made on first use, such as the feed
+    cache: with the database emptied and ids restarted, their keys would match again)."""
+    state = session_app.state
+    for key in set(state.keys()) - state["built_with"]:
+        del state[key]
     return session_app
 
 

@@ -23,6 +23,7 @@ from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from luukku.settings import Settings
@@ -43,7 +44,12 @@ EXAMPLES = 15
 """Examples per operation: 43 operations, about 30 s an engine (40 passed too)."""
 SKIPPED = {("POST", "/api/v1/auth/logout")}
 """Logging out would revoke the token the other operations use."""
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+]
 
 
 def _free_port() -> int:

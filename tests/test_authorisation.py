@@ -281,6 +281,10 @@ ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("GET", "/feeds/{feed_file}"): _public(),
     ("GET", "/join/{token}"): _public(),
     ("POST", "/api/v1/auth/login"): _public(),
+    # OpenID Connect (issue 20): the token exchange checks the provider's token itself, and
+    # the provider's back-channel logout carries a signed logout token, not a Luukku login.
+    ("POST", "/api/v1/auth/oidc/token"): _public(),
+    ("POST", "/api/v1/auth/oidc/backchannel-logout"): _public(),
     ("POST", "/api/v1/auth/logout"): _staff(),
     ("GET", "/api/v1/staff/me"): _staff(),
     ("GET", "/api/v1/staff/me/bookings"): _staff(),

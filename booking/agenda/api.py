@@ -133,7 +133,12 @@ class AbsenceBookingsController(Controller):
         views = await bookings_inside_absence(request.user, absence_id)
         return [booking_out(view, settings, for_expert=True) for view in views]
 
-    @post("/move-to-substitute", summary="Move them all to the substitute", status_code=200)
+    @post(
+        "/move-to-substitute",
+        summary="Move them all to the substitute",
+        status_code=200,
+        opt={"problems": (409,)},
+    )
     async def move(
         self,
         request: Request[StaffMember, Token, Any],
@@ -154,7 +159,7 @@ class AbsenceBookingsController(Controller):
         "meeting. 404 for an invalid link, 403 before it opens, 410 after cancellation, a move "
         "or the end."
     ),
-    opt={"public": True},
+    opt={"public": True, "problems": (403, 410)},
     guards=[rate_limited("manage")],
     tags=["public"],
     status_code=HTTP_303_SEE_OTHER,

@@ -24,6 +24,7 @@ from booking.bookings.schemas import (
 from booking.bookings.slots import search_slots
 from booking.catalogue.services import ServiceInfo, list_services
 from luukku.clock import Clock
+from luukku.database import MAX_ROW_ID
 from luukku.languages import request_language
 from luukku.local_time import search_range, zone_named
 from luukku.problems import NotAuthenticated
@@ -75,7 +76,10 @@ class ServiceController(Controller):
         ] = None,
         channel: FromQuery[str | None] = None,
         language: FromQuery[str | None] = None,
-        expert: Annotated[int | None, QueryParameter(description="only this expert")] = None,
+        expert: Annotated[
+            int | None,
+            QueryParameter(description="only this expert", ge=1, le=MAX_ROW_ID),
+        ] = None,
     ) -> SlotList:
         zone = zone_named(tz or settings.default_timezone)
         range_start, range_end = search_range(start, end, zone, settings)
@@ -98,7 +102,13 @@ class BookingController(Controller):
     path = "/api/v1/bookings"
     tags = ("public",)  # type: ignore[assignment]
 
-    @post("/", summary="Book a time", status_code=201, guards=[rate_limited("booking")])
+    @post(
+        "/",
+        summary="Book a time",
+        status_code=201,
+        guards=[rate_limited("booking")],
+        opt={"problems": (409,)},
+    )
     async def create(
         self,
         data: JSONBody[BookingCreate],
@@ -116,6 +126,7 @@ class BookingController(Controller):
         "/{reference:str}",
         summary="A booking, with its manage token",
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def read(
         self,
@@ -132,6 +143,7 @@ class BookingController(Controller):
         summary="Cancel a booking",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True, "problems": (409,)},
     )
     async def cancel(
         self,
@@ -152,6 +164,7 @@ class BookingController(Controller):
         summary="Move a booking",
         status_code=200,
         guards=[rate_limited("manage")],
+        opt={"customer_token": True, "problems": (409,)},
     )
     async def reschedule(
         self,

@@ -17,6 +17,7 @@ from datetime import datetime
 from booking.catalogue.services import active_experts, fits
 from calendars.schedules import ExpertProfile
 from calendars.tables import Absence
+from luukku.instants import clamped
 
 
 async def with_substitutes(
@@ -41,7 +42,7 @@ async def with_substitutes(
     cover: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for row in covered:
         if row["substitute"] not in ids:
-            cover[row["substitute"]].append((row["starts_at"], row["ends_at"]))
+            cover[row["substitute"]].append((clamped(row["starts_at"]), clamped(row["ends_at"])))
     if not cover:
         return list(experts)
     standing_in = [

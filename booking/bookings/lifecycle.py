@@ -9,7 +9,7 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.columns import Column
@@ -17,15 +17,9 @@ from piccolo.columns import Column
 from booking.bookings.choosing import take_start
 from booking.bookings.cover import with_substitutes
 from booking.bookings.customers import Customer, customer_from_request
+from booking.bookings.locking import booking_transaction, lock_booking, lock_resources
 from booking.bookings.notices import notify_change
-from booking.bookings.reservations import (
-    booking_transaction,
-    expert_resource,
-    lock_resources,
-    release,
-    release_hold,
-    reserve,
-)
+from booking.bookings.reservations import expert_resource, release, release_hold, reserve
 from booking.bookings.schemas import BookingCreate
 from booking.catalogue.key_customers import key_customer_manager
 from booking.catalogue.services import (
@@ -41,6 +35,7 @@ from booking.engine.availability import reserved_interval
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile
+from luukku.instants import bounded
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
@@ -98,10 +93,8 @@ def hash_token(token: str) -> str:
 
 
 def instant(value: datetime, field: str = "start") -> datetime:
-    """`value` in UTC, or InvalidInput for instants outside any bookable calendar."""
-    if not 2000 <= value.year <= 2999:
-        raise InvalidInput.field(field, "is outside the calendar Luukku keeps")
-    return value.astimezone(UTC).replace(microsecond=value.microsecond)
+    """`value` in UTC, or InvalidInput for instants outside the calendar Luukku keeps."""
+    return bounded(value, field)
 
 
 HeldBooking = Callable[[BookingCreate, Settings, datetime], Awaitable[CreatedBooking]]
@@ -284,15 +277,25 @@ def _reference(text: str) -> str:
     return reference
 
 
-async def _authorized(reference: str, token: str, now: datetime) -> dict[str, Any]:
+def _check_token(row: dict[str, Any] | None, token: str, now: datetime) -> dict[str, Any]:
     """The booking row when `token` is its manage token and still valid; NotFound otherwise."""
-    reference = _reference(reference)
-    row = await Booking.select().where(Booking.reference == reference).first()
     stored = row["manage_token_hash"] if row else _NO_SUCH_TOKEN_HASH
     matches = hmac.compare_digest(stored, hash_token(token))
     if row is None or not matches or now > row["ends_at"] + MANAGE_TOKEN_VALIDITY_AFTER_END:
         raise NotFound("No booking with that reference and token.")
     return row
+
+
+async def _authorized(reference: str, token: str, now: datetime) -> dict[str, Any]:
+    reference = _reference(reference)
+    row = await Booking.select().where(Booking.reference == reference).first()
+    return _check_token(row, token, now)
+
+
+async def _locked_authorized(reference: str, token: str, now: datetime) -> dict[str, Any]:
+    """Inside booking_transaction(), first: the booking locked and re-read, if `token` may
+    change it; every later decision rests on this row (see booking/bookings/locking.py)."""
+    return _check_token(await lock_booking(_reference(reference)), token, now)
 
 
 async def _view_of(row: dict[str, Any]) -> BookingView:
@@ -371,9 +374,7 @@ async def cancel_booking(
 ) -> BookingView:
     """Cancel and free the time; cancelling again answers the cancelled booking unchanged."""
     async with booking_transaction():
-        reference = _reference(reference)
-        await lock_resources([f"booking:{reference}"])
-        row = await _authorized(reference, token, now)
+        row = await _locked_authorized(reference, token, now)
         if row["status"] == "cancelled":
             return await _view_of(row)
         if row["starts_at"] <= now:
@@ -401,10 +402,9 @@ async def reschedule_booking(
     new one is taken, all in one transaction."""
     start = instant(new_start)
     async with booking_transaction():
-        # Two changes of one booking queue up, so the second sees the first's result.
-        reference = _reference(reference)
-        await lock_resources([f"booking:{reference}"])
-        row = await _authorized(reference, token, now)
+        # Two changes of one booking queue up, so the second sees the first's result
+        # (its expert included: a move to a substitute may have changed it).
+        row = await _locked_authorized(reference, token, now)
         if row["status"] == "cancelled":
             raise Conflict("A cancelled booking cannot be rescheduled.")
         if row["reschedule_count"] >= settings.max_customer_reschedules:

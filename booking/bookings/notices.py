@@ -15,7 +15,7 @@ from booking.video.rooms import customer_attendee, expert_attendee, meeting_link
 from calendars.tables import Expert
 from luukku.settings import Settings
 from notifications.outbox import BookingSnapshot, Change, Person, record_change
-from staff.tables import StaffUser
+from staff.accounts import staff_languages
 
 
 def _names(localized: Localized) -> dict[str, str]:
@@ -37,10 +37,7 @@ async def _expert(expert_id: int) -> tuple[Person, dict[str, Any]]:
         .first()
     )
     assert row is not None, f"expert {expert_id} of a booking"
-    account = (
-        await StaffUser.select(StaffUser.language).where(StaffUser.expert == expert_id).first()
-    )
-    language = account["language"] if account else "fi"
+    language = (await staff_languages([expert_id])).get(expert_id, "fi")
     person = Person(name=row["name"], email=row["email"], language=language)
     return person, row
 

@@ -1,7 +1,8 @@
 """Reservations: the rows that hold a resource's time, and the transaction that keeps them apart.
 
 PostgreSQL refuses overlapping rows per resource with an exclusion constraint; SQLite runs every
-booking write in an IMMEDIATE transaction, so the overlap check below cannot race.
+booking write in an IMMEDIATE transaction, so the overlap check below cannot race. Writers lock
+through booking/bookings/locking.py first.
 
 A hold's row carries `expires_at`. An exclusion constraint cannot compare with now(), so the
 expiry is part of the overlap rule in two places instead: every reader counts only rows with no
@@ -13,47 +14,18 @@ only live rows. No job has to run for an expired hold's time to be free again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from asyncpg.exceptions import DeadlockDetectedError, ExclusionViolationError
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from booking.engine.availability import Interval
 from booking.tables import Reservation
-from luukku.database import write_transaction
 from luukku.problems import SlotTaken
 
 
 def expert_resource(expert_id: int) -> str:
     return f"expert:{expert_id}"
-
-
-@asynccontextmanager
-async def booking_transaction() -> AsyncIterator[None]:
-    """One transaction for a booking write; a lost race surfaces as SlotTaken (409)."""
-    try:
-        async with write_transaction(Reservation._meta.db):
-            yield
-    except (ExclusionViolationError, DeadlockDetectedError) as exc:
-        # Both mean another transaction holds the time; lock_resources makes them rare.
-        raise SlotTaken("The time was booked by someone else a moment ago.") from exc
-
-
-async def lock_resources(resources: Iterable[str]) -> None:
-    """Inside booking_transaction(): queue behind other writers of the same resources.
-
-    On PostgreSQL a transaction-scoped advisory lock per resource, taken in sorted order so
-    two bookings never deadlock; the overlap check that follows then sees the winner's row.
-    SQLite's IMMEDIATE transaction already admits one writer at a time.
-    """
-    engine = Reservation._meta.db
-    if not isinstance(engine, PostgresEngine):
-        return
-    for resource in sorted(set(resources)):
-        await Reservation.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", resource)
 
 
 async def reservations_of(
@@ -138,7 +110,8 @@ async def _insert_free(reservation: Reservation, now: datetime) -> None:
 
 
 async def reserve(resource: str, interval: Interval, booking_id: int, now: datetime) -> None:
-    """Hold `interval` of `resource` for a booking; call inside booking_transaction()."""
+    """Hold `interval` of `resource` for a booking; call inside booking_transaction() after
+    lock_resources([resource])."""
     await _insert_free(
         Reservation(
             resource=resource, starts_at=interval.start, ends_at=interval.end, booking=booking_id

@@ -7,14 +7,13 @@ from typing import Annotated
 
 import msgspec
 
-from luukku.database import MAX_ROW_ID
+from luukku.database import RowId
 from luukku.wire import NO_NUL
 
 # PostgreSQL cannot store NUL in text; refuse it at the edge on both engines alike.
 Short = Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)]
 Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NO_NUL)]
 AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
-RowIdField = Annotated[int, msgspec.Meta(ge=1, le=MAX_ROW_ID)]
 """A row id as the databases store it (a 32-bit serial): anything else is refused at the edge."""
 
 
@@ -33,7 +32,7 @@ class BookingCreate(msgspec.Struct, forbid_unknown_fields=True):
     channel: Annotated[str, msgspec.Meta(max_length=16, pattern=NO_NUL)]
     language: Annotated[str, msgspec.Meta(max_length=8, pattern=NO_NUL)]
     customer: CustomerIn
-    expert_id: int | None = None
+    expert_id: RowId | None = None
     message: Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)] | None = None
     privacy_notice_version: Annotated[str, msgspec.Meta(max_length=32, pattern=NO_NUL)] | None = (
         None

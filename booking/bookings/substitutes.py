@@ -9,14 +9,9 @@ from typing import Any
 from piccolo.columns import Column
 
 from booking.bookings.lifecycle import BookingView, bookings_of_expert
+from booking.bookings.locking import booking_transaction, lock_bookings, lock_resources
 from booking.bookings.notices import notify_change
-from booking.bookings.reservations import (
-    booking_transaction,
-    expert_resource,
-    lock_resources,
-    release,
-    reserve,
-)
+from booking.bookings.reservations import expert_resource, release, reserve
 from booking.catalogue.services import get_service_by_id
 from booking.engine.availability import Interval
 from booking.tables import Booking, Reservation
@@ -83,14 +78,16 @@ async def move_to_substitute(
         raise InvalidInput.field("substitute_id", "name a substitute for the absence first")
     moved: list[str] = []
     async with booking_transaction():
-        await lock_resources([expert_resource(absence.expert_id), expert_resource(substitute)])
-        rows = await Booking.select().where(
+        # The bookings first, then the two experts' time (booking/bookings/locking.py): a
+        # reschedule or cancel of one of them either ends before this reads it or waits.
+        rows = await lock_bookings(
             (Booking.expert == absence.expert_id)
             & (Booking.status == "confirmed")
             & (Booking.starts_at < absence.end)
             & (Booking.ends_at > absence.start)
             & (Booking.starts_at > now)
         )
+        await lock_resources([expert_resource(absence.expert_id), expert_resource(substitute)])
         for row in rows:
             held = await Reservation.select(Reservation.starts_at, Reservation.ends_at).where(
                 Reservation.booking == row["id"]

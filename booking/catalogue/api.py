@@ -23,7 +23,12 @@ class ServicesAdminController(Controller):
     path = "/api/v1/admin/services"
     tags = ("administration",)  # type: ignore[assignment]
 
-    @post("/", guards=[requires_role("admin", "agency_admin")], status_code=201)
+    @post(
+        "/",
+        guards=[requires_role("admin", "agency_admin")],
+        status_code=201,
+        opt={"problems": (409,)},
+    )
     async def create(
         self, request: Request[StaffMember, Token, Any], data: JSONBody[ServiceIn]
     ) -> Created:

@@ -11,7 +11,7 @@ from stdnum.fi import ytunnus
 
 from booking.tables import KeyCustomer
 from calendars.directory import check_agency_scope
-from calendars.tables import Expert
+from calendars.experts import expert_standing
 from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import InvalidInput, NotFound
 from security import audit
@@ -61,22 +61,22 @@ async def name_manager(
     number = business_id_of(business_id)
     if not 1 <= expert_id <= MAX_ROW_ID:
         raise InvalidInput.field("expert_id", "not an active expert")
-    expert = await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
-    if expert is None or not expert["active"]:
+    expert = await expert_standing(expert_id)
+    if expert is None or not expert.active:
         raise InvalidInput.field("expert_id", "not an active expert")
-    check_agency_scope(member, expert["agency"])
+    check_agency_scope(member, expert.agency_id)
     async with write_transaction(KeyCustomer._meta.db):
         await KeyCustomer.delete().where(
-            (KeyCustomer.agency == expert["agency"]) & (KeyCustomer.business_id == number)
+            (KeyCustomer.agency == expert.agency_id) & (KeyCustomer.business_id == number)
         )
         row = KeyCustomer(
-            agency=expert["agency"], business_id=number, company=company.strip(), expert=expert_id
+            agency=expert.agency_id, business_id=number, company=company.strip(), expert=expert_id
         )
         await row.save()
         await audit.record(
             audit.staff_actor(member), "change", f"company:{number}", f"key customer of {expert_id}"
         )
-    return (await key_customers([expert["agency"]], row.id))[0]
+    return (await key_customers([expert.agency_id], row.id))[0]
 
 
 async def key_customers(

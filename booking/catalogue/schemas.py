@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from calendars.schemas import Code, Names, Slug
+from luukku.database import RowId
 from luukku.wire import NO_NUL
 
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
@@ -34,7 +35,7 @@ class ServiceIn(msgspec.Struct, forbid_unknown_fields=True):
     horizon_days: Annotated[int, msgspec.Meta(ge=1, le=731)] = 60
     slot_interval_minutes: Annotated[int, msgspec.Meta(ge=5, le=8 * 60)] = 30
     languages: list[Code] | None = None
-    experts: list[int] | None = None
+    experts: list[RowId] | None = None
     topics: list[Code] | None = None
     daily_limit: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
     reminder_minutes: (

@@ -23,7 +23,7 @@ from typing import Literal
 from piccolo.columns import Column
 
 from booking.bookings.lifecycle import hash_token
-from booking.bookings.reservations import lock_resources
+from booking.bookings.locking import lock_resources
 from booking.feeds.tables import FeedToken
 from calendars.tables import Agency, Expert
 from luukku.database import write_transaction

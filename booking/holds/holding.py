@@ -19,13 +19,8 @@ import msgspec
 from booking.bookings.choosing import take_start
 from booking.bookings.cover import with_substitutes
 from booking.bookings.lifecycle import AfterInsert, CreatedBooking, create_booking, instant
-from booking.bookings.reservations import (
-    booking_transaction,
-    expert_resource,
-    lock_resources,
-    release_hold,
-    reserve_for_hold,
-)
+from booking.bookings.locking import booking_transaction, lock_resources
+from booking.bookings.reservations import expert_resource, release_hold, reserve_for_hold
 from booking.bookings.schemas import BookingCreate
 from booking.catalogue.services import (
     ServiceInfo,

@@ -28,6 +28,8 @@ from booking.joint.sessions import (
     get_joint_session,
 )
 from luukku.clock import Clock
+from luukku.database import RowId
+from luukku.instants import bounded
 from luukku.local_time import search_range, zone_named
 from luukku.settings import Settings
 from luukku.wire import NO_NUL
@@ -40,7 +42,7 @@ LanguageTag = Annotated[
 
 
 class ParticipantIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: int
+    expert_id: RowId
     agency: Slug
 
 
@@ -51,7 +53,9 @@ class JointSearchIn(msgspec.Struct, forbid_unknown_fields=True):
     start: date
     end: date
     room: Slug | None = None
-    experts: Annotated[list[int], msgspec.Meta(max_length=6)] = msgspec.field(default_factory=list)
+    experts: Annotated[list[RowId], msgspec.Meta(max_length=6)] = msgspec.field(
+        default_factory=list
+    )
     interpreter_language: LanguageTag | None = None
     tz: Annotated[str, msgspec.Meta(max_length=64, pattern=NO_NUL)] | None = None
 
@@ -81,7 +85,7 @@ class JointCreateIn(msgspec.Struct, forbid_unknown_fields=True):
     participants: Annotated[list[ParticipantIn], msgspec.Meta(min_length=1, max_length=6)]
     customer: CustomerIn
     matter: Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)] = ""
-    interpreter_id: int | None = None
+    interpreter_id: RowId | None = None
     interpreter_language: LanguageTag | None = None
 
 
@@ -94,8 +98,8 @@ class JointRescheduleIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class JointReplaceIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: int
-    replacement_id: int | None = None
+    expert_id: RowId
+    replacement_id: RowId | None = None
 
 
 class JoinLinkOut(msgspec.Struct):
@@ -187,7 +191,12 @@ class JointSessionController(Controller):
             ]
         )
 
-    @post("/", summary="Book a joint session: everyone at once, or nobody (409)", status_code=201)
+    @post(
+        "/",
+        summary="Book a joint session: everyone at once, or nobody (409)",
+        status_code=201,
+        opt={"problems": (409,)},
+    )
     async def create(
         self,
         request: Request[StaffMember, Token, Any],
@@ -206,8 +215,8 @@ class JointSessionController(Controller):
         booked = await book_joint_session(
             JointRequest(
                 service_point=data.service_point,
-                start=data.start,
-                end=data.end,
+                start=bounded(data.start, "start"),
+                end=bounded(data.end, "end"),
                 room=data.room,
                 participants=tuple(Participant(p.expert_id, p.agency) for p in data.participants),
                 customer=customer,
@@ -235,6 +244,7 @@ class JointSessionController(Controller):
         "/{reference:str}/cancel",
         summary="Cancel the whole session; everyone's time is freed",
         status_code=HTTP_200_OK,
+        opt={"problems": (409,)},
     )
     async def cancel(
         self,
@@ -252,6 +262,7 @@ class JointSessionController(Controller):
         "/{reference:str}/reschedule",
         summary="Move the whole session; everyone must be free at the new time, or nothing moves",
         status_code=HTTP_200_OK,
+        opt={"problems": (409,)},
     )
     async def reschedule(
         self,
@@ -270,6 +281,7 @@ class JointSessionController(Controller):
         "/{reference:str}/replace",
         summary="Replace one participant by a free one of the same agency (or language)",
         status_code=HTTP_200_OK,
+        opt={"problems": (409,)},
     )
     async def replace(
         self,

@@ -11,12 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from booking.bookings.reservations import (
-    booking_transaction,
-    clear_expired_holds,
-    expert_resource,
-    lock_resources,
-)
+from booking.bookings.locking import booking_transaction, lock_resources
+from booking.bookings.reservations import clear_expired_holds, expert_resource
 from booking.catalogue.services import active_experts
 from booking.engine.availability import Interval, free_among
 from booking.joint.notices import notify_joint_change
@@ -36,14 +32,16 @@ from booking.joint.sessions import (
     check_point_access,
     ensure_everyone_free,
     hold,
+    lock_joint_session,
     session_row,
     session_view,
     visible_session,
 )
 from booking.joint.tables import JointParticipant, JointSession
 from booking.tables import Reservation
+from calendars.experts import expert_contacts
 from calendars.schedules import ExpertProfile
-from calendars.tables import Expert
+from luukku.instants import bounded
 from luukku.problems import Conflict, FieldError, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
@@ -51,10 +49,11 @@ from staff.accounts import StaffMember
 
 
 async def _changeable(reference: str, member: StaffMember, now: datetime) -> dict[str, Any]:
-    """Inside the change's transaction: the session, locked, if it may still change."""
+    """Inside the change's transaction, first: the session, locked and re-read, if it may
+    still change (booking/bookings/locking.py)."""
     row = await visible_session(reference, member)
     check_point_access(member, row["service_point"])
-    await lock_resources([f"joint:{row['reference']}"])
+    await lock_joint_session(row["reference"])
     current = await session_row(row["reference"])
     if current["status"] == "cancelled":
         raise Conflict("A cancelled session cannot be changed; book a new one.")
@@ -91,6 +90,7 @@ async def reschedule_joint_session(
     reference: str, start: datetime, member: StaffMember, settings: Settings, now: datetime
 ) -> JointSessionView:
     """Move the whole session (same room, same people, same length) to `start`."""
+    start = bounded(start, "start")
     async with booking_transaction():
         session = await _changeable(reference, member, now)
         point = await service_point_info(session["point_slug"], session["room_slug"])
@@ -191,15 +191,14 @@ async def replace_participant(
             JointParticipant.id == leaving["id"]
         )
         await _touch(session, now)
-        gone = await Expert.select(Expert.name, Expert.email).where(Expert.id == expert_id).first()
-        assert gone is not None
+        gone = (await expert_contacts([expert_id]))[expert_id]
         await notify_joint_change(
             Change.REASSIGNED,
             session["id"],
             settings,
             now,
             joining=chosen.id,
-            leaving=(expert_id, gone["name"], gone["email"]),
+            leaving=(expert_id, gone.name, gone.email),
         )
     return await audited(
         member,

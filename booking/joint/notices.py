@@ -15,7 +15,7 @@ from booking.video.rooms import Attendee, join_token, join_url
 from luukku.settings import Settings
 from notifications.joint import plan_joint_messages
 from notifications.outbox import BookingSnapshot, Change, Person, record_planned
-from staff.tables import StaffUser
+from staff.accounts import staff_languages
 
 JOINT_REMINDER_MINUTES = (24 * 60, 2 * 60)
 _TITLE = {
@@ -56,12 +56,7 @@ async def _people(
     ).where(JointParticipant.joint_session == session_id)
     people = {row["expert"]: row for row in rows}
     ids = [*people, *([extra] if extra is not None else [])]
-    languages = {
-        row["expert"]: row["language"]
-        for row in await StaffUser.select(StaffUser.expert, StaffUser.language).where(
-            StaffUser.expert.is_in(ids or [0])
-        )
-    }
+    languages = await staff_languages(ids)
     return people, languages
 
 

@@ -15,12 +15,13 @@ from typing import Any
 
 from booking.bookings.customers import Customer
 from booking.bookings.lifecycle import new_reference
-from booking.bookings.reservations import (
+from booking.bookings.locking import (
     booking_transaction,
-    clear_expired_holds,
-    expert_resource,
+    check_rows_first,
     lock_resources,
+    locked,
 )
+from booking.bookings.reservations import clear_expired_holds, expert_resource
 from booking.engine.availability import Interval, free_among
 from booking.joint.notices import notify_joint_change
 from booking.joint.search import (
@@ -270,6 +271,17 @@ async def hold(
     )
 
 
+async def lock_joint_session(reference: str) -> bool:
+    """Inside booking_transaction(), first (booking/bookings/locking.py): lock one joint
+    session by reference; False when there is none. Read it afterwards with session_row (its
+    joined view cannot be locked in one statement)."""
+    check_rows_first("a joint session")
+    rows = await locked(
+        JointSession.select(JointSession.id).where(JointSession.reference == reference)
+    )
+    return bool(rows)
+
+
 def _session_rows() -> Any:
     """Joint sessions with what their views name: the point's slug and zone, the room's slug."""
     return JointSession.select(
@@ -370,7 +382,7 @@ async def cancel_joint_session(
     row = await visible_session(reference, member)
     check_point_access(member, row["service_point"])
     async with booking_transaction():
-        await lock_resources([f"joint:{row['reference']}"])
+        await lock_joint_session(row["reference"])
         current = await session_row(row["reference"])
         if current["status"] == "cancelled":
             return await audited(

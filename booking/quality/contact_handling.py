@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from booking.bookings.locking import locked
 from booking.quality.contact_requests import (
     CHANNELS,
     VIEW_COLUMNS,
@@ -16,7 +17,7 @@ from booking.quality.contact_requests import (
     view_of,
 )
 from booking.quality.tables import ContactReply, ContactRequest
-from calendars.tables import Expert
+from calendars.experts import expert_standing, expert_topics
 from luukku.database import MAX_ROW_ID, write_transaction
 from luukku.problems import Conflict, InvalidInput, NotAllowed, NotFound
 from notifications.letters import Letter, record_letter
@@ -35,8 +36,7 @@ def _is_agency_admin(member: StaffMember, agency_id: int) -> bool:
 async def _my_topics(member: StaffMember) -> set[str]:
     if member.expert_id is None:
         return set()
-    row = await Expert.select(Expert.topics).where(Expert.id == member.expert_id).first()
-    return set(row["topics"]) if row else set()
+    return await expert_topics(member.expert_id)
 
 
 def _sees(member: StaffMember, view: ContactRequestView, topics: set[str]) -> bool:
@@ -114,12 +114,8 @@ async def assign(
     view = await visible(member, reference)
     if not (_is_agency_admin(member, view.agency_id) or view.expert_id == member.expert_id):
         raise NotAllowed("Only the assignee or an agency admin can hand this request on.")
-    expert = (
-        await Expert.select(Expert.agency, Expert.active).where(Expert.id == expert_id).first()
-        if 1 <= expert_id <= MAX_ROW_ID
-        else None
-    )
-    if expert is None or expert["agency"] != view.agency_id or not expert["active"]:
+    expert = await expert_standing(expert_id) if 1 <= expert_id <= MAX_ROW_ID else None
+    if expert is None or expert.agency_id != view.agency_id or not expert.active:
         raise InvalidInput.field("expert_id", "not an active expert of the request's agency")
     assigned = await _assign(view, expert_id, now)
     await _changed(member, reference, f"assigned to expert {expert_id}")
@@ -203,8 +199,13 @@ async def close(member: StaffMember, reference: str) -> ContactRequestView:
 
 
 async def link_booking(reference: str, booking_id: int, member: StaffMember, now: datetime) -> None:
-    """Inside the booking's transaction: the request became this booking (an answer too)."""
-    row = await _changing(reference)
+    """Inside the booking's transaction: the request became this booking (an answer too).
+    The request is locked and re-read (after the booking's locks, booking/bookings/locking.py),
+    so of two conversions at once the second finds it converted and books nothing."""
+    rows = await locked(ContactRequest.select().where(ContactRequest.reference == reference))
+    if not rows:
+        raise NotFound(f"No contact request {reference}.")
+    row = rows[0]
     if row["status"] not in ("open", "answered"):
         raise Conflict(f"The request is {row['status']} already.")
     await ContactRequest.update(

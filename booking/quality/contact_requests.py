@@ -23,13 +23,14 @@ from booking.catalogue.key_customers import key_customer_manager
 from booking.quality.service_hours import service_hours_of
 from booking.quality.tables import ContactReply, ContactRequest
 from booking.tables import Service
-from calendars.tables import Absence, Agency, Expert
+from calendars.directory import agency_id as agency_id_of
+from calendars.experts import expert_contacts, substitute_at
 from luukku.database import write_transaction
 from luukku.problems import FieldError, InvalidInput, NotFound
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
 from notifications.texts import text
-from staff.tables import StaffUser
+from staff.accounts import staff_languages
 
 ANSWER_WITHIN = timedelta(hours=24)
 """The city's promise: every contact answered within 24 working hours."""
@@ -110,33 +111,19 @@ async def topics_by_agency() -> dict[int, set[str]]:
 async def _agency_for(agency_slug: str | None, topic: str) -> int:
     topics = await topics_by_agency()
     if agency_slug is not None:
-        agency = await Agency.select(Agency.id).where(Agency.slug == agency_slug).first()
-        if agency is None:
-            raise InvalidInput.field("agency", f"unknown agency {agency_slug!r}")
-        if topic not in topics.get(agency["id"], set()):
-            known = ", ".join(sorted(topics.get(agency["id"], set()))) or "none"
+        try:
+            agency = await agency_id_of(agency_slug)
+        except NotFound as exc:
+            raise InvalidInput.field("agency", f"unknown agency {agency_slug!r}") from exc
+        if topic not in topics.get(agency, set()):
+            known = ", ".join(sorted(topics.get(agency, set()))) or "none"
             raise InvalidInput.field("topic", f"not a topic of this agency (topics: {known})")
-        return int(agency["id"])
+        return agency
     offering = sorted(agency_id for agency_id, names in topics.items() if topic in names)
     if not offering:
         known = ", ".join(sorted(set().union(*topics.values()))) if topics else "none"
         raise InvalidInput.field("topic", f"unknown topic (topics: {known})")
     return offering[0]
-
-
-async def substitute_of(expert_id: int, now: datetime) -> int | None:
-    """Who stands in for `expert_id` at `now`: the substitute of a current absence, if any."""
-    row = (
-        await Absence.select(Absence.substitute)
-        .where(
-            (Absence.expert == expert_id)
-            & (Absence.starts_at <= now)
-            & (Absence.ends_at > now)
-            & Absence.substitute.is_not_null()
-        )
-        .first()
-    )
-    return None if row is None else int(row["substitute"])
 
 
 async def route(agency_slug: str | None, topic: str, business_id: str, now: datetime) -> Route:
@@ -146,7 +133,7 @@ async def route(agency_slug: str | None, topic: str, business_id: str, now: date
     manager = await key_customer_manager(agency_id, business_id)
     if manager is None:
         return Route(agency_id, None, "queue")
-    substitute = await substitute_of(manager, now)
+    substitute = await substitute_at(manager, now)
     if substitute is not None:
         return Route(agency_id, substitute, "substitute")
     return Route(agency_id, manager, "key_customer")
@@ -166,28 +153,17 @@ def signature(view: ContactRequestView, language: str) -> str:
     return text(language, "closing", agency=agency)
 
 
-async def _experts(ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows = await Expert.select(Expert.id, Expert.name, Expert.email).where(
-        Expert.id.is_in(ids or [0])
-    )
-    accounts = await StaffUser.select(StaffUser.expert, StaffUser.language).where(
-        StaffUser.expert.is_in(ids or [0])
-    )
-    languages = {row["expert"]: row["language"] for row in accounts}
-    return {row["id"]: {**row, "language": languages.get(row["id"], "fi")} for row in rows}
-
-
 async def tell_assignee(view: ContactRequestView, now: datetime) -> None:
     if view.expert_id is None:
         return
-    expert = (await _experts([view.expert_id]))[view.expert_id]
-    language = expert["language"]
+    expert = (await expert_contacts([view.expert_id]))[view.expert_id]
+    language = (await staff_languages([view.expert_id])).get(view.expert_id, "fi")
     letter = Letter(
         subject=text(
             language, "contact_assigned.subject", topic=view.topic, reference=view.reference
         ),
         paragraphs=(
-            text(language, "greeting", name=expert["name"]),
+            text(language, "greeting", name=expert.name),
             text(language, "contact_assigned.intro", due=when_text(view.due_at, language)),
             f"{text(language, 'label.question')}:\n{view.question}",
         ),
@@ -198,7 +174,7 @@ async def tell_assignee(view: ContactRequestView, now: datetime) -> None:
         f"contact_assigned:{view.reference}:expert-{view.expert_id}",
         "contact_assigned",
         view.reference,
-        Person(expert["name"], expert["email"], language),
+        Person(expert.name, expert.email, language),
         letter,
         now,
     )

@@ -11,7 +11,7 @@ from luukku.database import write_transaction
 from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
 from notifications.texts import text
-from staff.tables import StaffUser
+from staff.accounts import agency_admins
 
 
 async def escalate_due(now: datetime) -> int:
@@ -45,17 +45,14 @@ async def escalate_due(now: datetime) -> int:
 
 
 async def _escalate(view: ContactRequestView, now: datetime) -> None:
-    staff = await StaffUser.select(
-        StaffUser.id, StaffUser.name, StaffUser.email, StaffUser.language, StaffUser.roles
-    ).where((StaffUser.agency == view.agency_id) & (StaffUser.active == True))  # noqa: E712
-    for admin in (member for member in staff if "agency_admin" in member["roles"]):
-        language = admin["language"]
+    for admin in await agency_admins(view.agency_id):
+        language = admin.language
         letter = Letter(
             subject=text(
                 language, "contact_escalation.subject", topic=view.topic, reference=view.reference
             ),
             paragraphs=(
-                text(language, "greeting", name=admin["name"]),
+                text(language, "greeting", name=admin.name),
                 text(language, "contact_escalation.intro", due=when_text(view.due_at, language)),
                 f"{text(language, 'label.question')}:\n{view.question}",
             ),
@@ -69,10 +66,10 @@ async def _escalate(view: ContactRequestView, now: datetime) -> None:
             signature="Luukku",
         )
         await record_letter(
-            f"contact_escalation:{view.reference}:staff-{admin['id']}",
+            f"contact_escalation:{view.reference}:staff-{admin.id}",
             "contact_escalation",
             view.reference,
-            Person(admin["name"], admin["email"], language),
+            Person(admin.name, admin.email, language),
             letter,
             now,
         )

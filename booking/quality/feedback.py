@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from booking.bookings.lifecycle import BookingView, _reference, get_view_by_reference
+from booking.bookings.locking import booking_transaction, lock_booking
 from booking.bookings.notices import customer_snapshot
 from booking.catalogue.services import get_service_by_id
 from booking.quality.tables import Feedback
 from booking.tables import Booking
-from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, Gone, InvalidInput, NotFound
 from luukku.settings import Settings
 from notifications.outbox import (
@@ -96,16 +96,18 @@ async def set_outcome(
     (once), a changed mind drops a request not yet sent."""
     if outcome not in OUTCOMES:
         raise InvalidInput.field("outcome", "use completed or no_show")
-    row = await _managed_row(member, reference)
-    if row["status"] != "confirmed":
-        raise Conflict("A cancelled appointment has no outcome.")
-    if row["starts_at"] > now:
-        raise InvalidInput.field("outcome", "can be marked once the appointment has begun")
-    if row["outcome"] == outcome:
-        return await get_view_by_reference(row["reference"])
-    if await Feedback.exists().where(Feedback.booking == row["id"]):
-        raise Conflict("The customer has already given feedback on this appointment.")
-    async with write_transaction(Booking._meta.db):
+    managed = await _managed_row(member, reference)
+    async with booking_transaction():
+        # Decided on the row as it is under the lock: a cancel may have come in between.
+        row = {**managed, **(await lock_booking(managed["reference"]) or {})}
+        if row["status"] != "confirmed":
+            raise Conflict("A cancelled appointment has no outcome.")
+        if row["starts_at"] > now:
+            raise InvalidInput.field("outcome", "can be marked once the appointment has begun")
+        if row["outcome"] == outcome:
+            return await get_view_by_reference(row["reference"])
+        if await Feedback.exists().where(Feedback.booking == row["id"]):
+            raise Conflict("The customer has already given feedback on this appointment.")
         await Booking.update(
             {Booking.outcome: outcome, Booking.outcome_at: now}, use_auto_update=False
         ).where(Booking.id == row["id"])

@@ -11,9 +11,9 @@ import msgspec
 from booking.bookings.schemas import (
     CustomerIn,
     CustomerOut,
-    RowIdField,
     Slug,
 )
+from luukku.database import RowId
 from luukku.wire import NO_NUL
 
 
@@ -70,7 +70,7 @@ class StaffContactRequestOut(msgspec.Struct):
 
 
 class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
-    expert_id: RowIdField
+    expert_id: RowId
 
 
 class ReplyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -83,7 +83,7 @@ class ConvertIn(msgspec.Struct, forbid_unknown_fields=True):
     service: Slug
     start: Annotated[datetime, msgspec.Meta(tz=True)]
     channel: Choice
-    expert_id: RowIdField | None = None
+    expert_id: RowId | None = None
     language: Annotated[str, msgspec.Meta(max_length=8, pattern=NO_NUL)] | None = None
 
 
@@ -94,7 +94,7 @@ class ConvertOut(msgspec.Struct):
 
 class KeyCustomerIn(msgspec.Struct, forbid_unknown_fields=True):
     business_id: Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=NO_NUL)]
-    expert_id: RowIdField
+    expert_id: RowId
     company: Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)] = ""
 
 

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.security.jwt import Token
 
-from booking.reports.csv_export import report_csv
+from booking.reports.csv_export import csv_filename, report_csv
 from booking.reports.figures import Period, Report
 from booking.reports.loading import build_report
 from luukku.clock import Clock
@@ -52,10 +52,6 @@ async def requested_report(
     """The report the query asks for (422 naming `start` or `end` for a bad period)."""
     period = Period.parse(start, end, settings.default_timezone)
     return await build_report(member, period, agency or None, clock.now())
-
-
-def csv_filename(report: Report) -> str:
-    return f"luukku-report-{report.agency or 'all'}-{report.start}-{report.end}.csv"
 
 
 class ReportController(Controller):

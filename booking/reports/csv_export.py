@@ -77,3 +77,8 @@ def report_csv(report: Report) -> str:
     writer.writerow(HEADER)
     writer.writerows(report_lines(report))
     return out.getvalue()
+
+
+def csv_filename(report: Report) -> str:
+    """The file name a downloaded report gets: agency and period."""
+    return f"luukku-report-{report.agency or 'all'}-{report.start}-{report.end}.csv"

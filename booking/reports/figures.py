@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from booking.engine.availability import ExpertSchedule, Interval, working_intervals
 from booking.engine.working_time import ServiceHours
 from calendars.holidays import finnish_holidays
+from luukku.instants import bounded_date
 from luukku.problems import InvalidInput
 
 DEFAULT_SERVICE_HOURS = ServiceHours(holidays=finnish_holidays)
@@ -81,6 +82,7 @@ class Period:
                 raise InvalidInput.field(name, "is not a date (YYYY-MM-DD)") from exc
             if len(text) != 10:
                 raise InvalidInput.field(name, "is not a date (YYYY-MM-DD)")
+            bounded_date(days[name], name)
         if days["end"] < days["start"]:
             raise InvalidInput.field("end", "must not be before start")
         if (days["end"] - days["start"]).days + 1 > MAX_PERIOD_DAYS:

@@ -26,6 +26,7 @@ from booking.tables import Booking
 from calendars.directory import AgencyView, agencies_for, agency_id, check_agency_scope
 from calendars.schedules import TimeRange, load_working_calendars
 from calendars.tables import Absence, Agency, Expert
+from luukku.instants import clamped
 from luukku.problems import NotAllowed
 from staff.accounts import StaffMember
 
@@ -97,7 +98,9 @@ async def _experts(
     )
     absences: dict[int, list[Interval]] = {}
     for row in away:
-        absences.setdefault(row["expert"], []).append(Interval(row["starts_at"], row["ends_at"]))
+        absences.setdefault(row["expert"], []).append(
+            Interval(clamped(row["starts_at"]), clamped(row["ends_at"]))
+        )
     # A booked expert may have moved to another agency since.
     agency_slugs = {
         row["id"]: row["slug"]

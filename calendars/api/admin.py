@@ -30,11 +30,21 @@ class CalendarsAdminController(Controller):
     path = "/api/v1/admin"
     tags = ("administration",)  # type: ignore[assignment]
 
-    @post("/agencies", guards=[requires_role("admin")], status_code=201)
+    @post(
+        "/agencies",
+        guards=[requires_role("admin")],
+        status_code=201,
+        opt={"problems": (409,)},
+    )
     async def create_agency(self, data: JSONBody[AgencyIn]) -> Created:
         return Created(id=await directory.create_agency(data.slug, data.name.as_dict()))
 
-    @post("/experts", guards=[requires_role("admin", "agency_admin")], status_code=201)
+    @post(
+        "/experts",
+        guards=[requires_role("admin", "agency_admin")],
+        status_code=201,
+        opt={"problems": (409,)},
+    )
     async def create_expert(
         self, request: Request[StaffMember, Token, Any], data: JSONBody[ExpertIn]
     ) -> Created:
@@ -76,7 +86,12 @@ class CalendarsAdminController(Controller):
             for h in hours
         ]
 
-    @post("/service-points", guards=[requires_role("admin")], status_code=201)
+    @post(
+        "/service-points",
+        guards=[requires_role("admin")],
+        status_code=201,
+        opt={"problems": (409,)},
+    )
     async def create_service_point(self, data: JSONBody[ServicePointIn]) -> Created:
         point_id = await directory.create_service_point(
             slug=data.slug,

@@ -100,7 +100,12 @@ class ExternalCalendarController(Controller):
         statuses = await external.calendars_of(directory.own_expert(request.user))
         return [_status_out(status) for status in statuses]
 
-    @post("/", summary="Register a calendar whose busy times block bookings", status_code=201)
+    @post(
+        "/",
+        summary="Register a calendar whose busy times block bookings",
+        status_code=201,
+        opt={"problems": (409,)},
+    )
     async def add(
         self,
         request: Member,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 
 import uvicorn
@@ -26,6 +27,16 @@ def main() -> None:
         video_base_url="https://video.test",
         run_worker_in_app=False,
         rate_limits_enabled=False,  # one browser session books and signs in many times
+    )
+    # The OIDC tests (tests/oidc_provider.py) name their provider in the environment.
+    from_env = Settings.from_env(dict(os.environ))
+    settings = dataclasses.replace(
+        settings,
+        **{
+            name: getattr(from_env, name)
+            for name in Settings.__dataclass_fields__
+            if name.startswith("oidc_") or name == "password_login"
+        },
     )
     app = create_app(settings, clock=FixedClock(NOW))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")

@@ -58,7 +58,7 @@ async def test_the_report_page_shows_each_chart_as_svg_followed_by_its_table(
     assert desc == "Aino Virtanen: 6,1 %; Bertta Korhonen: 9,2 %"
     assert '<th scope="row">Peruutusaste</th><td>2</td><td>9</td><td>22,2 %</td>' in html
     assert (
-        'href="/api/v1/admin/reports.csv?start=2026-12-21&amp;end=2027-01-03'
+        'href="/staff/admin/reports/report.csv?start=2026-12-21&amp;end=2027-01-03'
         '&amp;agency=city-business"' in html
     )
 
@@ -68,7 +68,7 @@ async def test_the_csv_link_works_with_the_page_session(
 ):
     await _sign_in(browser_client, "boss@example.fi")
     html = (await browser_client.get(PAGE, params=PERIOD)).text
-    link = found(r'href="(/api/v1/admin/reports\.csv\?[^"]+)"', html).replace("&amp;", "&")
+    link = found(r'href="(/staff/admin/reports/report\.csv\?[^"]+)"', html).replace("&amp;", "&")
 
     response = await browser_client.get(link)
 

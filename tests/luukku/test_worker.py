@@ -20,7 +20,7 @@ from luukku.settings import Settings
 from luukku.tables import JobRun
 from luukku.worker import CLAIMS_KEPT_FOR, PeriodicJob, run_due
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 

@@ -16,9 +16,12 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from calendars.tables import Agency
+from luukku.sealing import Sealer
+from luukku.settings import Settings
 from notifications.delivery import Delivery, RetryPolicy
 from notifications.messages import Sender
 from notifications.smtp import SmtpConfig, SmtpMailer
+from privacy.data_requests import LINK_SEAL
 from staff.accounts import create_staff_user
 from testdata.factories import booking_body, make_agency, make_expert, make_service
 
@@ -91,13 +94,14 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def delivery(smtp_server: SmtpServer) -> Delivery:
+def delivery(smtp_server: SmtpServer, settings: Settings) -> Delivery:
     return Delivery(
         mailers=(
             SmtpMailer(SmtpConfig(host="127.0.0.1", port=smtp_server.port, timeout_seconds=5)),
         ),
         sender=Sender.from_mail_from("Luukku <luukku@luukku.test>", "https://luukku.test"),
         retry=RetryPolicy(jitter=lambda: 1.0),
+        links=Sealer.from_settings(LINK_SEAL, settings),
     )
 
 

@@ -102,3 +102,70 @@ async def test_an_address_without_data_gets_the_same_answer_and_no_mail(
     assert asked.status_code == 202
     assert await OutboxMessage.count().where(OutboxMessage.kind == "data_request") == 0
     assert await DataRequest.count() == 0
+
+
+EXPERT = "aino.virtanen@example.fi"
+
+
+async def _book_as(client: httpx.AsyncClient, start: str, name: str, email: str) -> str:
+    body = booking_body(start, customer={"name": name, "email": email})
+    response = await client.post("/api/v1/bookings", json=body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["reference"])
+
+
+async def test_an_experts_export_and_erasure_hold_only_data_about_her(
+    client: httpx.AsyncClient,
+    booked: str,
+    delivery: Delivery,
+    smtp_server: SmtpServer,
+    clock: FixedClock,
+):
+    # Aino receives a notice of every customer's booking; once she books as a customer too.
+    other = await _book_as(client, "2026-11-24T11:00:00+02:00", "Liisa Laine", "liisa@example.com")
+    own = await _book_as(client, "2026-11-25T10:00:00+02:00", "Aino Virtanen", EXPERT.upper())
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == EXPERT) >= 3
+    await send_due(delivery, clock.now())
+    smtp_server.received.clear()
+    await client.post("/api/v1/data-requests", json={"email": EXPERT, "language": "en"})
+    await send_due(delivery, clock.now())
+    [mail] = smtp_server.received
+    body = mail.get_body(preferencelist=("plain",))
+    assert body is not None
+    match = re.search(r"/my-data\?token=([\w-]+)", body.get_content())
+    assert match
+    token = match[1]
+    # Only the hash is kept: no outbox payload holds the working link.
+    payloads = [row["payload"] for row in await OutboxMessage.select(OutboxMessage.payload)]
+    assert not [p for p in payloads if token in p]
+    auth = {"Authorization": f"Bearer {token}"}
+
+    export = await client.get("/api/v1/data-requests/export", headers=auth)
+    assert export.status_code == 200
+    data = export.json()["data"]
+    assert [b["reference"] for b in data["bookings"]] == [own]
+    assert {m["booking_reference"] for m in data["messages"]} == {own, ""}
+    assert {m["recipient"].lower() for m in data["messages"]} == {EXPERT}
+    for stranger in ("matti@example.com", "liisa@example.com", "Meikäläinen", "Liisa", booked):
+        assert stranger not in export.text, stranger
+
+    erased = await client.post("/api/v1/data-requests/erase", headers=auth)
+    assert erased.status_code == 200
+    notices = await OutboxMessage.select().where(
+        OutboxMessage.booking_reference.is_in([booked, other])
+    )
+    assert notices
+    assert all(n["recipient"] and n["payload"] != "{}" for n in notices)
+    assert EXPERT in {n["recipient"] for n in notices}
+    about_her = await OutboxMessage.select().where(OutboxMessage.booking_reference == own)
+    assert about_her
+    assert all((n["recipient"], n["payload"]) == ("", "{}") for n in about_her)
+
+
+async def test_an_address_that_only_received_staff_notices_has_no_data(
+    client: httpx.AsyncClient, booked: str
+):
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == EXPERT) >= 1
+    asked = await client.post("/api/v1/data-requests", json={"email": EXPERT})
+    assert asked.status_code == 202
+    assert await OutboxMessage.count().where(OutboxMessage.kind == "data_request") == 0

@@ -54,14 +54,6 @@ async def test_login_is_limited_per_address_and_opens_after_the_window(
         assert (await _login(http, "user9@example.fi")).status_code == 401
 
 
-async def test_login_is_limited_per_email_across_addresses(client_from: ClientFrom):
-    for n in range(3):
-        async with client_from(f"10.0.1.{n}") as http:
-            assert (await _login(http, "target@example.fi")).status_code == 401
-    async with client_from("10.0.1.99") as http:
-        _assert_limited(await _login(http, "TARGET@example.fi"))
-
-
 async def test_booking_creation_is_limited_per_email(
     client_from: ClientFrom, advisor: int, clock: FixedClock
 ):

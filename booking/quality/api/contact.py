@@ -159,7 +159,12 @@ class StaffContactRequestController(Controller):
         view = await contact_handling.read_as(request.user, reference)
         return staff_out(view, settings, clock.now())
 
-    @post("/{reference:str}/claim", summary="Take a request from your topic queue", status_code=200)
+    @post(
+        "/{reference:str}/claim",
+        summary="Take a request from your topic queue",
+        status_code=200,
+        opt={"problems": (409,)},
+    )
     async def claim(
         self,
         request: StaffRequest,
@@ -175,6 +180,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/assign",
         summary="Hand a request to an expert of its agency",
         status_code=200,
+        opt={"problems": (409,)},
     )
     async def assign(
         self,
@@ -192,6 +198,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/reply",
         summary="Answer: email the customer, or record a call",
         status_code=200,
+        opt={"problems": (409,)},
     )
     async def reply(
         self,
@@ -211,6 +218,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/convert",
         summary="Book a time for the request's customer",
         status_code=201,
+        opt={"problems": (409,)},
     )
     async def convert(
         self,
@@ -228,6 +236,7 @@ class StaffContactRequestController(Controller):
         "/{reference:str}/close",
         summary="Close a request that needs no answer (agency admins)",
         status_code=200,
+        opt={"problems": (409,)},
     )
     async def close(
         self,

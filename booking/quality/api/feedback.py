@@ -37,6 +37,7 @@ class OutcomeController(Controller):
         "/{reference:str}/outcome",
         summary="Mark an appointment completed (sends the feedback request) or a no-show",
         status_code=200,
+        opt={"problems": (409,)},
     )
     async def mark(
         self,
@@ -57,7 +58,11 @@ class FeedbackController(Controller):
     tags = ("public",)  # type: ignore[assignment]
     guards = (rate_limited("manage"),)
 
-    @get("/{reference:str}/{token:str}", summary="The feedback form of a completed appointment")
+    @get(
+        "/{reference:str}/{token:str}",
+        summary="The feedback form of a completed appointment",
+        opt={"problems": (409, 410)},
+    )
     async def form(
         self,
         request: Request,  # type: ignore[type-arg]
@@ -82,7 +87,12 @@ class FeedbackController(Controller):
             ],
         )
 
-    @post("/{reference:str}/{token:str}", summary="Answer the feedback form", status_code=201)
+    @post(
+        "/{reference:str}/{token:str}",
+        summary="Answer the feedback form",
+        status_code=201,
+        opt={"problems": (409, 410)},
+    )
     async def answer(
         self,
         reference: FromPath[str],

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -19,8 +13,8 @@ import pytest
 
 from booking.tables import Booking, Reservation
 from testdata.factories import booking_body, make_agency, make_expert, make_service
+from tests.app_processes import app_processes
 
-ROOT = Path(__file__).resolve().parents[3]
 HELSINKI = ZoneInfo("Europe/Helsinki")
 REQUESTS = 50
 
@@ -96,65 +90,11 @@ async def test_any_expert_requests_fill_every_expert_then_conflict(
     assert await overlapping_reservations() == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_ready(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 90  # a loaded machine starts two apps slowly
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"app process exited with {process.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"app on port {port} did not become ready")
-
-
 @pytest.fixture
 def two_app_processes(settings, db: None) -> Iterator[list[str]]:
     """Two separate uvicorn processes serving the test database."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "SECRET_KEY": settings.secret_key,
-        "DEMO_MODE": "false",
-        "RUN_WORKER_IN_APP": "false",
-        "DATABASE_POOL_SIZE": "30",
-        "RATE_LIMITS_ENABLED": "false",  # fifty bookings from one address on purpose
-    }
-    ports = [_free_port(), _free_port()]
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app:app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for port in ports
-    ]
-    try:
-        for port, process in zip(ports, processes, strict=True):
-            _wait_until_ready(port, process)
-        yield [f"http://127.0.0.1:{port}" for port in ports]
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+    with app_processes(settings) as urls:
+        yield urls
 
 
 @pytest.mark.slow

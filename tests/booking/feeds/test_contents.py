@@ -43,7 +43,7 @@ from tests.conftest import NOW
 
 Client = httpx.AsyncClient
 
-ICAL_JS = Path(__file__).resolve().parent.parent / "ical"
+ICAL_JS = Path(__file__).resolve().parents[2] / "ical"
 WINTER_START = "2026-12-01T10:00:00+02:00"  # 08:00Z
 SUMMER_START = "2027-06-15T10:00:00+03:00"  # 07:00Z, after the change to summer time
 MAYA = {
