@@ -27,6 +27,8 @@ from booking.quality.api.contact import (
 from booking.quality.api.feedback import FeedbackController, OutcomeController
 from booking.quality.escalation import escalate_due
 from booking.reports.api import ReportController
+from booking.waitlist.api import WaitlistController
+from booking.waitlist.jobs import waitlist_jobs
 from calendars.fetching import Fetcher
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob
@@ -35,6 +37,7 @@ ROUTES = (
     ServiceController,
     BookingController,
     HoldController,
+    WaitlistController,
     MyBookingsController,
     AbsenceBookingsController,
     ServicesAdminController,
@@ -69,4 +72,5 @@ def periodic_jobs(fetcher: Fetcher, settings: Settings) -> list[PeriodicJob]:
         ),
         PeriodicJob("contact-escalations", timedelta(minutes=1), escalate_due),
         *hold_jobs(),
+        *waitlist_jobs(settings),
     ]

@@ -76,6 +76,20 @@ FI: Final = {
     "channel.in_person": "käynti paikan päällä",
     "channel.phone": "puhelu",
     "channel.video": "videoyhteys",
+    "waitlist_joined.subject": "Olet jonossa vapautuvaan aikaan: {service}",
+    "waitlist_joined.intro": (
+        "Olet jonossa vapautuvaan aikaan palvelussa {service} ajalle {window}. Kun sopiva aika "
+        "vapautuu, saat siitä tarjouksen sähköpostilla jonotusjärjestyksessä."
+    ),
+    "waitlist_joined.link": "Katso jonotilanne tai poistu jonosta",
+    "waitlist_offer.subject": "Vapautunut aika sinulle: {service}, {when}",
+    "waitlist_offer.intro": (
+        "Aika {when} vapautui palvelussa {service}, jonka aikaa odotit. Aika on varattu sinulle "
+        "klo {until} asti. Vahvista se alla olevasta linkistä; muuten aika siirtyy seuraavalle "
+        "jonossa."
+    ),
+    "waitlist_offer.link": "Vahvista aika",
+    "label.waitlist_reference": "Jonotunnus",
     "closing": "Ystävällisin terveisin\n{agency}",
 }
 
@@ -145,6 +159,19 @@ SV: Final = {
     "channel.in_person": "besök på plats",
     "channel.phone": "telefonsamtal",
     "channel.video": "distanstjänst via video",
+    "waitlist_joined.subject": "Du står i kö för en ledig tid: {service}",
+    "waitlist_joined.intro": (
+        "Du står i kö för en tid som blir ledig i tjänsten {service} under {window}. När en "
+        "lämplig tid blir ledig får du ett erbjudande per e-post, i den ordning ni ställt er i kö."
+    ),
+    "waitlist_joined.link": "Se din plats i kön eller lämna kön",
+    "waitlist_offer.subject": "En ledig tid åt dig: {service}, {when}",
+    "waitlist_offer.intro": (
+        "Tiden {when} i tjänsten {service}, som du väntade på, blev ledig. Tiden hålls för dig "
+        "till kl. {until}. Bekräfta den via länken nedan; annars går tiden till nästa i kön."
+    ),
+    "waitlist_offer.link": "Bekräfta tiden",
+    "label.waitlist_reference": "Könummer",
     "closing": "Med vänliga hälsningar\n{agency}",
 }
 
@@ -213,6 +240,19 @@ EN: Final = {
     "channel.in_person": "in person",
     "channel.phone": "phone call",
     "channel.video": "video meeting",
+    "waitlist_joined.subject": "You are on the waitlist: {service}",
+    "waitlist_joined.intro": (
+        "You are on the waitlist for a time of {service} in {window}. When a suitable time "
+        "frees up, you will get an offer by email, in the order people joined."
+    ),
+    "waitlist_joined.link": "See your place or leave the waitlist",
+    "waitlist_offer.subject": "A freed time for you: {service}, {when}",
+    "waitlist_offer.intro": (
+        "The time {when} of {service}, which you were waiting for, has freed up. It is kept for "
+        "you until {until}. Confirm it with the link below; otherwise it goes to the next in line."
+    ),
+    "waitlist_offer.link": "Confirm the time",
+    "label.waitlist_reference": "Waitlist reference",
     "closing": "Kind regards\n{agency}",
 }
 

@@ -93,51 +93,77 @@ async def _drop_holds_of(holder: str) -> None:
         await Hold.delete().where(Hold.id.is_in(ids))
 
 
-async def take_hold(request: HoldCreate, holder: str, now: datetime, minutes: int) -> HeldTime:
-    """Hold `request.start` for `minutes` for `holder` (releasing the holder's previous hold);
-    "any expert" holds the expert a booking would get. SlotTaken (409) when not free."""
-    service = await get_service(request.service)
-    check_channel_and_language(service, request.channel, request.language)
-    start = instant(request.start)
-    candidates: list[ExpertProfile] = await _candidates(service, request, start)
+async def place_hold(
+    service: ServiceInfo,
+    candidates: list[ExpertProfile],
+    when: tuple[datetime, str, str],
+    holder: str,
+    now: datetime,
+    expires_at: datetime,
+) -> HeldTime:
+    """Inside booking_transaction(), after lock_resources() of `holder` and the candidates'
+    experts: hold `when` (start, channel, language) for `holder` until `expires_at` with the
+    expert a booking would get. SlotTaken (409) when not free."""
+    start, channel, language = when
     token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(minutes=minutes)
-    async with booking_transaction():
-        await lock_resources([f"holder:{holder}", *(expert_resource(e.id) for e in candidates)])
-        await _drop_holds_of(holder)
-        expert = await take_start(service, candidates, start, now)
-        hold = Hold(
-            token_hash=token_hash(token),
-            holder=holder,
-            service=service.id,
-            expert=expert.id,
-            starts_at=start,
-            ends_at=start + service.rules.duration,
-            channel=request.channel,
-            language=request.language,
-            expires_at=expires_at,
-            created_at=now,
-        )
-        await hold.save()
-        await reserve_for_hold(
-            expert_resource(expert.id),
-            reserved_interval(start, service.rules),
-            hold.id,
-            expires_at,
-            now,
-        )
+    expert = await take_start(service, candidates, start, now)
+    hold = Hold(
+        token_hash=token_hash(token),
+        holder=holder,
+        service=service.id,
+        expert=expert.id,
+        starts_at=start,
+        ends_at=start + service.rules.duration,
+        channel=channel,
+        language=language,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    await hold.save()
+    await reserve_for_hold(
+        expert_resource(expert.id),
+        reserved_interval(start, service.rules),
+        hold.id,
+        expires_at,
+        now,
+    )
     return HeldTime(
         id=hold.id,
         service_slug=service.slug,
         start=start,
         end=hold.ends_at,
-        channel=request.channel,
-        language=request.language,
+        channel=channel,
+        language=language,
         expert_id=expert.id,
         expert_name=expert.name,
         expires_at=expires_at,
         token=token,
     )
+
+
+async def hold_candidates(service: ServiceInfo, request: HoldCreate) -> list[ExpertProfile]:
+    """The experts who could take `request`'s time (substitutes included), or the reason
+    why nobody can."""
+    check_channel_and_language(service, request.channel, request.language)
+    return await _candidates(service, request, instant(request.start))
+
+
+async def take_hold(request: HoldCreate, holder: str, now: datetime, minutes: int) -> HeldTime:
+    """Hold `request.start` for `minutes` for `holder` (releasing the holder's previous hold);
+    "any expert" holds the expert a booking would get. SlotTaken (409) when not free."""
+    service = await get_service(request.service)
+    candidates = await hold_candidates(service, request)
+    async with booking_transaction():
+        await lock_resources([f"holder:{holder}", *(expert_resource(e.id) for e in candidates)])
+        await _drop_holds_of(holder)
+        return await place_hold(
+            service,
+            candidates,
+            (instant(request.start), request.channel, request.language),
+            holder,
+            now,
+            now + timedelta(minutes=minutes),
+        )
 
 
 async def live_hold(token: str, now: datetime) -> HeldTime | None:
@@ -230,3 +256,10 @@ async def forget_expired_holds(now: datetime) -> int:
             await Reservation.delete().where(Reservation.hold.is_in(ids))
             await Hold.delete().where(Hold.id.is_in(ids))
     return len(ids)
+
+
+async def drop_hold(hold_id: int) -> None:
+    """Inside booking_transaction(): the hold and its reservation go at once (a waitlist
+    offer withdrawn, lapsed or accepted)."""
+    await release_hold(hold_id)
+    await Hold.delete().where(Hold.id == hold_id)
