@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 from booking.bookings.answers import booking_out
 from booking.bookings.schemas import BookingOut, ExpertOut
 from booking.waitlist.accepting import accept_current
-from booking.waitlist.entries import WaitlistView, get_entry, join, leave
+from booking.waitlist.entries import HELSINKI, WaitlistView, get_entry, join, leave
 from booking.waitlist.letters import status_link
 from booking.waitlist.schemas import OfferOut, WaitlistJoin, WaitlistJoined, WaitlistOut
 from luukku.clock import Clock
@@ -41,9 +41,9 @@ def waitlist_out(view: WaitlistView) -> WaitlistOut:
         booking_reference=view.booking_reference or None,
         offer=(
             OfferOut(
-                start=offer.start,
-                end=offer.end,
-                expires_at=offer.expires_at,
+                start=offer.start.astimezone(HELSINKI),
+                end=offer.end.astimezone(HELSINKI),
+                expires_at=offer.expires_at.astimezone(HELSINKI),
                 expert=ExpertOut(id=offer.expert_id, name=offer.expert_name),
             )
             if offer
@@ -55,6 +55,7 @@ def waitlist_out(view: WaitlistView) -> WaitlistOut:
 class WaitlistController(Controller):
     path = "/api/v1/waitlist"
     tags = ("public",)  # type: ignore[assignment]
+    opt = {"public": True}  # noqa: RUF012 (Litestar's own attribute) no staff sign-in: the token is the waiter's proof
 
     @post(
         "/",

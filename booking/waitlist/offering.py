@@ -17,6 +17,7 @@ different claims still follow the line.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -92,14 +93,15 @@ def _due(now: datetime) -> Any:
     )
 
 
-async def claim(now: datetime, limit: int) -> list[int]:
+async def claim(now: datetime, limit: int, passed: Sequence[int] = ()) -> list[int]:
     """Up to `limit` waiting entries, longest-waiting first, now this worker's until
-    `now + CLAIM_FOR`."""
+    `now + CLAIM_FOR`; none of `passed` (those this run has already seen)."""
     engine = WaitlistEntry._meta.db
+    due = _due(now) if not passed else _due(now) & WaitlistEntry.id.not_in(list(passed))
     async with write_transaction(engine):
         query = (
             WaitlistEntry.select(WaitlistEntry.id)
-            .where(_due(now))
+            .where(due)
             .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
             .limit(limit)
         )
@@ -113,9 +115,9 @@ async def claim(now: datetime, limit: int) -> list[int]:
     return ids
 
 
-async def _release(entry_id: int, now: datetime) -> None:
-    """Nothing offered this run: the entry is due again at the next run (not this one)."""
-    await WaitlistEntry.update({WaitlistEntry.claimed_until: now}).where(
+async def _release(entry_id: int) -> None:
+    """Nothing to offer now: the entry is due again for any run."""
+    await WaitlistEntry.update({WaitlistEntry.claimed_until: None}).where(
         (WaitlistEntry.id == entry_id) & (WaitlistEntry.status == "waiting")
     )
 
@@ -242,7 +244,7 @@ async def offer_to(entry_id: int, settings: Settings, now: datetime) -> bool:
                 return True
         except DomainError:  # taken meanwhile (SlotTaken) or no longer bookable: next one
             continue
-    await _release(entry_id, now)
+    await _release(entry_id)
     return False
 
 
@@ -252,7 +254,9 @@ async def make_offers(settings: Settings, now: datetime, batch_size: int = BATCH
     await lapse_offers(now)
     await expire_entries(now)
     made = 0
-    while ids := await claim(now, batch_size):
+    passed: list[int] = []
+    while ids := await claim(now, batch_size, passed):
         for entry_id in ids:
             made += await offer_to(entry_id, settings, now)
+        passed += ids
     return made
