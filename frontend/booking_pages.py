@@ -107,6 +107,8 @@ class BookingPages(Controller):
             changeable=_changeable(view, now),
             may_reschedule=view.reschedule_count < settings.max_customer_reschedules,
             errors={},
+            today=local(now).date().isoformat(),
+            latest_day=local(view.start).date().isoformat(),
         )
 
     @post("/cancel", name="cancel")

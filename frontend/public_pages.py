@@ -208,6 +208,7 @@ class ServicePages(Controller):
             next_week=monday + WEEK,
             days=days_of_week(monday, slots),
             next_free=next_free,
+            waitlist_until=monday + WEEK - timedelta(days=1),
         )
 
     @get("/book", name="booking-form")

@@ -27,6 +27,7 @@ from frontend.report_pages import ReportPages
 from frontend.schedule_pages import SchedulePages
 from frontend.service_point_pages import ServicePointPages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
+from frontend.waitlist_pages import WaitlistPages
 from luukku.problems import DomainError
 from luukku.settings import Settings
 
@@ -67,6 +68,7 @@ def web_routers() -> list[ControllerRouterHandler]:
             ContactPages,
             FeedbackPages,
             DataRequestPages,
+            WaitlistPages,
         ],
         opt={"public": True},
         exception_handlers=_PAGE_ERRORS,

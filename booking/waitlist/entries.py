@@ -146,15 +146,20 @@ async def join(
     one transaction."""
     service = await get_service(request.service)
     check_channel_and_language(service, request.channel, request.language)
-    customer, notice = customer_from_request(
-        request.customer, request.language, request.privacy_notice_version, settings
-    )
     window = window_of(request, service, now)
     booking = (
         await _from_booking(request, service, manage_token, now)
         if request.booking_reference
         else None
     )
+    if booking is not None:
+        customer, notice = booking.customer, settings.privacy_notice_version
+    elif request.customer is None:
+        raise InvalidInput.field("customer", "is required without booking_reference")
+    else:
+        customer, notice = customer_from_request(
+            request.customer, request.language, request.privacy_notice_version, settings
+        )
     expert_id = booking.expert_id if booking else request.expert_id
     if not await eligible_experts(service, request.channel, request.language, expert_id):
         if expert_id is not None:

@@ -17,7 +17,8 @@ class WaitlistJoin(msgspec.Struct, forbid_unknown_fields=True):
     channel: Annotated[str, msgspec.Meta(max_length=16, pattern=NO_NUL)]
     language: Annotated[str, msgspec.Meta(max_length=8, pattern=NO_NUL)]
     latest: date
-    customer: CustomerIn
+    customer: CustomerIn | None = None
+    """Required, unless `booking_reference` names the booking whose customer waits."""
     earliest: date | None = None
     expert_id: RowId | None = None
     booking_reference: Annotated[str, msgspec.Meta(max_length=16, pattern=NO_NUL)] | None = None
