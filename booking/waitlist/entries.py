@@ -34,6 +34,7 @@ from booking.waitlist.tables import WaitlistEntry, WaitlistOffer
 from luukku.database import write_transaction
 from luukku.problems import FieldError, InvalidInput, NotFound
 from luukku.settings import Settings
+from notifications.outbox import Person
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 LIVE = ("waiting", "offered")
@@ -179,7 +180,15 @@ async def join(
     async with write_transaction(WaitlistEntry._meta.db):
         await entry.save()
         view = await _view_of(entry.to_dict())
-        await joined_letter(view, token, service, settings, now)
+        await joined_letter(
+            view.reference,
+            Person(view.customer_name, view.customer_email, view.customer_language),
+            (view.earliest, view.latest),
+            token,
+            service,
+            settings,
+            now,
+        )
     return WaitlistView(**{**_fields(view), "token": token})
 
 

@@ -5,7 +5,6 @@ Europe/Helsinki) in every language; the links go sealed into the outbox."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from booking.catalogue.services import ServiceInfo
@@ -15,9 +14,6 @@ from notifications.letters import Letter, record_letter
 from notifications.outbox import Person
 from notifications.texts import text
 from privacy.data_requests import LINK_SEAL
-
-if TYPE_CHECKING:
-    from booking.waitlist.entries import WaitlistView
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -49,32 +45,33 @@ def _signature(service: ServiceInfo, language: str) -> str:
 
 
 async def joined_letter(
-    view: WaitlistView, token: str, service: ServiceInfo, settings: Settings, now: datetime
+    reference: str,
+    customer: Person,
+    window: tuple[date, date],
+    token: str,
+    service: ServiceInfo,
+    settings: Settings,
+    now: datetime,
 ) -> None:
     """Inside the joining transaction: the confirmation with the link to see or leave."""
-    language = view.customer_language
+    language = customer.language
     name = service.name.get(language)
-    window = f"{day_text(view.earliest)}–{day_text(view.latest)}"
+    days = f"{day_text(window[0])}–{day_text(window[1])}"
     letter = Letter(
         subject=text(language, "waitlist_joined.subject", service=name),
         paragraphs=(
-            text(language, "greeting", name=view.customer_name),
-            text(language, "waitlist_joined.intro", service=name, window=window),
+            text(language, "greeting", name=customer.name),
+            text(language, "waitlist_joined.intro", service=name, window=days),
         ),
-        facts=((text(language, "label.waitlist_reference"), view.reference),),
+        facts=((text(language, "label.waitlist_reference"), reference),),
         link=Sealer.from_settings(LINK_SEAL, settings).seal(
-            status_link(settings, view.reference, token)
+            status_link(settings, reference, token)
         ),
         link_text=text(language, "waitlist_joined.link"),
         signature=_signature(service, language),
     )
     await record_letter(
-        f"waitlist_joined:{view.reference}:customer",
-        "waitlist_joined",
-        view.reference,
-        Person(view.customer_name, view.customer_email, language),
-        letter,
-        now,
+        f"waitlist_joined:{reference}:customer", "waitlist_joined", reference, customer, letter, now
     )
 
 

@@ -3,6 +3,7 @@ the confirmation and, later, the offer by real SMTP, with times written `10.00`.
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -18,6 +19,12 @@ from tests.notifications.conftest import (  # noqa: F401 (fixtures)
     delivery,
     smtp_server,
 )
+
+
+def plain(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
 
 
 @pytest.mark.parametrize(
@@ -91,11 +98,11 @@ async def test_the_customer_is_told_by_email_in_their_language_with_finnish_time
         if m["To"].addresses[0].addr_spec == "sara@example.com"
     }
     joined_mail = next(m for s, m in letters.items() if s.startswith("Du står i kö"))
-    joined_text = joined_mail.get_body(("plain",)).get_content()
+    joined_text = plain(joined_mail)
     assert f"/waitlist/{joined['reference']}?token={joined['token']}" in joined_text
     offer_mail = next(m for s, m in letters.items() if s.startswith("En ledig tid"))
     assert "24.11.2026 10.00" in offer_mail["Subject"]
-    offer_text = offer_mail.get_body(("plain",)).get_content()
+    offer_text = plain(offer_mail)
     assert "till kl. 11.00" in offer_text  # kept for 60 minutes from 10.00 Helsinki time
     assert "/waitlist/offers/" in offer_text
     assert "fernet:" not in offer_text
