@@ -25,8 +25,8 @@ from booking.catalogue.key_customers import key_customer_manager
 from booking.catalogue.services import (
     Localized,
     ServiceInfo,
+    bookable_experts,
     check_channel_and_language,
-    eligible_experts,
     expert_profile,
     get_service,
     get_service_by_id,
@@ -36,7 +36,7 @@ from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.schedules import ExpertProfile
 from luukku.instants import bounded
-from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
+from luukku.problems import Conflict, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
 from security import audit
@@ -121,18 +121,9 @@ async def create_booking(
         request.customer, request.language, request.privacy_notice_version, settings
     )
     start = instant(request.start)
-    candidates = await eligible_experts(
+    candidates = await bookable_experts(
         service, request.channel, request.language, request.expert_id
     )
-    if not candidates:
-        if request.expert_id is not None:
-            raise NotFound(
-                f"No expert {request.expert_id} gives this service in that channel and language.",
-                [FieldError("expert_id", "unknown expert for this service")],
-            )
-        raise InvalidInput.field(
-            "language", "no expert gives this service in that channel and language"
-        )
 
     # While an expert is away, the substitute named for the absence takes their bookings.
     candidates = await with_substitutes(

@@ -24,8 +24,8 @@ from booking.bookings.reservations import expert_resource, release_hold, reserve
 from booking.bookings.schemas import BookingCreate
 from booking.catalogue.services import (
     ServiceInfo,
+    bookable_experts,
     check_channel_and_language,
-    eligible_experts,
     expert_profile,
     get_service,
     get_service_by_id,
@@ -35,7 +35,7 @@ from booking.holds.schemas import HoldCreate
 from booking.holds.tables import Hold
 from booking.tables import Reservation
 from calendars.schedules import ExpertProfile
-from luukku.problems import FieldError, InvalidInput, NotFound
+from luukku.problems import InvalidInput, NotFound
 from luukku.settings import Settings
 
 
@@ -70,16 +70,7 @@ def session_holder(session: str) -> str:
 
 
 async def _candidates(service: ServiceInfo, request: HoldCreate, start: datetime) -> list[Any]:
-    experts = await eligible_experts(service, request.channel, request.language, request.expert_id)
-    if not experts:
-        if request.expert_id is not None:
-            raise NotFound(
-                f"No expert {request.expert_id} gives this service in that channel and language.",
-                [FieldError("expert_id", "unknown expert for this service")],
-            )
-        raise InvalidInput.field(
-            "language", "no expert gives this service in that channel and language"
-        )
+    experts = await bookable_experts(service, request.channel, request.language, request.expert_id)
     return await with_substitutes(
         experts, start, start + service.rules.duration, request.channel, request.language
     )

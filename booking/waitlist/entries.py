@@ -21,8 +21,8 @@ from booking.bookings.locking import booking_transaction, locked
 from booking.catalogue.services import (
     Localized,
     ServiceInfo,
+    bookable_experts,
     check_channel_and_language,
-    eligible_experts,
     expert_profile,
     get_service,
     get_service_by_id,
@@ -162,15 +162,7 @@ async def join(
             request.customer, request.language, request.privacy_notice_version, settings
         )
     expert_id = booking.expert_id if booking else request.expert_id
-    if not await eligible_experts(service, request.channel, request.language, expert_id):
-        if expert_id is not None:
-            raise NotFound(
-                f"No expert {expert_id} gives this service in that channel and language.",
-                [FieldError("expert_id", "unknown expert for this service")],
-            )
-        raise InvalidInput.field(
-            "language", "no expert gives this service in that channel and language"
-        )
+    await bookable_experts(service, request.channel, request.language, expert_id)
     token = secrets.token_urlsafe(32)
     entry = _entry(request, service, customer, notice, window, now)
     entry.expert = expert_id  # type: ignore[assignment]
