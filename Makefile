@@ -111,6 +111,7 @@ bench: $(STAMP) $(WRK)
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.joint
 	$(BIN)/python -m bench.directory
+	$(BIN)/python -m bench.holds
 	$(BIN)/python -m bench.notifications
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.ratio

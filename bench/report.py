@@ -54,7 +54,7 @@ def record_figures(bench: str, rows: list[tuple[str, str, str]]) -> None:
     FIGURES.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n")
 
 
-ORDER = ("slots", "feeds", "joint", "directory", "notifications", "load", "ratio")
+ORDER = ("slots", "holds", "feeds", "joint", "directory", "notifications", "load", "ratio")
 
 
 def summary() -> str:

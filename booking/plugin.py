@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from litestar.config.app import AppConfig
+from litestar.di import Provide
 from litestar.plugins import InitPluginProtocol
 
 from booking.agenda.api import AbsenceBookingsController, MyBookingsController, join_meeting
@@ -14,6 +15,9 @@ from booking.bookings.calendar_push import push_bookings
 from booking.catalogue.api import ServicesAdminController
 from booking.demo.cli import DemoCLIPlugin
 from booking.feeds.api import AgencyFeedController, FeedController, MyFeedController
+from booking.holds.api import HoldController
+from booking.holds.holding import book_with_hold
+from booking.holds.jobs import hold_jobs
 from booking.joint.api import JointSessionController
 from booking.quality.api.contact import (
     ContactRequestController,
@@ -24,6 +28,8 @@ from booking.quality.api.feedback import FeedbackController, OutcomeController
 from booking.quality.escalation import escalate_due
 from booking.reports.api import ReportController
 from booking.staffing.api import ExpertAdminController
+from booking.waitlist.api import WaitlistController
+from booking.waitlist.jobs import waitlist_jobs
 from calendars.fetching import Fetcher
 from luukku.settings import Settings
 from luukku.worker import PeriodicJob
@@ -32,6 +38,8 @@ ROUTES = (
     ServiceController,
     ExpertDirectoryController,
     BookingController,
+    HoldController,
+    WaitlistController,
     MyBookingsController,
     AbsenceBookingsController,
     ServicesAdminController,
@@ -53,6 +61,10 @@ ROUTES = (
 class BookingPlugin(DemoCLIPlugin, InitPluginProtocol):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.route_handlers.extend(ROUTES)
+        # Holds sit above bookings: the booking route gets the hold-aware use case injected.
+        app_config.dependencies["held_booking"] = Provide(
+            lambda: book_with_hold, use_cache=True, sync_to_thread=False
+        )
         return app_config
 
 
@@ -62,4 +74,6 @@ def periodic_jobs(fetcher: Fetcher, settings: Settings) -> list[PeriodicJob]:
             "calendar-push", timedelta(minutes=1), lambda now: push_bookings(fetcher, settings, now)
         ),
         PeriodicJob("contact-escalations", timedelta(minutes=1), escalate_due),
+        *hold_jobs(),
+        *waitlist_jobs(settings),
     ]

@@ -121,6 +121,15 @@ class Reservation(Table):
         null=True,
         index=True,
     )
+    hold: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Hold", module_path="booking.holds.tables"),
+        on_delete=OnDelete.cascade,
+        null=True,
+        index=True,
+    )
+    expires_at = Timestamptz(null=True, default=None)
+    """A hold's end: from then on the row no longer holds the time (slot search and every
+    writer ignore it; the writer that next wants the time deletes it, under the lock)."""
 
 
 class KeyCustomer(Table):

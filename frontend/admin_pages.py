@@ -4,11 +4,13 @@ Structs to the same use cases (`create_agency`, `create_service`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
@@ -17,6 +19,8 @@ from booking.catalogue.editing import services_of
 from booking.catalogue.schemas import ServiceIn
 from booking.catalogue.services import create_service, new_service
 from booking.catalogue.topics import topic_choices
+from booking.waitlist.counts import lines_of
+from booking.waitlist.entries import today_local
 from calendars.business_services import business_mailboxes, set_business_services_email
 from calendars.directory import (
     agencies_for,
@@ -28,6 +32,7 @@ from calendars.directory import (
 from calendars.schemas import CHANNELS, LANGUAGES, AgencyIn, ExpertIn
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
+from luukku.clock import Clock
 from luukku.problems import Conflict, DomainError, InvalidInput, NotFound
 from staff.accounts import StaffMember
 from staff.auth import requires_role
@@ -112,11 +117,18 @@ class AdminPages(Controller):
     guards = (requires_role("admin", "agency_admin"),)
 
     @get("/services", name="admin-services")
-    async def services(self, request: Member, done: FromQuery[str | None] = None) -> Template:
-        return await self._services_page(request, done=done)
+    async def services(
+        self,
+        request: Member,
+        clock: NamedDependency[Clock],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return await self._services_page(request, clock.now(), done=done)
 
     @post("/services", name="admin-add-service")
-    async def add_service(self, request: Member) -> Template | Redirect:
+    async def add_service(
+        self, request: Member, clock: NamedDependency[Clock]
+    ) -> Template | Redirect:
         form = await request.form()
         body = service_request(form)
         agencies = {a.slug: a.id for a in await agencies_for(request.user)}
@@ -134,7 +146,7 @@ class AdminPages(Controller):
             values["languages"] = ",".join(body["languages"])
             values["topics"] = ",".join(body["topics"])
             return await self._services_page(
-                request, form=values, errors=_form_errors(error), status_code=422
+                request, clock.now(), form=values, errors=_form_errors(error), status_code=422
             )
         return Redirect("/staff/admin/services?done=added", status_code=303)
 
@@ -225,13 +237,15 @@ class AdminPages(Controller):
         )
 
     @staticmethod
-    async def _services_page(request: Member, **context: Any) -> Template:
+    async def _services_page(request: Member, now: datetime, **context: Any) -> Template:
         agencies = {agency.id for agency in await agencies_for(request.user)}
+        services = await services_of(sorted(agencies))
         return await _admin_page(
             request,
             "staff/admin_services.html",
-            services=await services_of(sorted(agencies)),
+            services=services,
             topics=await topic_choices(sorted(agencies)),
+            waitlist=await lines_of([s.info.id for s in services], today_local(now)),
             channels=CHANNELS,
             defaults={**DEFAULTS, "channels": ",".join(CHANNELS), "languages": "fi,sv,en"},
             **context,

@@ -122,6 +122,8 @@ class BookingPages(Controller):
             changeable=_changeable(view, now),
             may_reschedule=view.reschedule_count < settings.max_customer_reschedules,
             errors={},
+            today=local(now).date().isoformat(),
+            latest_day=local(view.start).date().isoformat(),
         )
 
     @get("/cancel", name="cancel-confirm")

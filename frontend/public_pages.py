@@ -25,8 +25,10 @@ from booking.bookings.suggestions import first_free_starts, nearest_free_slots
 from booking.catalogue.directory import search_services
 from booking.catalogue.services import ServiceInfo, eligible_experts, get_service
 from booking.engine.availability import Slot
+from booking.holds.holding import HeldTime, book_with_hold
 from frontend.form_errors import from_domain_error, from_msgspec_error, text_field
 from frontend.formatting import local
+from frontend.hold_pages import HOLD_COOKIE, forget_hold_cookie, held_for, release_browser_hold
 from frontend.templating import page, page_language
 from frontend.week import WEEK, by_day, chosen_week, days_of_week, week_range
 from luukku.clock import Clock
@@ -134,6 +136,17 @@ def _booking_body(
     }
 
 
+def _held_here(held: HeldTime | None, service: ServiceInfo, start: datetime) -> HeldTime | None:
+    """The browser's hold when it is of this form's time (another tab may hold another)."""
+    if held is None or held.service_slug != service.slug or held.start != start:
+        return None
+    return held
+
+
+def _hold_token(request: Request[Any, Any, Any]) -> str:
+    return request.cookies.get(HOLD_COOKIE, "")
+
+
 class CataloguePages(Controller):
     path = "/"
     include_in_schema = False
@@ -174,9 +187,12 @@ class ServicePages(Controller):
         channel: FromQuery[str | None] = None,
         language: FromQuery[str | None] = None,
         expert: FromQuery[str | None] = None,
+        taken: FromQuery[str | None] = None,
     ) -> Template:
         service = await get_service(slug)
         now = clock.now()
+        # Back on the free times: the time this browser held is given back (hold_pages.py).
+        cookies = await release_browser_hold(request)
         filters = _filters(service, page_language(request), channel, language, _expert_id(expert))
         experts = await eligible_experts(service, filters.channel, filters.language)
         if filters.expert not in {None, *(e.id for e in experts)}:
@@ -194,6 +210,9 @@ class ServicePages(Controller):
         return page(
             request,
             "service.html",
+            headers={"Cache-Control": "no-store"},
+            cookies=cookies,
+            taken=taken,
             service=service,
             filters=filters,
             experts=experts,
@@ -203,6 +222,7 @@ class ServicePages(Controller):
             days=days_of_week(monday, slots, today),
             next_free=by_day(next_free),
             today=today,
+            waitlist_until=monday + WEEK - timedelta(days=1),
         )
 
     @get("/book", name="booking-form")
@@ -211,6 +231,7 @@ class ServicePages(Controller):
         request: Request[Any, Any, Any],
         slug: FromPath[str],
         settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
         start: FromQuery[datetime],
         channel: FromQuery[str | None] = None,
         language: FromQuery[str | None] = None,
@@ -221,6 +242,8 @@ class ServicePages(Controller):
         return page(
             request,
             "booking_form.html",
+            headers={"Cache-Control": "no-store"},
+            held=_held_here(await held_for(request, clock.now()), service, start),
             service=service,
             filters=filters,
             start=start,
@@ -257,9 +280,17 @@ class ServicePages(Controller):
             errors["privacy"] = "required"
         if not errors:
             body = _booking_body(form, service, filters, start, page_language(request), settings)
+            held = _held_here(await held_for(request, clock.now()), service, start)
             try:
-                created = await create_booking(
-                    msgspec.convert(body, BookingCreate), settings, clock.now()
+                request_body = msgspec.convert(body, BookingCreate)
+                created = await (
+                    book_with_hold(
+                        msgspec.structs.replace(request_body, hold_token=_hold_token(request)),
+                        settings,
+                        clock.now(),
+                    )
+                    if held is not None
+                    else create_booking(request_body, settings, clock.now())
                 )
             except msgspec.ValidationError as error:
                 errors = from_msgspec_error(error, "start")
@@ -271,7 +302,11 @@ class ServicePages(Controller):
                 confirmation = request.app.route_reverse(
                     "confirmation", reference=created.booking.reference
                 )
-                return Redirect(f"{confirmation}?token={created.manage_token}", status_code=303)
+                return Redirect(
+                    f"{confirmation}?token={created.manage_token}",
+                    status_code=303,
+                    cookies=[forget_hold_cookie()],
+                )
         taken = errors.get("start") == "taken"
         alternatives = (
             await nearest_free_slots(
@@ -285,6 +320,7 @@ class ServicePages(Controller):
             "booking_form.html",
             status_code=409 if taken else 422,
             alternatives=alternatives,
+            held=_held_here(await held_for(request, clock.now()), service, start),
             service=service,
             filters=filters,
             start=start,

@@ -21,6 +21,7 @@ from frontend.desk_pages import DeskPages
 from frontend.directory_pages import DirectoryPages
 from frontend.error_pages import error_page, to_login
 from frontend.expert_admin_pages import ExpertAdminPages
+from frontend.hold_pages import HoldPages
 from frontend.inbox_pages import InboxPages, KeyCustomerPages, OutcomePages
 from frontend.info_pages import InfoPages
 from frontend.joint_session_pages import JointSessionPages
@@ -33,6 +34,7 @@ from frontend.schedule_pages import SchedulePages
 from frontend.schema_docs import vendor_routers
 from frontend.service_point_pages import ServicePointPages
 from frontend.staff_pages import StaffCalendarPages, StaffSessionPages
+from frontend.waitlist_pages import WaitlistPages
 from luukku.problems import DomainError
 from luukku.settings import Settings
 
@@ -68,12 +70,14 @@ def web_routers() -> list[ControllerRouterHandler]:
             CataloguePages,
             DirectoryPages,
             ServicePages,
+            HoldPages,
             BookingPages,
             InfoPages,
             ContactPages,
             ContactStatusPage,
             FeedbackPages,
             DataRequestPages,
+            WaitlistPages,
         ],
         opt={"public": True},
         exception_handlers=_PAGE_ERRORS,

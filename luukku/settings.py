@@ -87,6 +87,8 @@ class Settings:
     rate_limit_booking: str = "20/hour"
     """New bookings one address, and one customer email, may make (`count/unit`, unit one of
     second, minute, hour, day)."""
+    rate_limit_hold: str = "60/hour"
+    """Holds taken per address (and per browser): choosing a time on the service page takes one."""
     rate_limit_manage: str = "60/hour"
     """Requests with a manage token (read, cancel, reschedule) from one address."""
     rate_limit_contact: str = "10/hour"
@@ -111,6 +113,10 @@ class Settings:
     privacy_notice_version: str = "2026-11"
     """Version of the privacy notice shown on the booking form; stored with each booking."""
     max_customer_reschedules: int = 1
+    hold_minutes: int = 5
+    """How long a chosen time is kept for the customer filling in the booking form."""
+    waitlist_offer_minutes: int = 60
+    """How long a freed time offered to the first in a waitlist is kept for them."""
     """How many times a customer may move a booking themselves before contacting the agency."""
     max_slot_range_days: int = 62
     """Longest date range one slot search may cover."""
@@ -230,6 +236,7 @@ class Settings:
             login_notice_after=int(env.get("LOGIN_NOTICE_AFTER") or defaults.login_notice_after),
             rate_limits_enabled=_flag(env.get("RATE_LIMITS_ENABLED"), default=True),
             rate_limit_booking=_rate(env, "RATE_LIMIT_BOOKING", defaults.rate_limit_booking),
+            rate_limit_hold=_rate(env, "RATE_LIMIT_HOLD", defaults.rate_limit_hold),
             rate_limit_manage=_rate(env, "RATE_LIMIT_MANAGE", defaults.rate_limit_manage),
             rate_limit_contact=_rate(env, "RATE_LIMIT_CONTACT", defaults.rate_limit_contact),
             rate_limit_data_request=_rate(
@@ -249,6 +256,10 @@ class Settings:
                 "PRIVACY_NOTICE_VERSION", defaults.privacy_notice_version
             ),
             max_customer_reschedules=int(env.get("MAX_CUSTOMER_RESCHEDULES", "1")),
+            hold_minutes=max(1, int(env.get("HOLD_MINUTES") or defaults.hold_minutes)),
+            waitlist_offer_minutes=max(
+                1, int(env.get("WAITLIST_OFFER_MINUTES") or defaults.waitlist_offer_minutes)
+            ),
             max_slot_range_days=int(env.get("MAX_SLOT_RANGE_DAYS", "62")),
             video_base_url=env.get("VIDEO_BASE_URL", defaults.video_base_url).rstrip("/"),
             jitsi_domain=env.get("JITSI_DOMAIN", "").strip().strip("/"),

@@ -72,8 +72,9 @@ class Delivery:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     batch_size: int = BATCH_SIZE
     links: Sealer | None = None
-    """Opens the sealed link of a data-request message (`privacy.data_requests.LINK_SEAL`);
-    without it such a message cannot be written and fails."""
+    """Opens the sealed link of a data-request message or a letter (a waitlist's links), sealed
+    for `privacy.data_requests.LINK_SEAL`; without it such a message cannot be written and
+    fails."""
 
 
 def _due(now: datetime) -> Any:
@@ -173,6 +174,10 @@ def _message(row: dict[str, Any], delivery: Delivery, now: datetime) -> EmailMes
             name=row["recipient_name"], email=row["recipient"], language=row["language"]
         )
         letter = Letter.from_json(row["payload"])
+        if Sealer.is_sealed(letter.link):  # a waitlist offer's one-time link
+            if delivery.links is None:
+                raise ValueError("a sealed link, and no key to open it")
+            letter = replace(letter, link=delivery.links.open(letter.link))
         return compose_letter(row["idempotency_key"], recipient, letter, sender, now)
     outgoing = _outgoing(row)
     if Sealer.is_sealed(outgoing.booking.link):

@@ -27,6 +27,8 @@ LETTER_KINDS = frozenset(
         "contact_reply",
         "contact_escalation",
         "login_warning",
+        "waitlist_joined",
+        "waitlist_offer",
     }
 )
 

@@ -102,6 +102,20 @@ SOURCE: Final = {
     "manage.intro": N_("You can view, reschedule or cancel the booking online without signing in:"),
     "contact_receipt.status_link": N_("Follow your request"),
     "label.video_cancelled": N_("Video link (no longer in use)"),
+    "waitlist_joined.subject": N_("You are on the waitlist: %(service)s"),
+    "waitlist_joined.intro": N_(
+        "You are on the waitlist for a time of %(service)s in %(window)s. When a suitable time "
+        "frees up, you will get an offer by email, in the order people joined."
+    ),
+    "waitlist_joined.link": N_("See your place or leave the waitlist"),
+    "waitlist_offer.subject": N_("A freed time for you: %(service)s, %(when)s"),
+    "waitlist_offer.intro": N_(
+        "The time %(when)s of %(service)s, which you were waiting for, has freed up. It is kept"
+        " for you until %(until)s. Confirm it with the link below; otherwise it goes to the "
+        "next in line."
+    ),
+    "waitlist_offer.link": N_("Confirm the time"),
+    "label.waitlist_reference": N_("Waitlist reference"),
     "topic.funding": N_("Funding"),
     "topic.starting": N_("Starting a business"),
     "topic.permits": N_("Permits"),

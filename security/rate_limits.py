@@ -40,6 +40,7 @@ def rules_from(settings: Settings) -> dict[str, RateRule]:
     """Every named rule; a route names one with `rate_limited(name)`."""
     texts = {
         "booking": settings.rate_limit_booking,
+        "hold": settings.rate_limit_hold,
         "manage": settings.rate_limit_manage,
         "login": f"{settings.login_attempts_per_minute}/minute",
         "contact": settings.rate_limit_contact,

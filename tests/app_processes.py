@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 def wait_until_ready(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90  # a loaded machine starts two apps slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"app process exited with {process.returncode}")

@@ -158,8 +158,12 @@ class BookingController(Controller):
         data: JSONBody[BookingCreate],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
+        held_booking: NamedDependency[bookings.HeldBooking],
     ) -> BookingOut:
-        created = await bookings.create_booking(data, settings, clock.now())
+        if data.hold_token:
+            created = await held_booking(data, settings, clock.now())
+        else:
+            created = await bookings.create_booking(data, settings, clock.now())
         return booking_out(created.booking, settings, created.manage_token)
 
     @get(

@@ -4,42 +4,39 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
-from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from piccolo.columns import Column
-from piccolo.query.functions.aggregate import Count
 
+from booking.bookings.choosing import take_start
 from booking.bookings.cover import with_substitutes
 from booking.bookings.customers import Customer, customer_from_request
 from booking.bookings.locking import booking_transaction, lock_booking, lock_resources
 from booking.bookings.manage_links import manage_token
 from booking.bookings.notices import notify_change
 from booking.bookings.references import REFERENCE_FORM, hash_token, new_reference
-from booking.bookings.reservations import expert_resource, release, reserve
+from booking.bookings.reservations import expert_resource, release, release_hold, reserve
 from booking.bookings.schemas import BookingCreate
-from booking.bookings.slots import expert_schedules
 from booking.catalogue.key_customers import key_customer_manager
 from booking.catalogue.services import (
     Localized,
     ServiceInfo,
+    bookable_experts,
     check_channel_and_language,
-    eligible_experts,
     get_service,
     get_service_by_id,
 )
-from booking.engine.availability import Refusal, check_start, reserved_interval
+from booking.engine.availability import reserved_interval
 from booking.history.events import Actor, Event, HistoryEntry, history_of, record_event
 from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.bookable_experts import expert_profile
 from calendars.schedules import ExpertProfile
 from luukku.instants import bounded
-from luukku.problems import Conflict, FieldError, InvalidInput, NotFound, SlotTaken
+from luukku.problems import Conflict, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
 from notifications.outbox import Change
 from security import audit
@@ -85,76 +82,14 @@ class CreatedBooking:
     manage_token: str
 
 
-def _start_error(refusals: Iterable[Refusal | None], service: ServiceInfo) -> Exception:
-    """The most useful explanation when no candidate expert can take a start time."""
-    found = set(refusals)
-    messages = {
-        Refusal.PAST: "is in the past",
-        Refusal.NOTICE: f"must be at least {service.min_notice_minutes} minutes from now",
-        Refusal.HORIZON: f"is more than {service.horizon_days} days ahead",
-        Refusal.OFF_GRID: (
-            f"is not one of the service's start times "
-            f"(every {service.slot_interval_minutes} minutes from the start of working hours)"
-        ),
-        Refusal.OUTSIDE_HOURS: "is outside the service's hours",
-    }
-    for refusal in (Refusal.PAST, Refusal.NOTICE, Refusal.HORIZON):
-        if refusal in found:
-            return InvalidInput.field("start", messages[refusal])
-    if Refusal.UNAVAILABLE in found:
-        return SlotTaken("The time is no longer free.", [FieldError("start", "already booked")])
-    if Refusal.OFF_GRID in found:
-        return InvalidInput.field("start", messages[Refusal.OFF_GRID])
-    return InvalidInput.field("start", messages[Refusal.OUTSIDE_HOURS])
-
-
-def _instant(value: datetime, field: str = "start") -> datetime:
+def instant(value: datetime, field: str = "start") -> datetime:
     """`value` in UTC, or InvalidInput for instants outside the calendar Luukku keeps."""
     return bounded(value, field)
 
 
-async def _least_loaded(candidates: Sequence[ExpertProfile], start: datetime) -> ExpertProfile:
-    """Fewest confirmed bookings in the start's week (Monday to Sunday, the first candidate's
-    zone); ties go to the lowest expert id, so the choice is deterministic."""
-    zone = ZoneInfo(candidates[0].timezone)
-    local = start.astimezone(zone)
-    monday = local.date() - timedelta(days=local.weekday())
-    week_start = datetime.combine(monday, time(), zone).astimezone(UTC)
-    week_end = datetime.combine(monday + timedelta(days=7), time(), zone).astimezone(UTC)
-    rows = (
-        await Booking.select(Booking.expert, Count(alias="bookings"))
-        .where(
-            Booking.expert.is_in([e.id for e in candidates])
-            & (Booking.status == "confirmed")
-            & (Booking.starts_at >= week_start)
-            & (Booking.starts_at < week_end)
-        )
-        .group_by(Booking.expert)
-    )
-    load = Counter({row["expert"]: row["bookings"] for row in rows})
-    return min(candidates, key=lambda e: (load[e.id], e.id))
-
-
-async def _take_start(
-    service: ServiceInfo,
-    candidates: Sequence[ExpertProfile],
-    start: datetime,
-    now: datetime,
-    preferred: int | None = None,
-) -> ExpertProfile:
-    """Inside a booking transaction: the expert who gets `start`, checked by the same engine
-    that lists slots, or the reason nobody can. The `preferred` expert (the company's
-    key-customer manager) gets it whenever they are free."""
-    schedules = await expert_schedules(service, candidates, start, start + service.rules.duration)
-    refusals = {e.id: check_start(schedules[e.id], service.rules, start, now) for e in candidates}
-    free = [e for e in candidates if refusals[e.id] is None]
-    if not free:
-        raise _start_error(refusals.values(), service)
-    for expert in free:
-        if expert.id == preferred:
-            return expert
-    return free[0] if len(free) == 1 else await _least_loaded(free, start)
-
+HeldBooking = Callable[[BookingCreate, Settings, datetime], Awaitable[CreatedBooking]]
+"""Books a request carrying `hold_token` (booking.holds.holding.book_with_hold, which the app
+provides to the booking route as the `held_booking` dependency: holds sit above bookings)."""
 
 AfterInsert = Callable[[int], Awaitable[None]]
 """Runs inside the booking's transaction with the new booking's id (e.g. to link the contact
@@ -167,26 +102,20 @@ async def create_booking(
     now: datetime,
     after_insert: AfterInsert | None = None,
     by: Actor = Actor.CUSTOMER,
+    hold_id: int | None = None,
 ) -> CreatedBooking:
-    """Book; `by` is who made it (staff when a contact request becomes a booking)."""
+    """Book `request`; `by` is who made it (staff when a contact request becomes a booking).
+    With `hold_id` (the caller checked the hold's token and set its expert) the hold's time is
+    released and booked in one transaction."""
     service = await get_service(request.service)
     check_channel_and_language(service, request.channel, request.language)
     customer, notice = customer_from_request(
         request.customer, request.language, request.privacy_notice_version, settings
     )
-    start = _instant(request.start)
-    candidates = await eligible_experts(
+    start = instant(request.start)
+    candidates = await bookable_experts(
         service, request.channel, request.language, request.expert_id
     )
-    if not candidates:
-        if request.expert_id is not None:
-            raise NotFound(
-                f"No expert {request.expert_id} gives this service in that channel and language.",
-                [FieldError("expert_id", "unknown expert for this service")],
-            )
-        raise InvalidInput.field(
-            "language", "no expert gives this service in that channel and language"
-        )
 
     # While an expert is away, the substitute named for the absence takes their bookings.
     candidates = await with_substitutes(
@@ -208,7 +137,7 @@ async def create_booking(
                 (start, notice, preferred),
                 settings,
                 now,
-                (after_insert, by),
+                (after_insert, by, hold_id),
             )
         except SlotTaken:
             if attempt == attempts:
@@ -224,10 +153,10 @@ async def _insert_booking(
     choice: tuple[datetime, str, int | None],
     settings: Settings,
     now: datetime,
-    hooks: tuple[AfterInsert | None, Actor],
+    hooks: tuple[AfterInsert | None, Actor, int | None],
 ) -> CreatedBooking:
     start, notice, preferred = choice
-    after_insert, by = hooks
+    after_insert, by, hold_id = hooks
     reference = new_reference()
     token = manage_token(settings, reference)
     end = start + service.rules.duration
@@ -236,7 +165,9 @@ async def _insert_booking(
         # Serialises writers per expert: the overlap and daily-limit checks below then see
         # every committed booking; the exclusion constraint stays as the last word.
         await lock_resources(expert_resource(e.id) for e in candidates)
-        expert = await _take_start(service, candidates, start, now, preferred)
+        if hold_id is not None:
+            await release_hold(hold_id)
+        expert = await take_start(service, candidates, start, now, preferred)
         booking = Booking(
             reference=reference,
             service=service.id,
@@ -264,6 +195,7 @@ async def _insert_booking(
             expert_resource(expert.id),
             reserved_interval(start, service.rules),
             booking.id,
+            now,
             checked=True,
         )
         await notify_change(Change.CREATED, booking.to_dict(), service, settings, now)
@@ -460,7 +392,7 @@ async def reschedule_booking(
 ) -> BookingView:
     """Move a booking to `new_start` with the same expert; the old time is freed only if the
     new one is taken, all in one transaction."""
-    start = _instant(new_start)
+    start = instant(new_start)
     async with booking_transaction():
         # Two changes of one booking queue up, so the second sees the first's result
         # (its expert included: a move to a substitute may have changed it).
@@ -478,7 +410,7 @@ async def reschedule_booking(
         expert = await expert_profile(row["expert"])
         await lock_resources([expert_resource(expert.id)])
         await release(row["id"])
-        await _take_start(service, [expert], start, now)
+        await take_start(service, [expert], start, now)
         changes: dict[Column | str, Any] = {
             Booking.starts_at: start,
             Booking.ends_at: start + service.rules.duration,
@@ -488,7 +420,7 @@ async def reschedule_booking(
         }
         await Booking.update(changes).where(Booking.id == row["id"])
         await reserve(
-            expert_resource(expert.id), reserved_interval(start, service.rules), row["id"]
+            expert_resource(expert.id), reserved_interval(start, service.rules), row["id"], now
         )
         moved = {**row, **_by_name(changes)}
         await notify_change(Change.RESCHEDULED, moved, service, settings, now)

@@ -3,6 +3,12 @@
 PostgreSQL refuses overlapping rows per resource with an exclusion constraint; SQLite runs every
 booking write in an IMMEDIATE transaction, so the overlap check below cannot race. Writers lock
 through booking/bookings/locking.py first.
+
+A hold's row carries `expires_at`. An exclusion constraint cannot compare with now(), so the
+expiry is part of the overlap rule in two places instead: every reader counts only rows with no
+`expires_at` or one still ahead, and every writer, under the resource's lock, first deletes the
+expired hold rows in its way (`clear_expired_holds`) and then inserts; the constraint then sees
+only live rows. No job has to run for an expired hold's time to be free again.
 """
 
 from __future__ import annotations
@@ -23,11 +29,34 @@ def expert_resource(expert_id: int) -> str:
     return f"expert:{expert_id}"
 
 
+async def first_hold_expiry(
+    resources: Iterable[str], start: datetime, end: datetime, now: datetime
+) -> datetime | None:
+    """When the first live hold among these resources' rows overlapping [start, end) expires;
+    None when there is none. One query."""
+    names = list(resources) or [""]
+    row = await (
+        Reservation.select(Reservation.expires_at)
+        .where(
+            Reservation.resource.is_in(names)
+            & (Reservation.starts_at < end)
+            & (Reservation.ends_at > start)
+            & (Reservation.expires_at > now)
+        )
+        .order_by(Reservation.expires_at)
+        .first()
+    )
+    if row is None:
+        return None
+    expiry: datetime = row["expires_at"]
+    return expiry if expiry.tzinfo is not None else expiry.replace(tzinfo=UTC)
+
+
 async def reservations_of(
-    resources: Iterable[str], start: datetime, end: datetime
+    resources: Iterable[str], start: datetime, end: datetime, now: datetime
 ) -> dict[str, list[Interval]]:
-    """Reserved intervals of each resource overlapping [start, end); one query (none when
-    there are no resources)."""
+    """Reserved intervals of each resource overlapping [start, end), holds expired by `now`
+    left out; one query (none when there are no resources)."""
     names = list(resources)
     if not names:
         return {}
@@ -35,6 +64,7 @@ async def reservations_of(
         Reservation.resource.is_in(names)
         & (Reservation.starts_at < end)
         & (Reservation.ends_at > start)
+        & (Reservation.expires_at.is_null() | (Reservation.expires_at > now))
     )
     held: dict[str, list[Interval]] = defaultdict(list)
     if Reservation._meta.db.engine_type != "sqlite":
@@ -77,30 +107,72 @@ async def reservations_of(
     return held
 
 
-async def reserve(
-    resource: str, interval: Interval, booking_id: int, *, checked: bool = False
-) -> None:
-    """Hold `interval` of `resource` for a booking; call inside booking_transaction().
+async def clear_expired_holds(resource: str, interval: Interval, now: datetime) -> None:
+    """Delete the expired hold rows of `resource` overlapping `interval`, so that the row
+    about to be inserted meets only live ones; inside booking_transaction(), after
+    lock_resources() of `resource`."""
+    await Reservation.delete().where(
+        (Reservation.resource == resource)
+        & (Reservation.starts_at < interval.end)
+        & (Reservation.ends_at > interval.start)
+        & Reservation.expires_at.is_not_null()
+        & (Reservation.expires_at <= now)
+    )
 
-    `checked`: the caller found the time free under lock_resources() and lets a lost race end
-    its transaction. Then PostgreSQL's exclusion constraint alone refuses an overlap
-    (booking_transaction turns it into SlotTaken): one statement fewer a booking."""
+
+async def _insert_free(reservation: Reservation, now: datetime, *, checked: bool = False) -> None:
+    interval = Interval(reservation.starts_at, reservation.ends_at)
+    await clear_expired_holds(reservation.resource, interval, now)
     if not (checked and isinstance(Reservation._meta.db, PostgresEngine)):
         taken = await Reservation.exists().where(
-            (Reservation.resource == resource)
+            (Reservation.resource == reservation.resource)
             & (Reservation.starts_at < interval.end)
             & (Reservation.ends_at > interval.start)
         )
         if taken:
             raise SlotTaken("The time is no longer free.")
-    await Reservation.insert(
+    await Reservation.insert(reservation)
+
+
+async def reserve(
+    resource: str, interval: Interval, booking_id: int, now: datetime, *, checked: bool = False
+) -> None:
+    """Hold `interval` of `resource` for a booking; call inside booking_transaction() after
+    lock_resources([resource]).
+
+    `checked`: the caller found the time free under lock_resources() and lets a lost race end
+    its transaction. Then PostgreSQL's exclusion constraint alone refuses an overlap
+    (booking_transaction turns it into SlotTaken): one statement fewer a booking. Expired
+    holds in the way are cleared first either way."""
+    await _insert_free(
+        Reservation(
+            resource=resource, starts_at=interval.start, ends_at=interval.end, booking=booking_id
+        ),
+        now,
+        checked=checked,
+    )
+
+
+async def reserve_for_hold(
+    resource: str, interval: Interval, hold_id: int, expires_at: datetime, now: datetime
+) -> None:
+    """Hold `interval` of `resource` for a hold until `expires_at`; inside
+    booking_transaction(), after lock_resources() of `resource`."""
+    await _insert_free(
         Reservation(
             resource=resource,
             starts_at=interval.start,
             ends_at=interval.end,
-            booking=booking_id,
-        )
+            hold=hold_id,
+            expires_at=expires_at,
+        ),
+        now,
     )
+
+
+async def release_hold(hold_id: int) -> None:
+    """Free the time a hold keeps (its row goes; the hold's own row is its domain's)."""
+    await Reservation.delete().where(Reservation.hold == hold_id)
 
 
 async def release(booking_id: int) -> None:

@@ -37,6 +37,8 @@ class BookingCreate(msgspec.Struct, forbid_unknown_fields=True):
     privacy_notice_version: Annotated[str, msgspec.Meta(max_length=32, pattern=NO_NUL)] | None = (
         None
     )
+    hold_token: Annotated[str, msgspec.Meta(max_length=64, pattern=NO_NUL)] | None = None
+    """Books the time this hold keeps (POST /api/v1/holds); its expert, whatever `expert_id`."""
 
 
 class BookingCancel(msgspec.Struct, forbid_unknown_fields=True):

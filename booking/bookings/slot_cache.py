@@ -10,6 +10,8 @@ time of each request, so time moving on never needs an invalidation.
 Per process by default (`LocalSlotCache`, least recently used entries dropped); with
 `REDIS_URL`, shared by every process (`RedisSlotCache`). Either way the versions are read from
 the database on every request, so a cache never answers for a state older than the last commit.
+A hold's time frees when the hold expires, with no write: a result that counted a live hold is
+kept only until that hold's expiry (`valid_until`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ class CachedSearch:
     rules: SlotRules
     slots: tuple[Slot, ...]
     """Every free start of the range, notice and horizon not applied."""
+    valid_until: datetime | None = None
+    """When the first hold counted as taken expires: its time frees without a write (so
+    without a version raised), and the kept result stops answering then."""
 
 
 async def read_versions(scopes: tuple[str, ...]) -> tuple[int, ...]:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from booking.bookings.cover import with_substitutes
-from booking.bookings.reservations import expert_resource, reservations_of
+from booking.bookings.reservations import expert_resource, first_hold_expiry, reservations_of
 from booking.bookings.slot_cache import (
     CATALOGUE_SCOPE,
     CachedSearch,
@@ -79,7 +79,11 @@ async def _bookings_per_day(
 
 
 async def expert_schedules(
-    service: ServiceInfo | None, experts: Sequence[ExpertProfile], start: datetime, end: datetime
+    service: ServiceInfo | None,
+    experts: Sequence[ExpertProfile],
+    start: datetime,
+    end: datetime,
+    now: datetime,
 ) -> dict[int, ExpertSchedule]:
     """What the engine needs about `experts` around [start, end), in a fixed number of queries;
     with a service, also how many of its bookings each has per day (its daily limit)."""
@@ -87,7 +91,9 @@ async def expert_schedules(
         return {}
     load_start, load_end = start - _PADDING, end + _PADDING
     calendars = await load_working_calendars(experts, load_start, load_end)
-    held = await reservations_of((expert_resource(e.id) for e in experts), load_start, load_end)
+    held = await reservations_of(
+        (expert_resource(e.id) for e in experts), load_start, load_end, now
+    )
     per_day = (
         await _bookings_per_day(service, experts, load_start, load_end)
         if service is not None and service.daily_limit is not None
@@ -120,7 +126,7 @@ async def find_slots(
     now: datetime,
 ) -> list[Slot]:
     """Bookable start times in [start, end), each with the experts free then."""
-    schedules = await expert_schedules(service, experts, start, end)
+    schedules = await expert_schedules(service, experts, start, end, now)
     return bookable_slots(schedules, service.rules, start, end, now)
 
 
@@ -155,7 +161,8 @@ async def _search(
     key: SearchKey = (slug, start, end, channel, language, expert_id)
     if cache is not None:
         kept = await cache.get(key)
-        if kept is not None and await read_versions(kept.scopes) == kept.stamp:
+        fresh = kept is not None and (kept.valid_until is None or now < kept.valid_until)
+        if kept is not None and fresh and await read_versions(kept.scopes) == kept.stamp:
             cache.hits += 1
             return in_window(kept.slots, kept.rules, start, end, now)
         cache.misses += 1
@@ -170,7 +177,8 @@ async def _search(
             return await find_slots(service, experts, start, end, now)
         scopes = (CATALOGUE_SCOPE, *(expert_resource(expert.id) for expert in experts))
         stamp = await read_versions(scopes)
-        schedules = await expert_schedules(service, experts, start, end)
+        schedules = await expert_schedules(service, experts, start, end, now)
+        until = await first_hold_expiry(scopes[1:], start - _PADDING, end + _PADDING, now)
     every = bookable_slots(schedules, without_window(service.rules, start, end), start, end, start)
-    await cache.put(key, CachedSearch(scopes, stamp, service.rules, tuple(every)))
+    await cache.put(key, CachedSearch(scopes, stamp, service.rules, tuple(every), until))
     return in_window(every, service.rules, start, end, now)

@@ -104,6 +104,7 @@ async def reassign(
                     expert_resource(substitute),
                     Interval(interval["starts_at"], interval["ends_at"]),
                     row["id"],
+                    now,
                 )
             except SlotTaken as exc:
                 raise SlotTaken(

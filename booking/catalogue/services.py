@@ -166,6 +166,24 @@ async def eligible_experts(
     ]
 
 
+async def bookable_experts(
+    service: ServiceInfo, channel: str, language: str, expert_id: int | None
+) -> list[ExpertProfile]:
+    """eligible_experts(), or the reason why there are none: 404 naming `expert_id` when one
+    was asked for, else 422 naming `language`."""
+    experts = await eligible_experts(service, channel, language, expert_id)
+    if experts:
+        return experts
+    if expert_id is not None:
+        raise NotFound(
+            f"No expert {expert_id} gives this service in that channel and language.",
+            [FieldError("expert_id", "unknown expert for this service")],
+        )
+    raise InvalidInput.field(
+        "language", "no expert gives this service in that channel and language"
+    )
+
+
 def fits(expert: ExpertProfile, channel: str | None, language: str | None) -> bool:
     """Whether the expert works in `channel` and speaks `language` (None: any)."""
     return (channel is None or channel in expert.channels) and (

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from booking.bookings.locking import booking_transaction, lock_resources
-from booking.bookings.reservations import expert_resource
-from booking.engine.availability import free_among
+from booking.bookings.reservations import clear_expired_holds, expert_resource
+from booking.engine.availability import Interval, free_among
 from booking.joint.notices import notify_joint_change
 from booking.joint.search import (
     INTERPRETER,
@@ -113,7 +113,7 @@ async def reschedule_joint_session(
         await ensure_everyone_free(
             point, room, experts, interpreter, start, duration, now, "Nothing was moved"
         )
-        await hold(session["id"], room.id, list(profiles.values()), start, start + duration)
+        await hold(session["id"], room.id, list(profiles.values()), (start, start + duration), now)
         await _touch(session, now, starts_at=start, ends_at=start + duration)
         await notify_joint_change(Change.RESCHEDULED, session["id"], settings, now)
     return await audited(
@@ -164,7 +164,7 @@ async def replace_participant(
         await lock_resources(expert_resource(c.id) for c in candidates)
         start, end = session["starts_at"], session["ends_at"]
         point = await service_point_info(session["point_slug"], session["room_slug"])
-        resources = await load_resources(point, candidates, start, end)
+        resources = await load_resources(point, candidates, start, end, now)
         rules = joint_rules(end - start)
         free = [c for c in candidates if free_among(resources.people[c.id], rules, [start], now)]
         if not free:
@@ -178,6 +178,7 @@ async def replace_participant(
             (Reservation.joint_session == session["id"])
             & (Reservation.resource == expert_resource(expert_id))
         )
+        await clear_expired_holds(expert_resource(chosen.id), Interval(start, end), now)
         await Reservation.insert(
             Reservation(
                 resource=expert_resource(chosen.id),

@@ -202,17 +202,18 @@ async def load_resources(
     people: Sequence[ExpertProfile],
     start: datetime,
     end: datetime,
+    now: datetime,
 ) -> _Resources:
     """Schedules of the point's rooms and of `people` around [start, end), in a fixed number of
     queries."""
     load_start, load_end = start - _PADDING, end + _PADDING
     resources = [room_resource(r.id) for r in point.rooms]
-    held = await reservations_of(resources, load_start, load_end)
+    held = await reservations_of(resources, load_start, load_end, now)
     rooms = {
         r.id: room_schedule(point, r, held.get(room_resource(r.id), ()), start, end)
         for r in point.rooms
     }
-    schedules = await expert_schedules(None, people, start, end)
+    schedules = await expert_schedules(None, people, start, end, now)
     load = Counter({resource: len(intervals) for resource, intervals in held.items()})
     for expert_id, schedule in schedules.items():
         load[expert_resource(expert_id)] = len(schedule.reservations)
@@ -305,7 +306,7 @@ async def _search(point: ServicePointInfo, query: JointQuery, now: datetime) -> 
     ):
         return []
     everyone = [e for experts in per_agency.values() for e in experts] + interpreters
-    resources = await load_resources(point, everyone, query.start, query.end)
+    resources = await load_resources(point, everyone, query.start, query.end, now)
     starts = common_starts(
         resources.rooms,
         [[resources.people[e.id] for e in per_agency[a.id]] for a in agencies],

@@ -21,8 +21,8 @@ from booking.bookings.locking import (
     locked,
 )
 from booking.bookings.references import new_reference
-from booking.bookings.reservations import expert_resource
-from booking.engine.availability import free_among
+from booking.bookings.reservations import clear_expired_holds, expert_resource
+from booking.engine.availability import Interval, free_among
 from booking.joint.notices import notify_joint_change
 from booking.joint.search import (
     INTERPRETER,
@@ -217,7 +217,7 @@ async def book_joint_session(
                 for person in people
             )
         )
-        await hold(session.id, room.id, people, request.start, request.end)
+        await hold(session.id, room.id, people, (request.start, request.end), now)
         await notify_joint_change(Change.CREATED, session.id, settings, now)
     return await audited(member, "change", "booked", await _view(session.reference, settings))
 
@@ -235,7 +235,7 @@ async def ensure_everyone_free(
     """Inside a booking transaction, after locking them: SlotTaken naming everyone who is not
     free for [start, start + duration), the fields as in the booking request."""
     people = [*experts, *([interpreter] if interpreter else [])]
-    resources = await load_resources(point, people, start, start + duration)
+    resources = await load_resources(point, people, start, start + duration, now)
     rules = joint_rules(duration)
     taken = []
     if not free_among(resources.rooms[room.id], rules, [start], now):
@@ -251,10 +251,18 @@ async def ensure_everyone_free(
 
 
 async def hold(
-    session_id: int, room_id: int, people: Sequence[ExpertProfile], start: datetime, end: datetime
+    session_id: int,
+    room_id: int,
+    people: Sequence[ExpertProfile],
+    interval: tuple[datetime, datetime],
+    now: datetime,
 ) -> None:
-    """Reserve [start, end) of the room and of everyone for the session."""
+    """Reserve [start, end) of the room and of everyone for the session (expired customer
+    holds in the way are cleared first: they no longer hold the time)."""
+    start, end = interval
     resources = [room_resource(room_id), *(expert_resource(person.id) for person in people)]
+    for resource in resources:
+        await clear_expired_holds(resource, Interval(start, end), now)
     await Reservation.insert(
         *(
             Reservation(resource=resource, starts_at=start, ends_at=end, joint_session=session_id)

@@ -53,6 +53,10 @@ DEFINITIONS = {
         " time (24 working hours) divided by those answered or already past due unanswered."
         " Median answer time in the agency's working hours, of answered requests."
     ),
+    "waitlist": (
+        "Waitlist offers made in the period (a freed time held for the first in line), how many"
+        " were accepted, and how many lapsed unaccepted and passed to the next in line."
+    ),
     "satisfaction": (
         "Feedback of bookings starting in the period: answers, average (two decimals) and the"
         " count of each answer 1 to 5, per question."
@@ -173,6 +177,8 @@ class ReportRows:
     contacts: Sequence[ContactRow] = ()
     agency_hours: Mapping[str, ServiceHours] = field(default_factory=dict)
     feedback: Sequence[FeedbackRow] = ()
+    waitlist_offers: Mapping[str, int] = field(default_factory=dict)
+    """Waitlist offers made in the period, by what became of them (`made` for all)."""
 
 
 # The report.
@@ -234,6 +240,13 @@ class QuestionFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitlistFigures:
+    offers_made: int
+    accepted: int
+    lapsed: int
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     start: date
     end: date
@@ -248,6 +261,7 @@ class Report:
     contact_requests: ContactFigures
     satisfaction: list[QuestionFigures]
     definitions: dict[str, str]
+    waitlist: WaitlistFigures
 
 
 def rounded(value: float | Decimal, places: int) -> float:
@@ -440,4 +454,9 @@ def compute_report(rows: ReportRows) -> Report:
         contact_requests=contact_figures(contacts, rows.agency_hours, rows.now),
         satisfaction=satisfaction(rows.feedback),
         definitions=dict(DEFINITIONS),
+        waitlist=WaitlistFigures(
+            offers_made=rows.waitlist_offers.get("made", 0),
+            accepted=rows.waitlist_offers.get("accepted", 0),
+            lapsed=rows.waitlist_offers.get("lapsed", 0),
+        ),
     )

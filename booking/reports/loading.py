@@ -23,6 +23,7 @@ from booking.reports.figures import (
     compute_report,
 )
 from booking.tables import Booking
+from booking.waitlist.counts import offer_counts
 from calendars.absences import absences_between
 from calendars.agencies import agency_slugs
 from calendars.bookable_experts import active_advisors_of
@@ -189,6 +190,11 @@ async def report_rows(
         contacts=await _contacts(ids, start, end),
         agency_hours={a.slug: hours[a.id] for a in agencies if a.id in hours},
         feedback=await _feedback(ids, start, end),
+        waitlist_offers=await offer_counts(
+            [service.id for service in await list_services() if service.agency_id in ids],
+            start,
+            end,
+        ),
     )
 
 

@@ -76,8 +76,9 @@ async def test_service_page_shows_next_free_times_and_the_week_in_helsinki_time(
     # The clock stands at Monday 23.11. 10.00 Helsinki; two hours' notice makes 12.00 the first.
     # Next free times grouped under their day: the day once, then its times.
     first = re.search(
-        r'<h3 id="next-day-1">([^<]+)</h3>\s*<ul class="slot-list">\s*<li><a class="slot" '
-        r'href="([^"]+)"><span class="visually-hidden">[^<]+</span>([^<]+)</a>',
+        r'<h3 id="next-day-1">([^<]+)</h3>\s*<ul class="slot-list">\s*<li><button type="submit" '
+        r'class="slot" name="start" value="([^"]+)"><span class="visually-hidden">[^<]+</span>'
+        r"([^<]+)</button>",
         page.text,
     )
     assert first, page.text

@@ -114,7 +114,10 @@ async def test_report_figures_equal_the_hand_computed_ones(
         "no_show_rate",
         "contact_requests",
         "satisfaction",
+        "waitlist",
     }
+    # Nobody waited in this world: the waitlist figures are there, all zero.
+    assert report["waitlist"] == {"offers_made": 0, "accepted": 0, "lapsed": 0}
 
 
 async def test_an_admin_without_an_agency_gets_every_agency(

@@ -29,7 +29,7 @@ async def test_entrepreneur_books_in_swedish_and_cancels_from_the_manage_link(
     await screenshot(page, "service-sv")
     # Tuesday in the week grid: the first free time of that day.
     tuesday = page.locator(".day").nth(1)
-    await tuesday.get_by_role("link").first.click()
+    await tuesday.get_by_role("button").first.click()
 
     await expect(page.get_by_role("heading", name="Dina uppgifter")).to_be_visible()
     await page.get_by_role("button", name="Bekräfta bokningen").click()

@@ -1,0 +1,1 @@
+"""The waitlist: customers waiting for a freed time, offered it one at a time as a hold."""
