@@ -260,6 +260,12 @@ def _manage_token() -> dict[str, object]:
     return {"anonymous": 401, "customer": ALLOWED} | dict.fromkeys(STAFF_CALLERS, 404)
 
 
+def _own_link() -> dict[str, object]:
+    """A customer's own emailed link (a contact request's status, a waitlist entry): its
+    token, and neither a booking's manage token nor a staff token, opens it."""
+    return _data_link()
+
+
 def _data_link() -> dict[str, object]:
     """A customer's emailed data link; neither a manage token nor a staff token is one."""
     outcome: dict[str, object] = {"anonymous": 401}
@@ -342,7 +348,7 @@ ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
     # Directory and contact status (issue 17): the directory is public; a request's status
     # needs its own status token (a booking's manage token or a staff token is none).
     ("GET", "/api/v1/experts"): _public(),
-    ("GET", "/api/v1/contact-requests/{reference}"): _data_link(),
+    ("GET", "/api/v1/contact-requests/{reference}"): _own_link(),
     ("GET", "/api/v1/staff/me/profile"): _staff("expert"),
     ("PATCH", "/api/v1/staff/me/profile"): _staff("expert"),
     # Administration edits and retires (issue 16): agency admins within their agency.
@@ -351,6 +357,14 @@ ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/admin/experts/{expert_id}/password"): _staff("admin", "agency_admin"),
     ("PATCH", "/api/v1/admin/service-points/{slug}"): _staff("admin"),
     ("PATCH", "/api/v1/admin/services/{slug}"): _staff("admin", "agency_admin"),
+    # Holds and the waitlist (issue 18): anyone may hold or join; a hold is released with its
+    # own token, and an entry is read, left or accepted with its own (no other token opens it).
+    ("POST", "/api/v1/holds"): _public(),
+    ("DELETE", "/api/v1/holds/{hold_token}"): _public(),
+    ("POST", "/api/v1/waitlist"): _public(),
+    ("GET", "/api/v1/waitlist/{reference}"): _own_link(),
+    ("POST", "/api/v1/waitlist/{reference}/cancel"): _own_link(),
+    ("POST", "/api/v1/waitlist/{reference}/accept"): _own_link(),
 }
 
 
@@ -376,6 +390,7 @@ def _concrete(path: str, world: dict[str, Any]) -> str:
         "{reference}": world.get("reference", "LK-AAAA-AAAA"),
         "{feed_file}": "no-such-feed.ics",
         "{token}": "no-such-link",
+        "{hold_token}": "no-such-hold",
         "{expert_id}": str(world["expert_a"]),
         "{absence_id}": "999999",
         "{override_id}": "999999",
