@@ -1,12 +1,14 @@
-"""What the booking domain forgets: customers' details of bookings and joint sessions, the
-texts of contact requests and their answers, and feedback comments (registered with the
-retention job in app.py). Feedback grades, due and answer times stay for the reports."""
+"""What the booking domain forgets: customers' details of bookings, joint sessions and
+waitlist entries, the texts of contact requests and their answers, and feedback comments
+(registered with the retention job in app.py). Feedback grades, due and answer times stay for
+the reports."""
 
 from __future__ import annotations
 
 from booking.joint.tables import JointSession
 from booking.quality.tables import ContactReply, ContactRequest, Feedback
 from booking.tables import Booking
+from booking.waitlist.tables import WaitlistEntry
 from security.anonymisers import Anonymiser
 
 BOOKING_ANONYMISERS = (
@@ -82,6 +84,30 @@ BOOKING_ANONYMISERS = (
             ContactRequest.status,
             ContactRequest.created_at,
             ContactRequest.answered_at,
+        ),
+    ),
+    # An entry's last change is its end: it expired, was booked or left the line then.
+    Anonymiser(
+        name="waitlist_entries",
+        table=WaitlistEntry,
+        ended_at=WaitlistEntry.updated_at,
+        email=WaitlistEntry.customer_email,
+        reference=WaitlistEntry.reference,
+        personal={
+            "customer_name": "",
+            "customer_email": "",
+            "customer_phone": "",
+            "customer_company": "",
+            "customer_business_id": "",
+        },
+        exported=(
+            WaitlistEntry.reference,
+            WaitlistEntry.earliest,
+            WaitlistEntry.latest,
+            WaitlistEntry.channel,
+            WaitlistEntry.language,
+            WaitlistEntry.status,
+            WaitlistEntry.created_at,
         ),
     ),
     # Answers and comments hold no email of their own: found by the matter they are about.

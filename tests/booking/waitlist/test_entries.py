@@ -106,3 +106,19 @@ async def test_the_customer_is_told_by_email_in_their_language_with_finnish_time
     assert "till kl. 11.00" in offer_text  # kept for 60 minutes from 10.00 Helsinki time
     assert "/waitlist/offers/" in offer_text
     assert "fernet:" not in offer_text
+
+
+async def test_the_customers_data_request_exports_and_erases_their_waitlist_entry(
+    client: httpx.AsyncClient, full_week: dict[str, Any], settings: Settings
+):
+    from app import retention_registry
+    from booking.waitlist.tables import WaitlistEntry
+
+    joined = await join(client, "Ville Virta", "Ville.Virta@example.com")
+    retention = retention_registry(settings)
+    [entry] = (await retention.export("ville.virta@example.com"))["waitlist_entries"]
+    assert (entry["reference"], entry["customer_name"]) == (joined["reference"], "Ville Virta")
+    assert (await retention.erase("ville.virta@example.com"))["waitlist_entries"] == 1
+    [row] = await WaitlistEntry.select()
+    assert (row["customer_name"], row["customer_email"]) == ("", "")
+    assert row["reference"] == joined["reference"]
