@@ -21,6 +21,7 @@ from booking.bookings.reservations import expert_resource, release, reserve
 from booking.bookings.schemas import BookingCreate, CustomerIn
 from booking.catalogue.services import get_service_by_id
 from booking.engine.availability import reserved_interval
+from booking.history.events import Actor, Event, record_event
 from booking.holds.holding import drop_hold
 from booking.tables import Booking
 from booking.waitlist.entries import authorized_entry, token_hash
@@ -130,6 +131,7 @@ async def _move(
             settings,
             now,
         )
+        await record_event(row["id"], Event.RESCHEDULED, Actor.SYSTEM, now)
     return await get_view_by_reference(row["reference"])
 
 

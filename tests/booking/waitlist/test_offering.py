@@ -195,3 +195,8 @@ async def test_accepting_from_a_booking_moves_it_earlier_and_frees_its_old_time(
     starts = [slot["start"] for slot in (await client.get(SLOTS_DEC)).json()["slots"]]
     assert starts == ["2026-12-01T10:00:00+02:00"]  # the old time, free for the next in line
     assert await overlapping_reservations() == []
+    # The booking's history says the system moved it (it was no reschedule of the customer's).
+    read = await client.get(
+        f"/api/v1/bookings/{booking['reference']}", headers=bearer(booking["manage_token"])
+    )
+    assert [(e["event"], e["by"]) for e in read.json()["history"]][-1] == ("rescheduled", "system")
