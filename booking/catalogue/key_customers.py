@@ -144,7 +144,7 @@ async def update_key_customer(
         changes[KeyCustomer.business_id] = business_id_of(patch.business_id)
     if patch.company is not msgspec.UNSET:
         changes[KeyCustomer.company] = patch.company.strip()
-    if patch.expert_id is not msgspec.UNSET:
+    if patch.expert_id is not msgspec.UNSET and patch.expert_id != current.expert_id:
         expert = await _active_expert(patch.expert_id)
         if expert.agency_id != current.agency_id:
             raise InvalidInput.field("expert_id", "not an active expert of the agency")
