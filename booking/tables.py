@@ -135,7 +135,8 @@ class Reservation(Table):
 class KeyCustomer(Table):
     """An agency's key-customer manager (avainasiakasvastaava) for a company (Y-tunnus): the
     company's bookings of the agency's services prefer them and its contact requests go to
-    them (or to their substitute while they are away). One per agency and company."""
+    them (or to their substitute while they are away). One per agency and company. An
+    inactive one is kept (its manager shown) but routes nothing."""
 
     id: Serial  # added by Piccolo; declared for the type checker
 
@@ -144,6 +145,7 @@ class KeyCustomer(Table):
     company = Varchar(length=200, default="")
     expert = ForeignKey(Expert, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    active = Boolean(default=True)
 
 
 class CalendarPush(Table):

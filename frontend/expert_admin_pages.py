@@ -1,6 +1,7 @@
 """Administration of one expert: edit their details, set a new password (their sessions end),
-retire them, and move their future bookings to colleagues or cancel them. The pages post the
-admin API's Structs to the same use cases (`update_expert`, `reset_expert_password`)."""
+retire them, move their future bookings to colleagues or cancel them, and put someone in
+their place in their future joint remote sessions. The pages post the admin API's Structs to
+the same use cases (`update_expert`, `reset_expert_password`, `replace_participant`)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,25 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
 from booking.catalogue.topics import topic_choices
-from booking.staffing.retirement import cancel_by_staff, future_bookings, move_to_colleague
+from booking.joint.changes import replace_participant, stand_ins
+from booking.staffing.retirement import (
+    cancel_by_staff,
+    future_bookings,
+    future_joint_sessions,
+    move_to_colleague,
+)
 from calendars import directory
 from calendars.editing import ExpertDetails, expert_details, reset_expert_password, update_expert
 from calendars.schemas import CHANNELS, LANGUAGES, ExpertPatch
 from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.templating import page
 from luukku.clock import Clock
-from luukku.database import RowId
+from luukku.database import MAX_ROW_ID, RowId
 from luukku.problems import DomainError, InvalidInput
 from luukku.settings import Settings
 from staff.accounts import StaffMember
@@ -90,14 +97,19 @@ class ExpertAdminPages(Controller):
         request: Member,
         expert_id: RowId,
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
         done: FromQuery[str | None] = None,
         count: FromQuery[int | None] = None,
     ) -> Template:
-        return await _expert_page(request, expert_id, clock, done=done, count=count)
+        return await _expert_page(request, expert_id, (clock, settings), done=done, count=count)
 
     @post("/", name="admin-edit-expert")
     async def edit(
-        self, request: Member, expert_id: RowId, clock: NamedDependency[Clock]
+        self,
+        request: Member,
+        expert_id: RowId,
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> Template | Redirect:
         form = await request.form()
         body = expert_patch(form)
@@ -109,7 +121,12 @@ class ExpertAdminPages(Controller):
             values: dict[str, Any] = {k: str(v) for k, v in form.items()}
             values |= {k: body[k] for k in ("languages", "channels", "topics")}
             return await _expert_page(
-                request, expert_id, clock, form=values, errors=_errors(error), status_code=422
+                request,
+                expert_id,
+                (clock, settings),
+                form=values,
+                errors=_errors(error),
+                status_code=422,
             )
         return Redirect(f"/staff/admin/experts/{expert_id}?done=saved", status_code=303)
 
@@ -122,14 +139,18 @@ class ExpertAdminPages(Controller):
 
     @post("/password", name="admin-expert-password")
     async def password(
-        self, request: Member, expert_id: RowId, clock: NamedDependency[Clock]
+        self,
+        request: Member,
+        expert_id: RowId,
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> Template | Redirect:
         password = str((await request.form()).get("password", ""))[:1024]
         try:
             await reset_expert_password(request.user, expert_id, password)
         except InvalidInput:
             return await _expert_page(
-                request, expert_id, clock, errors={"password": "short"}, status_code=422
+                request, expert_id, (clock, settings), errors={"password": "short"}, status_code=422
             )
         return Redirect(f"/staff/admin/experts/{expert_id}?done=password", status_code=303)
 
@@ -162,18 +183,54 @@ class ExpertAdminPages(Controller):
                 raise
             failed = "taken" if error.status_code == 409 else "choose"
             return await _expert_page(
-                request, expert_id, clock, errors={"bookings": failed}, status_code=422
+                request, expert_id, (clock, settings), errors={"bookings": failed}, status_code=422
             )
         return Redirect(
             f"/staff/admin/experts/{expert_id}?done={done}&count={len(changed)}#bookings",
             status_code=303,
         )
 
+    @post("/joint-sessions/{reference:str}", name="admin-expert-joint-session")
+    async def replace(
+        self,
+        request: Member,
+        expert_id: RowId,
+        reference: FromPath[str],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Template | Redirect:
+        """Someone takes the expert's place in a joint session: the chosen stand-in, or
+        (none chosen) whoever of the same agency is free and least loaded."""
+        chosen = str((await request.form()).get("replacement", ""))
+        try:
+            replacement = int(chosen) if chosen else None
+            if replacement is not None and not 1 <= replacement <= MAX_ROW_ID:
+                raise InvalidInput.field("replacement_id", "choose a colleague")
+            await replace_participant(
+                reference[:32], expert_id, replacement, request.user, settings, clock.now()
+            )
+        except (ValueError, DomainError) as error:
+            if isinstance(error, DomainError) and error.status_code >= 500:
+                raise
+            failed = (
+                "taken" if isinstance(error, DomainError) and error.status_code == 409 else "choose"
+            )
+            return await _expert_page(
+                request,
+                expert_id,
+                (clock, settings),
+                errors={"joint_sessions": failed},
+                status_code=422,
+            )
+        return Redirect(
+            f"/staff/admin/experts/{expert_id}?done=replaced#joint-sessions", status_code=303
+        )
+
 
 async def _expert_page(
     request: Member,
     expert_id: int,
-    clock: Clock,
+    context: tuple[Clock, Settings],
     *,
     form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
@@ -181,8 +238,10 @@ async def _expert_page(
     done: str | None = None,
     count: int | None = None,
 ) -> Template:
+    clock, settings = context
     expert = await expert_details(request.user, expert_id)
     agencies = [agency.id for agency in await directory.agencies_for(request.user)]
+    sessions = await future_joint_sessions(request.user, expert_id, settings, clock.now())
     return page(
         request,
         "staff/admin_expert.html",
@@ -199,4 +258,8 @@ async def _expert_page(
         weekdays=WEEKDAYS,
         bookings=await future_bookings(request.user, expert_id, clock.now()),
         colleagues=await directory.colleagues(expert_id),
+        joint_sessions=[
+            (view, (await stand_ins(view.reference, request.user, expert_id)).get(expert_id, []))
+            for view in sessions
+        ],
     )

@@ -14,7 +14,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
-from booking.catalogue.key_customers import key_customers, name_manager, remove_manager
+from booking.catalogue.key_customers import (
+    KeyCustomerView,
+    key_customer,
+    key_customers,
+    name_manager,
+    remove_manager,
+    update_key_customer,
+)
+from booking.catalogue.schemas import KeyCustomerPatch
 from booking.catalogue.services import list_services
 from booking.quality import contact_handling, feedback
 from booking.quality.contact_intake import convert
@@ -24,6 +32,7 @@ from frontend.form_errors import from_domain_error, from_msgspec_error
 from frontend.staff_pages import local_moment
 from frontend.templating import page
 from luukku.clock import Clock
+from luukku.database import RowId
 from luukku.problems import DomainError, InvalidInput
 from luukku.settings import Settings
 from staff.accounts import StaffMember
@@ -273,3 +282,62 @@ class KeyCustomerPages(Controller):
     async def remove(self, request: Member, key_customer_id: FromPath[int]) -> Redirect:
         await remove_manager(request.user, key_customer_id)
         return Redirect("/staff/admin/key-customers?done=removed", status_code=303)
+
+    @get("/{key_customer_id:int}", name="admin-key-customer")
+    async def show(
+        self, request: Member, key_customer_id: RowId, done: FromQuery[str | None] = None
+    ) -> Template:
+        view = await key_customer(request.user, key_customer_id)
+        form = {"business_id": view.business_id, "company": view.company}
+        return await _key_customer_page(
+            request, view, form | {"expert_id": str(view.expert_id)}, {}, done=done
+        )
+
+    @post("/{key_customer_id:int}", name="admin-edit-key-customer")
+    async def edit(self, request: Member, key_customer_id: RowId) -> Template | Redirect:
+        form = await _form(request)
+        body: dict[str, Any] = {
+            "business_id": form.get("business_id", "").strip(),
+            "company": form.get("company", ""),
+        }
+        expert = form.get("expert_id", "")
+        body["expert_id"] = int(expert) if expert.isdigit() and len(expert) < 10 else expert
+        if "active" in form:
+            body = {"active": form["active"] == "true"}
+        try:
+            await update_key_customer(
+                request.user, key_customer_id, msgspec.convert(body, KeyCustomerPatch)
+            )
+        except (msgspec.ValidationError, DomainError) as error:
+            view = await key_customer(request.user, key_customer_id)
+            return await _key_customer_page(
+                request, view, form, _key_customer_errors(error), status_code=422
+            )
+        active = body.get("active")
+        done = "saved" if active is None else "reactivated" if active else "retired"
+        return Redirect(
+            f"/staff/admin/key-customers/{key_customer_id}?done={done}", status_code=303
+        )
+
+
+def _key_customer_errors(error: Exception) -> dict[str, str]:
+    if isinstance(error, msgspec.ValidationError):
+        return from_msgspec_error(error, "business_id")
+    if isinstance(error, DomainError) and error.status_code in (409, 422):
+        return from_domain_error(error, "business_id")
+    raise error
+
+
+async def _key_customer_page(
+    request: Member, view: KeyCustomerView, form: dict[str, str], errors: dict[str, str], **kw: Any
+) -> Template:
+    return page(
+        request,
+        "staff/admin_key_customer.html",
+        member=request.user,
+        key_customer=view,
+        experts=await directory.experts_of([view.agency_id]),
+        form=form,
+        errors=errors,
+        **kw,
+    )

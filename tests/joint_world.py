@@ -10,7 +10,13 @@ import pytest
 
 from calendars.tables import Expert, Room, ServicePoint, ServicePointHours
 from staff.accounts import create_staff_user
-from testdata.factories import STAFF_PASSWORD, make_agency, make_expert, make_service
+from testdata.factories import (
+    STAFF_PASSWORD,
+    make_agency,
+    make_expert,
+    make_service,
+    staff_headers,
+)
 
 DAY = "2026-12-01"  # a Tuesday
 NINE = "2026-12-01T09:00:00+02:00"
@@ -87,3 +93,35 @@ async def search(client: httpx.AsyncClient, headers: dict[str, str], **overrides
     response = await client.post(SEARCH, json=search_body(**overrides), headers=headers)
     assert response.status_code == 200, response.text
     return list(response.json()["slots"])
+
+
+async def booked_session(client: httpx.AsyncClient) -> dict[str, Any]:
+    """The first common time of `search_body()`, booked through the API by the clerk."""
+    headers = await staff_headers(client, "clerk@example.fi")
+    [slot, *_] = await search(client, headers)
+    booked = await client.post("/api/v1/joint-sessions", json=book_body(slot), headers=headers)
+    assert booked.status_code == 201, booked.text
+    return dict(booked.json())
+
+
+async def city_colleague_and_admin(world: dict[str, Any]) -> int:
+    """Eero Koski, a colleague of Aino's, and the city agency's admin (`city-admin@…`)."""
+    city = int((await Expert.select(Expert.agency).where(Expert.id == world["aino"]))[0]["agency"])
+    eero = await make_expert(city, "Eero Koski")
+    await create_staff_user(
+        email="city-admin@example.fi",
+        password=STAFF_PASSWORD,
+        name="Elina Johtaja",
+        roles=["agency_admin"],
+        agency_id=city,
+    )
+    await create_staff_user(
+        email="kela-admin@example.fi",
+        password=STAFF_PASSWORD,
+        name="Kaija Kela",
+        roles=["agency_admin"],
+        agency_id=int(
+            (await Expert.select(Expert.agency).where(Expert.id == world["kalle"]))[0]["agency"]
+        ),
+    )
+    return eero

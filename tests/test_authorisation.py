@@ -342,6 +342,7 @@ ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("GET", "/api/v1/admin/key-customers"): _staff("admin", "agency_admin"),
     ("POST", "/api/v1/admin/key-customers"): _staff("admin", "agency_admin"),
     ("DELETE", "/api/v1/admin/key-customers/{key_customer_id}"): _staff("admin", "agency_admin"),
+    ("PATCH", "/api/v1/admin/key-customers/{key_customer_id}"): _staff("admin", "agency_admin"),
     ("PUT", "/api/v1/admin/agencies/{slug}/service-hours"): _staff("admin", "agency_admin"),
     ("GET", "/api/v1/admin/reports"): _staff("admin", "agency_admin"),
     ("GET", "/api/v1/admin/reports.csv"): _staff("admin", "agency_admin"),

@@ -100,3 +100,16 @@ class ServicePatch(msgspec.Struct, forbid_unknown_fields=True):
         | Unset
     ) = msgspec.UNSET
     active: bool | Unset = msgspec.UNSET
+
+
+class KeyCustomerPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """`PATCH /api/v1/admin/key-customers/{id}`: the company's business ID and name, its
+    manager (an active expert of the same agency) and `active`; a field left out keeps its
+    value. An inactive key customer routes nothing to its manager."""
+
+    business_id: (
+        Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=NO_NUL)] | Unset
+    ) = msgspec.UNSET
+    company: Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)] | Unset = msgspec.UNSET
+    expert_id: RowId | Unset = msgspec.UNSET
+    active: bool | Unset = msgspec.UNSET

@@ -48,11 +48,30 @@ from notifications.outbox import Change
 from staff.accounts import StaffMember
 
 
-async def _changeable(reference: str, member: StaffMember, now: datetime) -> dict[str, Any]:
-    """Inside the change's transaction, first: the session, locked and re-read, if it may
-    still change (booking/bookings/locking.py)."""
+async def _arranged(
+    reference: str, member: StaffMember, replacing: int | None = None
+) -> dict[str, Any]:
+    """The session, if the member arranges it (the point's clerk, an admin) or, to replace
+    one of their agency's experts in it (retiring them, say), is that agency's admin."""
+    if replacing is not None and member.has_role("agency_admin") and member.agency_id:
+        row = await session_row(reference)
+        if await JointParticipant.exists().where(
+            (JointParticipant.joint_session == row["id"])
+            & (JointParticipant.expert == replacing)
+            & (JointParticipant.agency == member.agency_id)
+        ):
+            return row
     row = await visible_session(reference, member)
     check_point_access(member, row["service_point"])
+    return row
+
+
+async def _changeable(
+    reference: str, member: StaffMember, now: datetime, replacing: int | None = None
+) -> dict[str, Any]:
+    """Inside the change's transaction, first: the session, locked and re-read, if it may
+    still change (booking/bookings/locking.py)."""
+    row = await _arranged(reference, member, replacing)
     await lock_joint_session(row["reference"])
     current = await session_row(row["reference"])
     if current["status"] == "cancelled":
@@ -140,9 +159,10 @@ async def replace_participant(
     now: datetime,
 ) -> JointSessionView:
     """Put another free expert of the same agency (or another interpreter of the language) in
-    `expert_id`'s place: the named one, else the least loaded; the others keep their time."""
+    `expert_id`'s place: the named one, else the least loaded; the others keep their time.
+    The point's clerks and admins may, and the admin of `expert_id`'s agency."""
     async with booking_transaction():
-        session = await _changeable(reference, member, now)
+        session = await _changeable(reference, member, now, replacing=expert_id)
         rows = await _participants(session["id"])
         leaving = next((row for row in rows if row["expert"] == expert_id), None)
         if leaving is None:
@@ -208,12 +228,14 @@ async def replace_participant(
     )
 
 
-async def stand_ins(reference: str, member: StaffMember) -> dict[int, list[tuple[int, str]]]:
-    """For each participant of a session the member arranges: (id, name) of those who could
-    take their place (same agency, or interpreters of the same language), not yet taking
-    part. Whether they are free is checked when the clerk replaces."""
-    row = await visible_session(reference, member)
-    check_point_access(member, row["service_point"])
+async def stand_ins(
+    reference: str, member: StaffMember, only: int | None = None
+) -> dict[int, list[tuple[int, str]]]:
+    """For each participant of a session the member arranges (or `only` that one, whom the
+    member may replace): (id, name) of those who could take their place (same agency, or
+    interpreters of the same language), not yet taking part. Whether they are free is
+    checked when the clerk replaces."""
+    row = await _arranged(reference, member, only)
     rows = await _participants(row["id"])
     taking_part = {r["expert"] for r in rows}
     return {
@@ -223,4 +245,5 @@ async def stand_ins(reference: str, member: StaffMember) -> dict[int, list[tuple
             if c.id not in taking_part
         ]
         for r in rows
+        if only in (None, r["expert"])
     }

@@ -109,6 +109,8 @@ class KeyCustomerOut(msgspec.Struct):
     company: str
     expert_id: int
     expert_name: str
+    active: bool
+    """False: the key customer is kept but routes nothing to its manager."""
 
 
 class OutcomeIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,5 +1,6 @@
 """Administration of experts that reaches their bookings: `PATCH /api/v1/admin/experts/{id}`
-(editing and retiring; the answer lists the future bookings still to be moved or cancelled)
+(editing and retiring; the answer lists the future bookings still to be moved or cancelled
+and the future joint sessions to replace the expert in)
 and `POST …/password` (a new password that ends the expert's sessions)."""
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.security.jwt import Token
 
-from booking.staffing.retirement import future_bookings
+from booking.staffing.retirement import future_bookings, future_joint_sessions
 from calendars.editing import ExpertDetails, reset_expert_password, update_expert
 from calendars.schemas import Bios, ExpertPatch, HoursOut, PasswordIn
 from luukku.clock import Clock
 from luukku.database import RowId
+from luukku.settings import Settings
 from staff.accounts import StaffMember
 from staff.auth import requires_role
 
@@ -36,9 +38,11 @@ class ExpertOut(msgspec.Struct):
     bio: Bios
     future_bookings: list[str]
     """References of the expert's future confirmed bookings (to move or cancel on retiring)."""
+    future_joint_sessions: list[str]
+    """References of the future joint sessions the expert takes part in (to replace them in)."""
 
 
-def expert_out(expert: ExpertDetails, future: list[str]) -> ExpertOut:
+def expert_out(expert: ExpertDetails, future: list[str], joint: list[str]) -> ExpertOut:
     return ExpertOut(
         id=expert.id,
         agency=expert.agency_slug,
@@ -56,6 +60,7 @@ def expert_out(expert: ExpertDetails, future: list[str]) -> ExpertOut:
         active=expert.active,
         bio=Bios(**expert.bio),
         future_bookings=future,
+        future_joint_sessions=joint,
     )
 
 
@@ -71,10 +76,14 @@ class ExpertAdminController(Controller):
         expert_id: RowId,
         data: JSONBody[ExpertPatch],
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> ExpertOut:
         expert = await update_expert(request.user, expert_id, data)
         future = await future_bookings(request.user, expert_id, clock.now())
-        return expert_out(expert, [view.reference for view in future])
+        joint = await future_joint_sessions(request.user, expert_id, settings, clock.now())
+        return expert_out(
+            expert, [view.reference for view in future], [view.reference for view in joint]
+        )
 
     @post("/password", summary="Set a new password; the expert's sessions end", status_code=204)
     async def password(

@@ -1,5 +1,6 @@
 """What a retiring expert leaves behind: their future bookings, moved to a colleague or
-cancelled by staff, each batch all or nothing."""
+cancelled by staff, each batch all or nothing, and their future joint remote sessions, in
+which someone takes their place (booking.joint.changes.replace_participant)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from booking.bookings.reservations import expert_resource, release
 from booking.bookings.substitutes import reassign
 from booking.catalogue.services import get_service_by_id
 from booking.history.events import Actor, Event, record_event
+from booking.joint.sessions import JointSessionView, joint_sessions_of_expert
 from booking.tables import Booking
 from calendars.directory import expert_in_scope
 from luukku.problems import FieldError, InvalidInput, NotFound
@@ -31,6 +33,16 @@ async def future_bookings(member: StaffMember, expert_id: int, now: datetime) ->
     """The expert's confirmed bookings that have not started, soonest first."""
     await expert_in_scope(member, expert_id)
     views = await bookings_of_expert(expert_id, now, FAR_FUTURE)
+    return [v for v in views if v.status == "confirmed" and v.start > now]
+
+
+async def future_joint_sessions(
+    member: StaffMember, expert_id: int, settings: Settings, now: datetime
+) -> list[JointSessionView]:
+    """The confirmed joint sessions the expert takes part in that have not started, soonest
+    first."""
+    await expert_in_scope(member, expert_id)
+    views = await joint_sessions_of_expert(expert_id, now, FAR_FUTURE, settings)
     return [v for v in views if v.status == "confirmed" and v.start > now]
 
 

@@ -207,3 +207,84 @@ async def test_key_customers_are_named_on_the_admin_page(browser_client: Client,
     listing = await browser_client.get(named.headers["location"])
     assert "Meikäläinen Oy" in listing.text
     assert [row["expert"] for row in await KeyCustomer.select()] == [quality.bertta]
+
+
+async def _key_customer(quality: Quality, expert: int) -> int:
+    row = KeyCustomer(
+        agency=quality.agency, business_id="2617416-4", company="Meikäläinen Oy", expert=expert
+    )
+    await row.save()
+    return int(row.id)
+
+
+async def test_a_key_customer_is_edited_and_made_inactive_on_its_page(
+    browser_client: Client, quality: Quality
+):
+    key = await _key_customer(quality, quality.aino)
+    await sign_in(browser_client, "boss")
+    page = f"/staff/admin/key-customers/{key}"
+    shown = await browser_client.get(page)
+    assert shown.status_code == 200
+    assert 'value="Meikäläinen Oy"' in shown.text
+    assert f'<option value="{quality.aino}" selected>' in shown.text
+    listing = await browser_client.get("/staff/admin/key-customers")
+    assert f'href="{page}"' in listing.text
+    edited = await post_form(
+        browser_client,
+        page,
+        page,
+        {
+            "business_id": "2617416-4",
+            "company": "Meikäläinen Group",
+            "expert_id": str(quality.bertta),
+        },
+    )
+    assert (edited.status_code, edited.headers["location"]) == (303, f"{page}?done=saved")
+    [row] = await KeyCustomer.select()
+    assert (row["company"], row["expert"], row["active"]) == (
+        "Meikäläinen Group",
+        quality.bertta,
+        True,
+    )
+    retired = await post_form(browser_client, page, page, {"active": "false"})
+    assert retired.headers["location"] == f"{page}?done=retired"
+    after = await browser_client.get(retired.headers["location"])
+    assert "Tee avainasiakkaasta taas aktiivinen" in after.text
+    assert [row["active"] for row in await KeyCustomer.select()] == [False]
+    again = await post_form(browser_client, page, page, {"active": "true"})
+    assert again.headers["location"] == f"{page}?done=reactivated"
+    assert [row["active"] for row in await KeyCustomer.select()] == [True]
+
+
+async def test_bad_key_customer_edits_are_shown_by_the_field(
+    browser_client: Client, quality: Quality
+):
+    key = await _key_customer(quality, quality.aino)
+    await sign_in(browser_client, "boss")
+    page = f"/staff/admin/key-customers/{key}"
+    for data, field in [
+        ({"business_id": "123", "expert_id": str(quality.aino)}, "business_id"),
+        ({"business_id": "2617416-4", "expert_id": str(quality.olli)}, "expert_id"),
+        ({"business_id": "2617416-4", "expert_id": "x"}, "expert_id"),
+        ({"business_id": "2617416-4", "company": "x" * 201, "expert_id": "1"}, "company"),
+    ]:
+        bad = await post_form(browser_client, page, page, data)
+        assert bad.status_code == 422, data
+        assert f'href="#{field}"' in bad.text, data
+    [row] = await KeyCustomer.select()
+    assert (row["company"], row["expert"]) == ("Meikäläinen Oy", quality.aino)
+
+
+async def test_another_agencys_key_customer_page_is_not_found(
+    browser_client: Client, quality: Quality
+):
+    key = await _key_customer(quality, quality.aino)
+    await sign_in(browser_client, "kelaboss")
+    page = f"/staff/admin/key-customers/{key}"
+    assert (await browser_client.get(page)).status_code == 404
+    mine = await browser_client.get("/staff/admin/key-customers")
+    refused = await browser_client.post(
+        page, data={"_csrf_token": csrf_token(mine.text), "active": "false"}
+    )
+    assert refused.status_code == 404
+    assert [row["active"] for row in await KeyCustomer.select()] == [True]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.security.jwt import Token
@@ -18,7 +18,9 @@ from booking.catalogue.key_customers import (
     key_customers,
     name_manager,
     remove_manager,
+    update_key_customer,
 )
+from booking.catalogue.schemas import KeyCustomerPatch
 from booking.quality import contact_handling, contact_requests
 from booking.quality.contact_intake import convert, submit_from
 from booking.quality.contact_requests import ContactRequestView
@@ -290,6 +292,7 @@ def _key_customer_out(view: KeyCustomerView) -> KeyCustomerOut:
         company=view.company,
         expert_id=view.expert_id,
         expert_name=view.expert_name,
+        active=view.active,
     )
 
 
@@ -307,6 +310,13 @@ class KeyCustomerController(Controller):
     @post("/", summary="Name the key-customer manager of a company", status_code=201)
     async def name(self, request: StaffRequest, data: JSONBody[KeyCustomerIn]) -> KeyCustomerOut:
         view = await name_manager(request.user, data.business_id, data.company, data.expert_id)
+        return _key_customer_out(view)
+
+    @patch("/{key_customer_id:int}", summary="Edit or deactivate (active: false) a key customer")
+    async def edit(
+        self, request: StaffRequest, key_customer_id: RowId, data: JSONBody[KeyCustomerPatch]
+    ) -> KeyCustomerOut:
+        view = await update_key_customer(request.user, key_customer_id, data)
         return _key_customer_out(view)
 
     @delete("/{key_customer_id:int}", summary="Remove a key-customer manager", status_code=204)

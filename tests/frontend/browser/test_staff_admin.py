@@ -1,7 +1,8 @@
 """Staff running the service from the pages, in Chromium: each role lands on its own page, an
-admin edits and retires experts (moving a retiree's booking to a colleague) and resets a
-password (the old session ends), a clerk changes a joint session at the desk; every new page
-passes axe in Finnish and Swedish at 1280 and 390 px."""
+admin edits and retires experts (moving a retiree's booking to a colleague and replacing them
+in a joint session), edits and deactivates a key customer, and resets a password (the old
+session ends), a clerk changes a joint session at the desk; every new page passes axe in
+Finnish and Swedish at 1280 and 390 px."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, ViewportSize, expect
 
-from booking.tables import Booking
+from booking.tables import Booking, KeyCustomer
 from calendars.tables import Agency
-from staff.accounts import create_staff_user
 from testdata.factories import STAFF_PASSWORD, make_expert
 from tests.frontend.browser.conftest import DESKTOP, book_by_api, screenshot
 from tests.frontend.browser.test_accessibility import _violations
-from tests.joint_world import book_body, search_body
+from tests.joint_world import booked_session, city_colleague_and_admin
 
 pytestmark = pytest.mark.browser
 PHONE = ViewportSize(width=390, height=844)
@@ -32,20 +32,16 @@ async def _sign_in(page: Page, email: str, language: str = "fi") -> None:
     await page.wait_for_url(lambda url: "/staff/login" not in url)
 
 
+async def _city() -> int:
+    city = await Agency.select(Agency.id).where(Agency.slug == "city-business").first()
+    assert city is not None
+    return int(city["id"])
+
+
 @pytest.fixture
 async def staff(world: dict[str, Any]) -> dict[str, Any]:
     """The joint-session world, plus a colleague of Aino's and an agency admin."""
-    city = await Agency.select(Agency.id).where(Agency.slug == "city-business").first()
-    assert city is not None
-    eero = await make_expert(city["id"], "Eero Koski")
-    await create_staff_user(
-        email="city-admin@example.fi",
-        password=STAFF_PASSWORD,
-        name="Elina Johtaja",
-        roles=["agency_admin"],
-        agency_id=city["id"],
-    )
-    return world | {"eero": eero}
+    return world | {"eero": await city_colleague_and_admin(world)}
 
 
 @pytest.mark.parametrize(
@@ -80,6 +76,7 @@ async def test_an_admin_edits_an_expert_and_retires_one_moving_a_booking_to_a_co
     page: Page, live_server: str, staff: dict[str, Any]
 ) -> None:
     booking = await book_by_api(live_server, "2026-11-24T10:00:00+02:00")
+    reference = await _joint_session(live_server)
     await _sign_in(page, "admin@example.fi")
     await page.goto("/staff/admin/experts")
     await page.get_by_role("link", name="Eero Koski").click()
@@ -106,6 +103,15 @@ async def test_an_admin_edits_an_expert_and_retires_one_moving_a_booking_to_a_co
     )
     assert moved == {"expert": staff["eero"]}
 
+    sessions = page.locator("#joint-sessions table")
+    await expect(sessions).to_contain_text(reference)
+    await page.get_by_label(
+        f"Kuka tulee henkilön Aino Virtanen tilalle ({reference})"
+    ).select_option(label="Eero Koskinen")
+    await page.get_by_role("button", name=f"Vaihda {reference}").click()
+    await expect(page.get_by_role("status")).to_contain_text("Osallistuja vaihdettiin.")
+    await expect(page.locator("#joint-sessions")).to_contain_text("Ei tulevia etäasiointeja.")
+
 
 async def test_an_admin_resets_a_password_and_the_old_session_ends(
     browser: Browser, page: Page, live_server: str, staff: dict[str, Any]
@@ -129,18 +135,7 @@ async def test_an_admin_resets_a_password_and_the_old_session_ends(
 async def _joint_session(live_server: str) -> str:
     """A joint session booked through the API as the clerk; its reference."""
     async with httpx.AsyncClient(base_url=live_server) as client:
-        login = await client.post(
-            "/api/v1/auth/login", json={"email": "clerk@example.fi", "password": STAFF_PASSWORD}
-        )
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        slots = await client.post(
-            "/api/v1/joint-sessions/search", json=search_body(), headers=headers
-        )
-        booked = await client.post(
-            "/api/v1/joint-sessions", json=book_body(slots.json()["slots"][0]), headers=headers
-        )
-        assert booked.status_code == 201, booked.text
-        return str(booked.json()["reference"])
+        return str((await booked_session(client))["reference"])
 
 
 async def test_a_clerk_reschedules_replaces_and_cancels_a_joint_session_at_the_desk(
@@ -178,6 +173,48 @@ async def test_a_clerk_reschedules_replaces_and_cancels_a_joint_session_at_the_d
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Peruttu")
 
 
+KEY_CUSTOMER_TEXTS = {
+    "fi": ("Tallenna muutokset", "Muutokset tallennettiin.", "Poista avainasiakas käytöstä"),
+    "sv": ("Spara ändringarna", "Ändringarna sparades.", "Gör nyckelkunden inaktiv"),
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+async def test_an_agency_admin_edits_a_key_customer_and_makes_it_inactive(
+    page: Page, staff: dict[str, Any], language: str
+) -> None:
+    key = KeyCustomer(
+        agency=await _city(),
+        business_id="2617416-4",
+        company="Meikäläinen Oy",
+        expert=staff["aino"],
+    )
+    await key.save()
+    save, saved, deactivate = KEY_CUSTOMER_TEXTS[language]
+    await _sign_in(page, "city-admin@example.fi", language)
+    await page.goto("/staff/admin/key-customers")
+    await page.locator(f"a[href='/staff/admin/key-customers/{key.id}']").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Meikäläinen Oy")
+    assert not await _violations(page)
+    await page.locator("#company").fill("Meikäläinen Group Oy")
+    await page.locator("#expert_id").select_option(label="Eero Koski")
+    await page.get_by_role("button", name=save).click()
+    await expect(page.get_by_role("status")).to_have_text(saved)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Meikäläinen Group Oy")
+    await page.locator("#business_id").fill("1234567-0")
+    await page.get_by_role("button", name=save).click()
+    await expect(page.locator(".error-summary")).to_be_visible()
+    await expect(page.locator("#business_id")).to_have_attribute("aria-invalid", "true")
+    assert not await _violations(page)
+    await page.get_by_role("button", name=deactivate).click()
+    await expect(page.locator("h1 .tag")).to_be_visible()
+    assert not await _violations(page)
+    if language == "fi":
+        await screenshot(page, "admin-key-customer")
+    [row] = await KeyCustomer.select(KeyCustomer.company, KeyCustomer.expert, KeyCustomer.active)
+    assert row == {"company": "Meikäläinen Group Oy", "expert": staff["eero"], "active": False}
+
+
 @pytest.mark.parametrize("width", ["1280", "390"])
 @pytest.mark.parametrize("language", ["fi", "sv"])
 async def test_the_new_staff_pages_pass_axe(
@@ -186,6 +223,8 @@ async def test_the_new_staff_pages_pass_axe(
     await page.set_viewport_size(DESKTOP if width == "1280" else PHONE)
     reference = await _joint_session(live_server)
     await book_by_api(live_server, "2026-11-24T10:00:00+02:00")
+    key = KeyCustomer(agency=(await _city()), business_id="2617416-4", expert=staff["eero"])
+    await key.save()
     failures = {}
     pages = {
         "admin@example.fi": {
@@ -197,6 +236,8 @@ async def test_the_new_staff_pages_pass_axe(
             "admin-services": "/staff/admin/services",
             "admin-service": "/staff/admin/services/funding-advice",
             "admin-service-point": "/staff/admin/service-points/kirjasto",
+            "admin-key-customers": "/staff/admin/key-customers",
+            "admin-key-customer": f"/staff/admin/key-customers/{key.id}",
         },
         "aino@example.fi": {
             "staff-week": "/staff/calendar?week=2026-11-23",
