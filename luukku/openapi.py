@@ -41,7 +41,10 @@ CUSTOMER_TOKEN = "CustomerToken"  # noqa: S105 - the name of a security scheme
 _CUSTOMER_SCHEME = SecurityScheme(
     type="http",
     scheme="bearer",
-    description="A customer's own token: a booking's manage token, or a data link's token.",
+    description=(
+        "A customer's own token: a booking's manage token, a data link's token, a contact"
+        " request's status token or a waitlist entry's token."
+    ),
 )
 
 

@@ -141,6 +141,7 @@ class ContactRequestController(Controller):
         "/{reference:str}",
         summary="Follow a contact request, with its status token",
         guards=[rate_limited("manage")],
+        opt={"customer_token": True},
     )
     async def status(
         self,

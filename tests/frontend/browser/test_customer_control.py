@@ -15,12 +15,16 @@ import pytest
 from playwright.async_api import Page, ViewportSize, expect
 
 from booking.tables import Booking
+from luukku.sealing import Sealer
+from luukku.settings import Settings
 from notifications.delivery import Delivery, RetryPolicy, send_due
 from notifications.messages import Sender
 from notifications.smtp import SmtpConfig, SmtpMailer
+from privacy.data_requests import LINK_SEAL
 from tests.conftest import NOW
 from tests.frontend.browser.conftest import DESKTOP, book_by_api, screenshot
 from tests.frontend.browser.test_accessibility import _violations
+from tests.frontend.live_server import SECRET_KEY
 from tests.notifications.conftest import SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -43,6 +47,8 @@ def delivery(smtp_server: SmtpServer) -> Delivery:
         mailers=(SmtpMailer(SmtpConfig(host="127.0.0.1", port=smtp_server.port)),),
         sender=Sender.from_mail_from("Luukku <luukku@luukku.test>", "https://luukku.test"),
         retry=RetryPolicy(jitter=lambda: 1.0),
+        # The live server's secret (tests/frontend/live_server.py): it sealed the data links.
+        links=Sealer.from_settings(LINK_SEAL, Settings(secret_key=SECRET_KEY, demo_mode=False)),
     )
 
 

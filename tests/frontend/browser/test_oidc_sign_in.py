@@ -78,7 +78,8 @@ async def test_an_admins_group_at_the_provider_gives_the_admin_role(
 
     await sign_in_at_provider(tab, "ilkka")
 
-    await expect(tab.get_by_role("link", name="Audit log")).to_be_visible()
+    staff_nav = tab.get_by_role("navigation", name="Staff")
+    await expect(staff_nav.get_by_role("link", name="Audit log")).to_be_visible()
     # The API takes bearer tokens only: send the session cookie's token as one.
     [session] = [c for c in await tab.context.cookies() if c["name"] == "luukku_session"]
     token = session["value"].strip('"')
