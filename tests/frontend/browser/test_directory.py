@@ -59,7 +59,7 @@ async def test_find_by_a_swedish_word_book_and_follow_a_question(
 
     await card.locator(".expert-services a").first.click()
     await page.wait_for_url(f"**/services/tax-advice?expert={tax_advisor}*")
-    await page.locator(".day").nth(1).get_by_role("link").first.click()
+    await page.locator(".day").nth(1).get_by_role("button").first.click()
     await page.locator("#name").fill("Stina Företagare")
     await page.locator("#email").fill("stina@example.com")
     await page.locator("#privacy").check()
