@@ -147,7 +147,8 @@ def _short_when(booking: BookingSnapshot, language: str) -> str:
     start = booking.start.astimezone(ZoneInfo(booking.timezone))
     locale = babel_locale(language)
     return (
-        f"{format_date(start, 'short', locale=locale)} "
+        # Numeric dates as Finns write them in every language (7.12.2026, not 07/12/2026).
+        f"{format_date(start, 'd.M.y', locale=locale)} "
         f"{format_time(start, 'short', locale=locale, tzinfo=start.tzinfo)}"
     )
 
