@@ -111,7 +111,8 @@ def _plain(letter: Letter) -> str:
         lines += [paragraph, ""]
     lines += [f"{label}: {one_line(value)}" for label, value in letter.facts]
     if letter.link:
-        lines += ["", letter.link]
+        # The link's words, then the address: a plain-text reader sees what the link does.
+        lines += ["", *([f"{letter.link_text}:"] if letter.link_text else []), letter.link]
     return "\n".join([*lines, "", letter.signature, ""])
 
 
