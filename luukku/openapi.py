@@ -42,8 +42,8 @@ _CUSTOMER_SCHEME = SecurityScheme(
     type="http",
     scheme="bearer",
     description=(
-        "A customer's own token: a booking's manage token, a data link's token, a contact"
-        " request's status token or a waitlist entry's token."
+        "A customer's own token: a booking's manage token, a data link's token or a waitlist"
+        " entry's token."
     ),
 )
 

@@ -261,8 +261,8 @@ def _manage_token() -> dict[str, object]:
 
 
 def _own_link() -> dict[str, object]:
-    """A customer's own emailed link (a contact request's status, a waitlist entry): its
-    token, and neither a booking's manage token nor a staff token, opens it."""
+    """A customer's own emailed link (a waitlist entry): its token, and neither a booking's
+    manage token nor a staff token, opens it."""
     return _data_link()
 
 
@@ -347,9 +347,9 @@ ROUTE_MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("GET", "/api/v1/admin/reports"): _staff("admin", "agency_admin"),
     ("GET", "/api/v1/admin/reports.csv"): _staff("admin", "agency_admin"),
     # Directory and contact status (issue 17): the directory is public; a request's status
-    # needs its own status token (a booking's manage token or a staff token is none).
+    # needs its own status token, and without it answers as an unknown reference (404).
     ("GET", "/api/v1/experts"): _public(),
-    ("GET", "/api/v1/contact-requests/{reference}"): _own_link(),
+    ("GET", "/api/v1/contact-requests/{reference}"): dict.fromkeys(MATRIX_CALLERS, 404),
     ("GET", "/api/v1/staff/me/profile"): _staff("expert"),
     ("PATCH", "/api/v1/staff/me/profile"): _staff("expert"),
     # Administration edits and retires (issue 16): agency admins within their agency.
