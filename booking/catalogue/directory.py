@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from booking.catalogue.services import ServiceInfo, list_services
 from booking.tables import ServiceExpert
 from calendars.directory_search.analysis import SEARCH_LANGUAGES, matches, parse_query, terms
-from calendars.directory_search.search import DirectoryEntry, DirectoryFilter, search_experts
+from calendars.directory_search.search import DirectoryEntry, DirectoryFilter, search_experts_and
 from calendars.directory_search.topics import NamedTopic, named_topics
 
 
@@ -38,17 +39,20 @@ def _services_of(
 
 async def expert_directory(wanted: DirectoryFilter) -> list[DirectoryListing]:
     """Matching active experts, best first, each with the active services they give."""
-    experts = await search_experts(wanted)
-    if not experts:
-        return []
-    services = await list_services()
+    experts, (services, links) = await search_experts_and(wanted, _services_and_links)
     explicit: dict[int, set[int]] = {}
-    for row in await ServiceExpert.select(ServiceExpert.service, ServiceExpert.expert):
+    for row in links:
         explicit.setdefault(row["service"], set()).add(row["expert"])
     return [
         DirectoryListing(expert=expert, services=_services_of(expert, services, explicit))
         for expert in experts
     ]
+
+
+async def _services_and_links() -> tuple[list[ServiceInfo], list[dict[str, Any]]]:
+    """The active services, and which experts each names (read with the search)."""
+    links = await ServiceExpert.select(ServiceExpert.service, ServiceExpert.expert)
+    return await list_services(), links
 
 
 async def service_topics(

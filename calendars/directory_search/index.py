@@ -88,12 +88,16 @@ async def refresh_agency_documents(agency_id: int) -> None:
     await refresh_expert_documents(row["id"] for row in rows)
 
 
-async def index_missing() -> None:
-    """Make the documents of experts who have none (created by paths that do not index)."""
+async def unindexed_experts() -> list[int]:
+    """Experts who have no search document yet (created by paths that do not index)."""
     rows = await Expert.raw(
         "SELECT expert.id FROM expert LEFT JOIN expert_document"
         " ON expert_document.expert = expert.id WHERE expert_document.id IS NULL"
     )
-    if rows:
-        async with write_transaction(ExpertDocument._meta.db):
-            await refresh_expert_documents((row["id"] for row in rows), missing_only=True)
+    return [int(row["id"]) for row in rows]
+
+
+async def index_experts(expert_ids: list[int]) -> None:
+    """Make the missing documents of these experts, in a transaction of its own."""
+    async with write_transaction(ExpertDocument._meta.db):
+        await refresh_expert_documents(expert_ids, missing_only=True)
