@@ -11,6 +11,15 @@ from booking.tables import Booking
 from booking.waitlist.tables import WaitlistEntry
 from security.anonymisers import Anonymiser
 
+CUSTOMER_DETAILS = {
+    "customer_name": "",
+    "customer_email": "",
+    "customer_phone": "",
+    "customer_company": "",
+    "customer_business_id": "",
+}
+"""What every customer's row forgets of the customer: name and contact details."""
+
 BOOKING_ANONYMISERS = (
     Anonymiser(
         name="bookings",
@@ -19,11 +28,7 @@ BOOKING_ANONYMISERS = (
         email=Booking.customer_email,
         reference=Booking.reference,
         personal={
-            "customer_name": "",
-            "customer_email": "",
-            "customer_phone": "",
-            "customer_company": "",
-            "customer_business_id": "",
+            **CUSTOMER_DETAILS,
             "message": "",
             "staff_notes": "",
             "cancel_reason": "",
@@ -47,11 +52,7 @@ BOOKING_ANONYMISERS = (
         email=JointSession.customer_email,
         reference=JointSession.reference,
         personal={
-            "customer_name": "",
-            "customer_email": "",
-            "customer_phone": "",
-            "customer_company": "",
-            "customer_business_id": "",
+            **CUSTOMER_DETAILS,
             "matter": "",
         },
         exported=(
@@ -69,11 +70,7 @@ BOOKING_ANONYMISERS = (
         email=ContactRequest.customer_email,
         reference=ContactRequest.reference,
         personal={
-            "customer_name": "",
-            "customer_email": "",
-            "customer_phone": "",
-            "customer_company": "",
-            "customer_business_id": "",
+            **CUSTOMER_DETAILS,
             "question": "",
         },
         exported=(
@@ -93,13 +90,7 @@ BOOKING_ANONYMISERS = (
         ended_at=WaitlistEntry.updated_at,
         email=WaitlistEntry.customer_email,
         reference=WaitlistEntry.reference,
-        personal={
-            "customer_name": "",
-            "customer_email": "",
-            "customer_phone": "",
-            "customer_company": "",
-            "customer_business_id": "",
-        },
+        personal=CUSTOMER_DETAILS,
         exported=(
             WaitlistEntry.reference,
             WaitlistEntry.earliest,
