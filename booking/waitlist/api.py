@@ -12,19 +12,14 @@ from booking.waitlist.accepting import accept_current
 from booking.waitlist.entries import HELSINKI, WaitlistView, get_entry, join, leave
 from booking.waitlist.letters import status_link
 from booking.waitlist.schemas import OfferOut, WaitlistJoin, WaitlistJoined, WaitlistOut
+from luukku.bearer import bearer_token
 from luukku.clock import Clock
-from luukku.problems import NotAuthenticated
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
 
 
 def _bearer(request: Request, *, required: bool = True) -> str:  # type: ignore[type-arg]
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        if not required:
-            return ""
-        raise NotAuthenticated("Send the waitlist token as `Authorization: Bearer <token>`.")
-    return token.strip()
+    return bearer_token(request, "the waitlist token", required=required)
 
 
 def waitlist_out(view: WaitlistView) -> WaitlistOut:

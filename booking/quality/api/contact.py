@@ -39,6 +39,7 @@ from booking.quality.schemas import (
     StaffContactRequestOut,
     StepOut,
 )
+from luukku.bearer import bearer_token
 from luukku.clock import Clock
 from luukku.database import RowId
 from luukku.local_time import default_zone
@@ -148,8 +149,8 @@ class ContactRequestController(Controller):
         settings: NamedDependency[Settings],
     ) -> ContactStatusOut:
         # A missing token answers as a wrong one does (404), revealing nothing (issue 17).
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        found = await follow(reference, token.strip() if scheme.lower() == "bearer" else "")
+        token = bearer_token(request, "the request's status token", required=False)
+        found = await follow(reference, token)
         zone = _zone(settings)
         return ContactStatusOut(
             reference=found.reference,
