@@ -20,6 +20,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 
 from booking import plugin as booking_plugin
+from booking.bookings.slot_answers import SlotAnswers
 from booking.bookings.slot_cache import SlotCache, cache_reader, slot_cache_for
 from booking.piccolo_app import APP_CONFIG as BOOKING_APP
 from booking.plugin import BookingPlugin
@@ -251,6 +252,7 @@ def create_app(
             fetcher=fetcher,
             cipher=PasswordCipher.from_settings(settings),
             slot_cache=slot_cache,
+            slot_answers=SlotAnswers(settings, clock, slot_cache),
         ),
         lifespan=[database],
         plugins=_plugins(settings, clock, engine, jobs, slot_cache),

@@ -49,11 +49,12 @@ def _has_body(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return "transfer-encoding" in connection.headers
 
 
-def json_bodies_only(
+async def json_bodies_only(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """An app-wide guard: a JSON route's body must say it is JSON (415 otherwise). A route
-    whose body is optional may still be called with none at all."""
+    whose body is optional may still be called with none at all. Asynchronous although it
+    never waits: Litestar runs a synchronous guard in a worker thread, on every request."""
     if connection.scope.get("method") not in BODY_METHODS or not takes_json(handler):
         return
     content_type = connection.headers.get("content-type")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 from luukku.settings import Settings
@@ -40,19 +39,28 @@ def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
             "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
         )
 
+    def encoded(policy: str) -> list[tuple[bytes, bytes]]:
+        headers = {
+            "content-security-policy": policy,
+            "x-content-type-options": "nosniff",
+            "referrer-policy": "no-referrer",
+            "x-frame-options": "DENY",
+            "cross-origin-opener-policy": "same-origin",
+            "permissions-policy": "camera=(), microphone=(), geolocation=()",
+            **({"strict-transport-security": HSTS} if use_hsts else {}),
+        }
+        return [(name.encode(), value.encode("latin-1")) for name, value in headers.items()]
+
+    # Encoded once: the hook runs on every response.
+    for_pages, for_schema_docs = encoded(page_policy), encoded(SCHEMA_DOCS_POLICY)
+    ours = {name for name, _ in for_pages}
+
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
         path = scope.get("path", "")
         schema_docs = path.startswith("/schema") and not path.endswith((".json", ".yaml"))
-        headers["Content-Security-Policy"] = SCHEMA_DOCS_POLICY if schema_docs else page_policy
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if use_hsts:
-            headers["Strict-Transport-Security"] = HSTS
+        theirs = [pair for pair in message.get("headers", ()) if pair[0].lower() not in ours]
+        message["headers"] = [*theirs, *(for_schema_docs if schema_docs else for_pages)]
 
     return add_headers

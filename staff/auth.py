@@ -177,7 +177,10 @@ class RoleGuard:
     def __init__(self, roles: Sequence[str]) -> None:
         self.roles = tuple(roles)
 
-    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def __call__(
+        self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+    ) -> None:
+        """Asynchronous although it never waits: a synchronous guard would run in a thread."""
         user = connection.user
         if user is None:
             raise NotAuthorizedException("Sign in first.")
@@ -187,7 +190,7 @@ class RoleGuard:
 
 def requires_role(
     *roles: str,
-) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
     """A guard: the signed-in member must hold one of `roles` (403 otherwise)."""
     return RoleGuard(roles)
 

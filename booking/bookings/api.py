@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -19,10 +19,8 @@ from booking.bookings.schemas import (
     BookingReschedule,
     ServiceOut,
     SlotList,
-    SlotOut,
 )
-from booking.bookings.slot_cache import SlotCache
-from booking.bookings.slots import search_slots
+from booking.bookings.slot_answers import SlotAnswers
 from booking.catalogue.directory import DirectoryListing, expert_directory, search_services
 from booking.catalogue.schemas import DirectoryAgencyOut, DirectoryExpertOut, DirectoryOut, TopicOut
 from booking.catalogue.services import ServiceInfo
@@ -31,7 +29,6 @@ from luukku.bearer import bearer_token
 from luukku.clock import Clock
 from luukku.database import MAX_ROW_ID
 from luukku.languages import request_language
-from luukku.local_time import search_range, zone_named
 from luukku.replicas import replica_reads
 from luukku.settings import Settings
 from security.rate_limits import rate_limited
@@ -73,9 +70,7 @@ class ServiceController(Controller):
     async def slots(
         self,
         slug: FromPath[str],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
-        slot_cache: NamedDependency[SlotCache],
+        slot_answers: NamedDependency[SlotAnswers],
         start: FromQuery[date],
         end: FromQuery[date],
         tz: Annotated[
@@ -87,22 +82,12 @@ class ServiceController(Controller):
             int | None,
             QueryParameter(description="only this expert", ge=1, le=MAX_ROW_ID),
         ] = None,
-    ) -> SlotList:
-        zone = zone_named(tz or settings.default_timezone)
-        range_start, range_end = search_range(start, end, zone, settings)
-        slots = await search_slots(
-            slug, range_start, range_end, clock.now(), channel, language, expert, slot_cache
-        )
-        return SlotList(
-            slots=[
-                SlotOut(
-                    start=slot.start.astimezone(zone),
-                    end=slot.end.astimezone(zone),
-                    experts=list(slot.expert_ids),
-                )
-                for slot in slots
-            ]
-        )
+    ) -> Response[SlotList]:
+        # One dependency: Litestar resolves several of them in a task group of their own.
+        body = await slot_answers.answer(slug, start, end, tz, channel, language, expert)
+        # The SlotList already encoded (booking/bookings/slot_answers.py).
+        encoded: Response[Any] = Response(content=body, media_type=MediaType.JSON)
+        return encoded
 
 
 def _directory_out(listing: DirectoryListing, language: str) -> DirectoryExpertOut:

@@ -27,6 +27,7 @@ from datetime import datetime
 import msgspec
 from piccolo.querystring import QueryString
 
+from booking.bookings.version_reads import SharedVersionReads
 from booking.engine.availability import Slot, SlotRules
 from booking.tables import AvailabilityVersion
 from luukku.metrics import Reading
@@ -77,6 +78,8 @@ class SlotCache(ABC):
     def __init__(self) -> None:
         self.hits = 0
         self.misses = 0
+        self.current_versions = SharedVersionReads(read_versions)
+        """read_versions, one statement shared by concurrent checks of the same scopes."""
 
     @property
     def hit_ratio(self) -> float:

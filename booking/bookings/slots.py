@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,7 @@ from booking.engine.availability import (
     LocalHours,
     Slot,
     bookable_slots,
-    in_window,
+    window_bounds,
     without_window,
 )
 from booking.tables import Booking
@@ -130,6 +131,21 @@ async def find_slots(
     return bookable_slots(schedules, service.rules, start, end, now)
 
 
+@dataclass(frozen=True, slots=True)
+class FoundSlots:
+    """A search's answer as positions in a computed result: `every[first:stop]` are offered.
+    `kept` is the kept result they come from (None without a cache): with the search key, it
+    names a computation, so whatever is derived from it (the API's JSON) can be kept too."""
+
+    every: Sequence[Slot]
+    first: int
+    stop: int
+    kept: CachedSearch | None = None
+
+    def offered(self) -> list[Slot]:
+        return list(self.every[self.first : self.stop])
+
+
 async def search_slots(
     slug: str,
     start: datetime,
@@ -144,27 +160,26 @@ async def search_slots(
     `cache`, a kept result whose availability versions are unchanged answers after one
     statement; otherwise one read transaction on one snapshot, so the versions read inside it
     match the data the result is computed from."""
-    with replica_reads():
-        return await _search(slug, start, end, now, channel, language, expert_id, cache)
-
-
-async def _search(
-    slug: str,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    channel: str | None,
-    language: str | None,
-    expert_id: int | None,
-    cache: SlotCache | None,
-) -> list[Slot]:
     key: SearchKey = (slug, start, end, channel, language, expert_id)
+    return (await find_offered(key, now, cache)).offered()
+
+
+async def find_offered(key: SearchKey, now: datetime, cache: SlotCache | None) -> FoundSlots:
+    """search_slots for the search `key`, as positions in the (kept) result."""
+    with replica_reads():
+        return await _search(key, now, cache)
+
+
+async def _search(key: SearchKey, now: datetime, cache: SlotCache | None) -> FoundSlots:
+    slug, start, end, channel, language, expert_id = key
     if cache is not None:
         kept = await cache.get(key)
         fresh = kept is not None and (kept.valid_until is None or now < kept.valid_until)
-        if kept is not None and fresh and await read_versions(kept.scopes) == kept.stamp:
+        if kept is not None and fresh and await cache.current_versions(kept.scopes) == kept.stamp:
             cache.hits += 1
-            return in_window(kept.slots, kept.rules, start, end, now)
+            return FoundSlots(
+                kept.slots, *window_bounds(kept.slots, kept.rules, start, end, now), kept
+            )
         cache.misses += 1
     async with read_snapshot(Booking._meta.db):
         service = await get_service(slug)
@@ -174,11 +189,15 @@ async def _search(
             raise NotFound(f"Expert {expert_id} does not give this service.")
         experts = await with_substitutes(experts, start, end, channel, language)
         if cache is None:
-            return await find_slots(service, experts, start, end, now)
+            found = await find_slots(service, experts, start, end, now)
+            return FoundSlots(found, 0, len(found))
         scopes = (CATALOGUE_SCOPE, *(expert_resource(expert.id) for expert in experts))
         stamp = await read_versions(scopes)
         schedules = await expert_schedules(service, experts, start, end, now)
         until = await first_hold_expiry(scopes[1:], start - _PADDING, end + _PADDING, now)
     every = bookable_slots(schedules, without_window(service.rules, start, end), start, end, start)
-    await cache.put(key, CachedSearch(scopes, stamp, service.rules, tuple(every), until))
-    return in_window(every, service.rules, start, end, now)
+    entry = CachedSearch(scopes, stamp, service.rules, tuple(every), until)
+    await cache.put(key, entry)
+    return FoundSlots(
+        entry.slots, *window_bounds(entry.slots, service.rules, start, end, now), entry
+    )

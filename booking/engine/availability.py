@@ -431,9 +431,17 @@ def in_window(
 ) -> list[Slot]:
     """The sorted `slots` a search of [start, end) at `now` may offer under `rules`' notice and
     horizon: with slots computed under without_window, exactly bookable_slots at `now`."""
+    first, stop = window_bounds(slots, rules, start, end, now)
+    return list(slots[first:stop])
+
+
+def window_bounds(
+    slots: Sequence[Slot], rules: SlotRules, start: datetime, end: datetime, now: datetime
+) -> tuple[int, int]:
+    """`in_window` as positions: the sorted `slots[first:stop]` are the ones it offers."""
     window = _window(rules, start, end, now)
     if window is None or not slots:
-        return []
+        return 0, 0
     earliest, latest = window
     starts = [slot.start for slot in slots]
-    return list(slots[bisect_left(starts, earliest) : bisect_right(starts, latest)])
+    return bisect_left(starts, earliest), bisect_right(starts, latest)
