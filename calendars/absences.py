@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from calendars.tables import Absence
+from luukku.compiled_queries import CompiledQuery
 from luukku.instants import clamped
 
 
@@ -53,16 +54,28 @@ async def absences_between(
     return [AwaySpan(r["expert"], clamped(r["starts_at"]), clamped(r["ends_at"])) for r in rows]
 
 
+# Compiled once (luukku/compiled_queries.py): every slot search and booking asks.
+_STANDING_IN = CompiledQuery(
+    Absence,
+    lambda ids, start, end: Absence.select(
+        Absence.substitute, Absence.starts_at, Absence.ends_at
+    ).where(
+        Absence.expert.is_in(ids)
+        & Absence.substitute.is_not_null()
+        & (Absence.starts_at < end)
+        & (Absence.ends_at > start)
+    ),
+)
+
+
 async def substitutions_between(
     expert_ids: Iterable[int], start: datetime, end: datetime
 ) -> list[AwaySpan]:
     """Who stands in for these experts, and when: each absence overlapping [start, end) that
     names a substitute, as a span of the substitute (`expert_id` is the substitute's); one
     query."""
-    rows = await Absence.select(Absence.substitute, Absence.starts_at, Absence.ends_at).where(
-        Absence.expert.is_in(sorted(set(expert_ids)))
-        & Absence.substitute.is_not_null()
-        & (Absence.starts_at < end)
-        & (Absence.ends_at > start)
-    )
+    ids = sorted(set(expert_ids))
+    if not ids:
+        return []
+    rows = await _STANDING_IN(ids, start, end)
     return [AwaySpan(r["substitute"], clamped(r["starts_at"]), clamped(r["ends_at"])) for r in rows]

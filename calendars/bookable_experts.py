@@ -11,6 +11,7 @@ from piccolo.custom_types import Combinable
 
 from calendars.schedules import ExpertProfile
 from calendars.tables import Expert
+from luukku.compiled_queries import CompiledQuery
 from luukku.problems import NotFound
 
 _COLUMNS = (
@@ -47,11 +48,30 @@ async def _active_where(condition: Combinable) -> list[ExpertProfile]:
     return [_profile(row) for row in rows]
 
 
+# Compiled once (luukku/compiled_queries.py): every slot search and booking asks one of these.
+_NAMED_ADVISORS = CompiledQuery(
+    Expert,
+    lambda named: (
+        Expert.select(*_COLUMNS)
+        .where(Expert.active.eq(True) & (Expert.kind == "advisor") & Expert.id.is_in(named))
+        .order_by(Expert.id)
+    ),
+)
+_AGENCY_ADVISORS = CompiledQuery(
+    Expert,
+    lambda agency_id: (
+        Expert.select(*_COLUMNS)
+        .where(Expert.active.eq(True) & (Expert.kind == "advisor") & (Expert.agency == agency_id))
+        .order_by(Expert.id)
+    ),
+)
+
+
 async def active_advisors(named: Sequence[int], agency_id: int) -> list[ExpertProfile]:
     """The active advisors among `named` or, when none are named, of the agency, in id order:
     the experts who may give a service (its explicit list, else its agency's)."""
-    who = Expert.id.is_in(list(named)) if named else Expert.agency == agency_id
-    return await _active_where((Expert.kind == "advisor") & who)
+    rows = await (_NAMED_ADVISORS(list(named)) if named else _AGENCY_ADVISORS(agency_id))
+    return [_profile(row) for row in rows]
 
 
 async def active_experts(ids: Iterable[int]) -> list[ExpertProfile]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 
 from calendars.tables import Agency
+from luukku.compiled_queries import CompiledQuery
 from luukku.database import write_transaction
 from luukku.problems import InvalidInput, NotFound
 
@@ -21,14 +22,21 @@ class BusinessCopy:
     """The agency's working language: the copied staff message is written in it."""
 
 
+# Compiled once (luukku/compiled_queries.py): every company booking's change asks.
+_MAILBOXES = CompiledQuery(
+    Agency,
+    lambda ids: Agency.select(Agency.id, Agency.business_services_email, Agency.language).where(
+        Agency.id.is_in(ids)
+    ),
+)
+
+
 async def business_copies(agency_ids: Iterable[int], business_id: str) -> dict[int, BusinessCopy]:
     """For a company's matter (`business_id` set), each of these agencies' business-services
     mailbox, where it has one; nothing for a private person's."""
     if not business_id.strip():
         return {}
-    rows = await Agency.select(Agency.id, Agency.business_services_email, Agency.language).where(
-        Agency.id.is_in(sorted(set(agency_ids)) or [0])
-    )
+    rows = await _MAILBOXES(sorted(set(agency_ids)) or [0])
     return {
         row["id"]: BusinessCopy(row["business_services_email"], row["language"] or "fi")
         for row in rows

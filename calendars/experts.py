@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from calendars.tables import Absence, Expert
+from luukku.compiled_queries import CompiledQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +54,23 @@ async def expert_contacts(expert_ids: Iterable[int]) -> dict[int, ExpertContact]
     return {row["id"]: ExpertContact(row["id"], row["name"], row["email"]) for row in rows}
 
 
+# Compiled once (luukku/compiled_queries.py): every booking change reads a card.
+_CARD = CompiledQuery(
+    Expert,
+    lambda expert_id: (
+        Expert.select(Expert.name, Expert.email, Expert.location, Expert.timezone, Expert.agency)
+        .where(Expert.id == expert_id)
+        .limit(1)
+    ),
+)
+
+
 async def expert_card(expert_id: int) -> ExpertCard | None:
     """Name, email, location, time zone and agency of the expert; None for an unknown one."""
-    row = (
-        await Expert.select(
-            Expert.name, Expert.email, Expert.location, Expert.timezone, Expert.agency
-        )
-        .where(Expert.id == expert_id)
-        .first()
-    )
-    if row is None:
+    rows = await _CARD(expert_id)
+    if not rows:
         return None
+    row = rows[0]
     return ExpertCard(row["name"], row["email"], row["location"], row["timezone"], row["agency"])
 
 

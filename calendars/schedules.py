@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from calendars.directory import WeeklyInterval
 from calendars.holidays import finnish_holidays
 from calendars.tables import Absence, Agency, AgencyHours, DateOverride, ExternalBusy, WorkingHours
+from luukku.compiled_queries import CompiledQuery
 from luukku.instants import clamped
 
 TimeRange = tuple[time, time]
@@ -46,6 +47,41 @@ class WorkingCalendar:
     holidays: frozenset[date] = frozenset()
 
 
+# Compiled once (luukku/compiled_queries.py): every slot search and booking runs these.
+_HOURS = CompiledQuery(
+    WorkingHours,
+    lambda ids: WorkingHours.select(
+        WorkingHours.expert, WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time
+    ).where(WorkingHours.expert.is_in(ids)),
+)
+_OVERRIDES = CompiledQuery(
+    DateOverride,
+    lambda ids, first_day, last_day: DateOverride.select(
+        DateOverride.expert, DateOverride.date, DateOverride.start_time, DateOverride.end_time
+    ).where(
+        DateOverride.expert.is_in(ids)
+        & (DateOverride.date >= first_day)
+        & (DateOverride.date <= last_day)
+    ),
+)
+_ABSENCES = CompiledQuery(
+    Absence,
+    lambda ids, start, end: Absence.select(
+        Absence.expert, Absence.starts_at, Absence.ends_at
+    ).where(Absence.expert.is_in(ids) & (Absence.starts_at < end) & (Absence.ends_at > start)),
+)
+_EXTERNAL_BUSY = CompiledQuery(
+    ExternalBusy,
+    lambda ids, start, end: ExternalBusy.select(
+        ExternalBusy.expert, ExternalBusy.starts_at, ExternalBusy.ends_at
+    ).where(
+        ExternalBusy.expert.is_in(ids)
+        & (ExternalBusy.starts_at < end)
+        & (ExternalBusy.ends_at > start)
+    ),
+)
+
+
 async def load_working_calendars(
     experts: Sequence[ExpertProfile], start: datetime, end: datetime
 ) -> dict[int, WorkingCalendar]:
@@ -55,26 +91,10 @@ async def load_working_calendars(
     ids = [e.id for e in experts]
     first_day, last_day = (start.date() - timedelta(days=2), end.date() + timedelta(days=2))
 
-    hours_rows = await WorkingHours.select(
-        WorkingHours.expert, WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time
-    ).where(WorkingHours.expert.is_in(ids))
-    override_rows = await DateOverride.select(
-        DateOverride.expert, DateOverride.date, DateOverride.start_time, DateOverride.end_time
-    ).where(
-        DateOverride.expert.is_in(ids)
-        & (DateOverride.date >= first_day)
-        & (DateOverride.date <= last_day)
-    )
-    absence_rows = await Absence.select(Absence.expert, Absence.starts_at, Absence.ends_at).where(
-        Absence.expert.is_in(ids) & (Absence.starts_at < end) & (Absence.ends_at > start)
-    )
-    external_rows = await ExternalBusy.select(
-        ExternalBusy.expert, ExternalBusy.starts_at, ExternalBusy.ends_at
-    ).where(
-        ExternalBusy.expert.is_in(ids)
-        & (ExternalBusy.starts_at < end)
-        & (ExternalBusy.ends_at > start)
-    )
+    hours_rows = await _HOURS(ids)
+    override_rows = await _OVERRIDES(ids, first_day, last_day)
+    absence_rows = await _ABSENCES(ids, start, end)
+    external_rows = await _EXTERNAL_BUSY(ids, start, end)
 
     weekly: dict[int, dict[int, list[TimeRange]]] = defaultdict(lambda: defaultdict(list))
     for row in hours_rows:

@@ -16,6 +16,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from piccolo.query.methods.insert import Insert
+
+from luukku.compiled_queries import CompiledQuery
 from notifications.tables import OutboxMessage
 
 FEEDBACK_AFTER_END = timedelta(hours=1)
@@ -236,6 +239,47 @@ def audience(key: str) -> str:
     return key.split(":")[3]
 
 
+def _add_messages(
+    keys: Sequence[Any],
+    kinds: Sequence[Any],
+    recipients: Sequence[Any],
+    names: Sequence[Any],
+    copies: Sequence[Any],
+    languages: Sequence[Any],
+    due: Sequence[Any],
+    payloads: Sequence[Any],
+    reference: Any,
+    now: Any,
+) -> Insert[OutboxMessage]:
+    rows = [
+        OutboxMessage(
+            idempotency_key=key,
+            kind=kind,
+            booking_reference=reference,
+            recipient=recipient,
+            recipient_name=name,
+            copy_to=copy_to,
+            language=language,
+            due_at=due_at,
+            status="pending",
+            created_at=now,
+            payload=payload,
+        )
+        for key, kind, recipient, name, copy_to, language, due_at, payload in zip(
+            keys, kinds, recipients, names, copies, languages, due, payloads, strict=True
+        )
+    ]
+    return (
+        OutboxMessage.insert(*rows)
+        .on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
+        .returning(OutboxMessage.id)
+    )
+
+
+# Compiled once per number of messages (luukku/compiled_queries.py): every booking change.
+_ADD_MESSAGES = CompiledQuery(OutboxMessage, _add_messages)
+
+
 async def record_planned(
     reference: str,
     planned: Sequence[tuple[PlannedMessage, BookingSnapshot]],
@@ -248,29 +292,26 @@ async def record_planned(
     recorded before, each with the snapshot it describes. Answers the number added."""
     if voids is not None:
         await _drop_timed(reference, voids)
-    rows = [
-        OutboxMessage(
-            idempotency_key=message.key,
-            kind=str(message.kind),
-            booking_reference=reference,
-            recipient=message.recipient.email,
-            recipient_name=message.recipient.name,
-            copy_to=message.copy_to,
-            language=message.recipient.language,
-            due_at=message.due_at,
-            status="pending",
-            created_at=now,
-            payload=snapshot.to_json(),
-        )
-        for message, snapshot in planned
-    ]
-    if not rows:
+    # A change's messages share a few snapshots (one per audience): each encoded once.
+    payloads: dict[int, str] = {}
+    for _, snapshot in planned:
+        if id(snapshot) not in payloads:
+            payloads[id(snapshot)] = snapshot.to_json()
+    if not planned:
         return 0
+    messages = [message for message, _ in planned]
     # One statement for all of a change's messages; a key recorded before is skipped.
-    added = (
-        await OutboxMessage.insert(*rows)
-        .on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
-        .returning(OutboxMessage.id)
+    added = await _ADD_MESSAGES(
+        [message.key for message in messages],
+        [str(message.kind) for message in messages],
+        [message.recipient.email for message in messages],
+        [message.recipient.name for message in messages],
+        [message.copy_to for message in messages],
+        [message.recipient.language for message in messages],
+        [message.due_at for message in messages],
+        [payloads[id(snapshot)] for _, snapshot in planned],
+        reference,
+        now,
     )
     return len(added)
 

@@ -12,6 +12,7 @@ from typing import Any
 from litestar.security.jwt import Token
 from pwdlib import PasswordHash
 
+from luukku.compiled_queries import CompiledQuery
 from luukku.problems import FieldError, InvalidInput, NotAuthenticated
 from staff.tables import RevokedToken, StaffUser
 
@@ -191,13 +192,20 @@ async def staff_names(user_ids: Sequence[int]) -> dict[int, str]:
     return {row["id"]: row["name"] for row in rows}
 
 
+# Compiled once (luukku/compiled_queries.py): every booking change asks.
+_LANGUAGES = CompiledQuery(
+    StaffUser,
+    lambda ids: StaffUser.select(StaffUser.expert, StaffUser.language).where(
+        StaffUser.expert.is_in(ids)
+    ),
+)
+
+
 async def staff_languages(expert_ids: Iterable[int]) -> dict[int, str]:
     """The language each expert's login uses (their messages' language), by expert id; an
     expert without a login is absent."""
     ids = sorted(set(expert_ids)) or [0]
-    rows = await StaffUser.select(StaffUser.expert, StaffUser.language).where(
-        StaffUser.expert.is_in(ids)
-    )
+    rows = await _LANGUAGES(ids)
     return {row["expert"]: row["language"] for row in rows}
 
 

@@ -35,6 +35,7 @@ from booking.tables import Booking
 from booking.video.rooms import customer_attendee, expert_attendee, meeting_link, new_room_name
 from calendars.bookable_experts import expert_profile
 from calendars.schedules import ExpertProfile
+from luukku.compiled_queries import CompiledQuery
 from luukku.instants import bounded
 from luukku.problems import Conflict, InvalidInput, NotFound, SlotTaken
 from luukku.settings import Settings
@@ -145,6 +146,18 @@ async def create_booking(
     raise AssertionError("unreachable")
 
 
+_BOOKING_COLUMNS = tuple(
+    column._meta.name for column in Booking._meta.columns if column is not Booking.id
+)
+# Compiled once (luukku/compiled_queries.py): `booking.save()` without building the INSERT.
+_INSERT_BOOKING = CompiledQuery(
+    Booking,
+    lambda *values: Booking.insert(
+        Booking(**dict(zip(_BOOKING_COLUMNS, values, strict=True)))
+    ).returning(Booking.id),
+)
+
+
 async def _insert_booking(
     request: BookingCreate,
     service: ServiceInfo,
@@ -190,7 +203,8 @@ async def _insert_booking(
             created_at=now,
             updated_at=now,
         )
-        await booking.save()
+        inserted = await _INSERT_BOOKING(*(getattr(booking, name) for name in _BOOKING_COLUMNS))
+        booking.id = inserted[0]["id"]
         await reserve(
             expert_resource(expert.id),
             reserved_interval(start, service.rules),

@@ -22,7 +22,50 @@ from piccolo.querystring import QueryString
 
 from booking.engine.availability import Interval
 from booking.tables import Reservation
+from luukku.compiled_queries import CompiledQuery
 from luukku.problems import SlotTaken
+
+# Compiled once (luukku/compiled_queries.py): every slot search and booking runs these.
+_OVERLAPPING = CompiledQuery(
+    Reservation,
+    lambda names, start, end, now: Reservation.select(
+        Reservation.resource, Reservation.starts_at, Reservation.ends_at
+    ).where(
+        Reservation.resource.is_in(names)
+        & (Reservation.starts_at < end)
+        & (Reservation.ends_at > start)
+        & (Reservation.expires_at.is_null() | (Reservation.expires_at > now))
+    ),
+)
+_CLEAR_EXPIRED = CompiledQuery(
+    Reservation,
+    lambda resource, start, end, now: Reservation.delete().where(
+        (Reservation.resource == resource)
+        & (Reservation.starts_at < end)
+        & (Reservation.ends_at > start)
+        & Reservation.expires_at.is_not_null()
+        & (Reservation.expires_at <= now)
+    ),
+)
+
+_TAKEN = CompiledQuery(
+    Reservation,
+    lambda resource, start, end: (
+        Reservation.select(Reservation.id)
+        .where(
+            (Reservation.resource == resource)
+            & (Reservation.starts_at < end)
+            & (Reservation.ends_at > start)
+        )
+        .limit(1)
+    ),
+)
+_RESERVE_FOR_BOOKING = CompiledQuery(
+    Reservation,
+    lambda resource, start, end, booking_id: Reservation.insert(
+        Reservation(resource=resource, starts_at=start, ends_at=end, booking=booking_id)
+    ),
+)
 
 
 def expert_resource(expert_id: int) -> str:
@@ -68,9 +111,7 @@ async def reservations_of(
     )
     held: dict[str, list[Interval]] = defaultdict(list)
     if Reservation._meta.db.engine_type != "sqlite":
-        rows = await Reservation.select(
-            Reservation.resource, Reservation.starts_at, Reservation.ends_at
-        ).where(overlapping)
+        rows = await _OVERLAPPING(names, start, end, now)
         for row in rows:
             held[row["resource"]].append(Interval(row["starts_at"], row["ends_at"]))
         return held
@@ -111,26 +152,23 @@ async def clear_expired_holds(resource: str, interval: Interval, now: datetime) 
     """Delete the expired hold rows of `resource` overlapping `interval`, so that the row
     about to be inserted meets only live ones; inside booking_transaction(), after
     lock_resources() of `resource`."""
-    await Reservation.delete().where(
-        (Reservation.resource == resource)
-        & (Reservation.starts_at < interval.end)
-        & (Reservation.ends_at > interval.start)
-        & Reservation.expires_at.is_not_null()
-        & (Reservation.expires_at <= now)
-    )
+    await _CLEAR_EXPIRED(resource, interval.start, interval.end, now)
+
+
+async def _clear_way(resource: str, interval: Interval, now: datetime, *, checked: bool) -> None:
+    """Before a reservation row goes in: expired holds out of its way, and unless `checked`
+    on PostgreSQL (where the exclusion constraint has the last word), SlotTaken when a live
+    row overlaps."""
+    await clear_expired_holds(resource, interval, now)
+    if checked and isinstance(Reservation._meta.db, PostgresEngine):
+        return
+    if await _TAKEN(resource, interval.start, interval.end):
+        raise SlotTaken("The time is no longer free.")
 
 
 async def _insert_free(reservation: Reservation, now: datetime, *, checked: bool = False) -> None:
     interval = Interval(reservation.starts_at, reservation.ends_at)
-    await clear_expired_holds(reservation.resource, interval, now)
-    if not (checked and isinstance(Reservation._meta.db, PostgresEngine)):
-        taken = await Reservation.exists().where(
-            (Reservation.resource == reservation.resource)
-            & (Reservation.starts_at < interval.end)
-            & (Reservation.ends_at > interval.start)
-        )
-        if taken:
-            raise SlotTaken("The time is no longer free.")
+    await _clear_way(reservation.resource, interval, now, checked=checked)
     await Reservation.insert(reservation)
 
 
@@ -144,13 +182,8 @@ async def reserve(
     its transaction. Then PostgreSQL's exclusion constraint alone refuses an overlap
     (booking_transaction turns it into SlotTaken): one statement fewer a booking. Expired
     holds in the way are cleared first either way."""
-    await _insert_free(
-        Reservation(
-            resource=resource, starts_at=interval.start, ends_at=interval.end, booking=booking_id
-        ),
-        now,
-        checked=checked,
-    )
+    await _clear_way(resource, interval, now, checked=checked)
+    await _RESERVE_FOR_BOOKING(resource, interval.start, interval.end, booking_id)
 
 
 async def reserve_for_hold(

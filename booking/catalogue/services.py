@@ -12,6 +12,7 @@ from booking.tables import Service, ServiceExpert
 from calendars.bookable_experts import active_advisors, all_of_agency
 from calendars.schedules import ExpertProfile
 from calendars.schemas import CHANNELS, LANGUAGES
+from luukku.compiled_queries import CompiledQuery
 from luukku.database import write_transaction
 from luukku.problems import Conflict, FieldError, InvalidInput, NotFound
 
@@ -106,18 +107,31 @@ async def list_services() -> list[ServiceInfo]:
     return [service_info_of(row) for row in rows]
 
 
+# Compiled once (luukku/compiled_queries.py): every slot search and booking runs these.
+_ACTIVE_SERVICE = CompiledQuery(
+    Service,
+    lambda slug: (
+        Service.select(*SERVICE_COLUMNS)
+        .where((Service.slug == slug) & Service.active.eq(True))
+        .limit(1)
+    ),
+)
+_SERVICE_EXPERTS = CompiledQuery(
+    ServiceExpert,
+    lambda service_id: ServiceExpert.select(ServiceExpert.expert).where(
+        ServiceExpert.service == service_id
+    ),
+)
+
+
 async def get_service(slug: str) -> ServiceInfo:
     """An active service by slug; NotFound naming the field `service` otherwise."""
     if "\x00" in slug:
         raise NotFound("No such service.", [FieldError("service", "unknown service")])
-    row = (
-        await Service.select(*SERVICE_COLUMNS)
-        .where((Service.slug == slug) & Service.active.eq(True))
-        .first()
-    )
-    if row is None:
+    rows = await _ACTIVE_SERVICE(slug)
+    if not rows:
         raise NotFound(f"No service {slug!r}.", [FieldError("service", "unknown service")])
-    return service_info_of(row)
+    return service_info_of(rows[0])
 
 
 async def get_service_by_id(service_id: int) -> ServiceInfo:
@@ -151,15 +165,20 @@ async def eligible_experts(
 
     Filtered to those who work in `channel` and speak `language` when given; one query.
     """
-    explicit = [
-        row["expert"]
-        for row in await ServiceExpert.select(ServiceExpert.expert).where(
-            ServiceExpert.service == service.id
-        )
-    ]
+    explicit = [row["expert"] for row in await _SERVICE_EXPERTS(service.id)]
+    if expert_id is None:
+        advisors = await active_advisors(explicit, service.agency_id)
+    elif explicit and expert_id not in explicit:
+        return []
+    else:  # one expert asked for (every booking): read only them
+        advisors = [
+            expert
+            for expert in await active_advisors([expert_id], service.agency_id)
+            if explicit or expert.agency_id == service.agency_id
+        ]
     return [
         expert
-        for expert in await active_advisors(explicit, service.agency_id)
+        for expert in advisors
         if (explicit or _gives(service, expert))
         and fits(expert, channel, language)
         and expert_id in (None, expert.id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from booking.history.tables import BookingEvent
+from luukku.compiled_queries import CompiledQuery
 
 
 class Event(StrEnum):
@@ -33,7 +34,16 @@ class HistoryEntry:
 
 async def record_event(booking_id: int, event: Event, by: Actor, at: datetime) -> None:
     """Inside the change's write transaction: the change, as the customer will see it."""
-    await BookingEvent.insert(BookingEvent(booking=booking_id, at=at, event=event, by=by))
+    await _ADD_EVENT(booking_id, at, event.value, by.value)
+
+
+# Compiled once (luukku/compiled_queries.py): every booking change records one.
+_ADD_EVENT = CompiledQuery(
+    BookingEvent,
+    lambda booking_id, at, event, by: BookingEvent.insert(
+        BookingEvent(booking=booking_id, at=at, event=event, by=by)
+    ),
+)
 
 
 async def history_of(booking_id: int) -> tuple[HistoryEntry, ...]:
