@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+import msgspec
 from piccolo.query.methods.insert import Insert
 
 from luukku.compiled_queries import CompiledQuery
@@ -88,7 +89,9 @@ class BookingSnapshot:
     """The customer's manage page (cancel, reschedule; no sign-in): in every customer message."""
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # msgspec's conversion instead of dataclasses.asdict, which deep-copies every value;
+        # the times written as before (`+00:00`, not `Z`).
+        data = msgspec.to_builtins(self)
         data["start"] = self.start.isoformat()
         data["end"] = self.end.isoformat()
         return json.dumps(data, ensure_ascii=False)
