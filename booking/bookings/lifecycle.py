@@ -174,6 +174,12 @@ async def _insert_booking(
     token = manage_token(settings, reference)
     end = start + service.rules.duration
     video_room = new_room_name() if request.channel == "video" else ""
+    if len(candidates) > 1:
+        # "Any expert": choose before locking, then lock and check only the chosen one, so
+        # that concurrent bookings of a service queue behind one expert's lock, not behind
+        # all of theirs. Lost to a concurrent booking, the check below answers SlotTaken and
+        # create_booking() chooses again.
+        candidates = [await take_start(service, candidates, start, now, preferred)]
     async with booking_transaction():
         # Serialises writers per expert: the overlap and daily-limit checks below then see
         # every committed booking; the exclusion constraint stays as the last word.
