@@ -100,6 +100,12 @@ async def read_snapshot(engine: Engine) -> AsyncIterator[None]:  # type: ignore[
         yield
 
 
+def in_transaction(engine: Engine) -> bool:  # type: ignore[type-arg]
+    """Whether this task is inside a transaction of `engine` (or of one of its replicas)."""
+    nodes = [engine, *getattr(engine, "extra_nodes", {}).values()]
+    return any(node.current_transaction.get() is not None for node in nodes)
+
+
 MAX_ROW_ID = 2**31 - 1
 """The largest id a `Serial` column holds (PostgreSQL `integer`; SQLite's are wider)."""
 RowId = Annotated[int, Parameter(ge=1, le=MAX_ROW_ID), msgspec.Meta(ge=1, le=MAX_ROW_ID)]

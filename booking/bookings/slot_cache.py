@@ -30,6 +30,7 @@ from piccolo.querystring import QueryString
 from booking.bookings.version_reads import SharedVersionReads
 from booking.engine.availability import Slot, SlotRules
 from booking.tables import AvailabilityVersion
+from luukku.database import in_transaction
 from luukku.metrics import Reading
 
 SearchKey = tuple[str, datetime, datetime, str | None, str | None, int | None]
@@ -78,8 +79,14 @@ class SlotCache(ABC):
     def __init__(self) -> None:
         self.hits = 0
         self.misses = 0
-        self.current_versions = SharedVersionReads(read_versions)
-        """read_versions, one statement shared by concurrent checks of the same scopes."""
+        self._shared_reads = SharedVersionReads(read_versions)
+
+    async def current_versions(self, scopes: tuple[str, ...]) -> tuple[int, ...]:
+        """read_versions, one statement shared by concurrent checks of the same scopes; inside
+        a transaction, read in it (its snapshot, its own uncommitted raises), never shared."""
+        if in_transaction(AvailabilityVersion._meta.db):
+            return await read_versions(scopes)
+        return await self._shared_reads(scopes)
 
     @property
     def hit_ratio(self) -> float:

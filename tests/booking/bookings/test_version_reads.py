@@ -103,3 +103,27 @@ async def test_one_cancelled_check_does_not_cancel_the_read_others_wait_for() ->
     assert await staying == (0, 1)
     with pytest.raises(asyncio.CancelledError):
         await leaving
+
+
+@pytest.mark.usefixtures("db")
+async def test_inside_a_transaction_versions_are_read_in_it_never_from_a_shared_read() -> None:
+    """A read queued by a request outside any transaction must not answer one inside a
+    transaction: that one has to see its own snapshot and its own uncommitted raises."""
+    from booking.bookings.slot_cache import LocalSlotCache
+    from booking.tables import AvailabilityVersion
+    from luukku.database import write_transaction
+
+    scopes: Scopes = ("expert:77",)
+    await AvailabilityVersion.insert(AvailabilityVersion(scope="expert:77", version=1))
+    cache = LocalSlotCache()
+    # Another request's read, queued and not started yet: it would answer version 1.
+    queued: asyncio.Future[Versions] = asyncio.get_running_loop().create_future()
+    queued.set_result((1,))
+    cache._shared_reads._queued[scopes] = queued
+
+    async with write_transaction(AvailabilityVersion._meta.db):
+        await AvailabilityVersion.update({AvailabilityVersion.version: 2}).where(
+            AvailabilityVersion.scope == "expert:77"
+        )
+        assert await cache.current_versions(scopes) == (2,)
+    assert await cache.current_versions(scopes) == (1,), "outside, the queued read is shared"
